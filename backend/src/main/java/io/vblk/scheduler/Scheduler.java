@@ -1,0 +1,172 @@
+package io.vblk.scheduler;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * The one gate between every device's virtqueues and the store. A {@link Policy} picks the order; this class
+ * keeps the invariant that at most {@code depth} tickets are dispatched and not completed, and keeps the
+ * per-flow time integrals of requests in the pipeline and of requests waiting here.
+ *
+ * <p>Thread-safe. Dispatch happens outside the lock in a queue-drain loop owned by one thread at a time, so a
+ * dispatcher that completes inline (a RAM store) never recurses and never runs two dispatch loops at once.
+ */
+public final class Scheduler {
+    /** Hands a dispatched ticket to the store; must not block; the ticket comes back through {@link #complete}. */
+    @FunctionalInterface
+    public interface Dispatcher {
+        void dispatch(Ticket t);
+    }
+
+    private final Policy policy;
+    private final int depth;
+    private final LongSupplier clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger drainers = new AtomicInteger();
+    private Dispatcher dispatcher;
+    // guarded by lock
+    private int inFlight;
+    private final int[] inPipeline;
+    private final int[] waiting;
+    private final long[] inPipelineArea;
+    private final long[] waitingArea;
+    private final long[] lastChange;
+    private final int[] peakPipeline;
+
+    public Scheduler(Policy policy, int flows, int depth, LongSupplier clock) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("depth must be at least 1");
+        }
+        this.policy = policy;
+        this.depth = depth;
+        this.clock = clock;
+        this.inPipeline = new int[flows];
+        this.waiting = new int[flows];
+        this.inPipelineArea = new long[flows];
+        this.waitingArea = new long[flows];
+        this.lastChange = new long[flows];
+        this.peakPipeline = new int[flows];
+        long now = clock.getAsLong();
+        java.util.Arrays.fill(lastChange, now);
+    }
+
+    /** Set once, before the first submit. */
+    public void dispatcher(Dispatcher d) {
+        this.dispatcher = d;
+    }
+
+    public int depth() {
+        return depth;
+    }
+
+    /** True when the policy lets one more ticket of this flow in (dm-ioband's io-limit). */
+    public boolean admits(int flow) {
+        lock.lock();
+        try {
+            return policy.admits(flow);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void submit(Ticket t) {
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            account(t.flow, now);
+            inPipeline[t.flow]++;
+            waiting[t.flow]++;
+            if (inPipeline[t.flow] > peakPipeline[t.flow]) {
+                peakPipeline[t.flow] = inPipeline[t.flow];
+            }
+            policy.enqueue(t, now);
+        } finally {
+            lock.unlock();
+        }
+        drain();
+    }
+
+    public void complete(Ticket t) {
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            account(t.flow, now);
+            inPipeline[t.flow]--;
+            inFlight--;
+            policy.completed(t, now);
+        } finally {
+            lock.unlock();
+        }
+        drain();
+    }
+
+    private void drain() {
+        if (drainers.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            Ticket t;
+            while ((t = take()) != null) {
+                dispatcher.dispatch(t);
+            }
+            missed = drainers.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    private Ticket take() {
+        lock.lock();
+        try {
+            if (inFlight >= depth) {
+                return null;
+            }
+            long now = clock.getAsLong();
+            Ticket t = policy.next(now, inFlight);
+            if (t != null) {
+                account(t.flow, now);
+                waiting[t.flow]--;
+                inFlight++;
+            }
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // guarded by lock: advance the time integrals of one flow to now
+    private void account(int flow, long now) {
+        long dt = now - lastChange[flow];
+        inPipelineArea[flow] += dt * inPipeline[flow];
+        waitingArea[flow] += dt * waiting[flow];
+        lastChange[flow] = now;
+    }
+
+    /** A consistent copy of one flow's counters, integrals advanced to the snapshot's instant. */
+    public record FlowSnapshot(long nanos, int inPipeline, int waiting, int peakInPipeline, long inPipelineArea,
+                               long waitingArea) {}
+
+    public FlowSnapshot snapshot(int flow) {
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            account(flow, now);
+            return new FlowSnapshot(now, inPipeline[flow], waiting[flow], peakPipeline[flow], inPipelineArea[flow],
+                    waitingArea[flow]);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

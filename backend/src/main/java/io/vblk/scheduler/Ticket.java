@@ -1,0 +1,22 @@
+package io.vblk.scheduler;
+
+/**
+ * A request as the scheduler sees it: which flow (device) it belongs to and what it costs. The backend's
+ * in-flight request extends this class, so scheduling allocates nothing per request. The tag fields belong
+ * to whichever policy holds the ticket.
+ */
+public abstract class Ticket {
+    /** Index of the flow in the scheduler's weight table. */
+    public final int flow;
+    /** Bytes moved (0 for FLUSH and the like); a policy charges one token per request or per sector. */
+    public final long bytes;
+    /** Policy-owned scratch: SFQ's start tag. */
+    public double startTag;
+    /** Policy-owned scratch: SFQ's finish tag. */
+    public double finishTag;
+
+    protected Ticket(int flow, long bytes) {
+        this.flow = flow;
+        this.bytes = bytes;
+    }
+}

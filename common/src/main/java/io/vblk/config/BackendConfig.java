@@ -1,0 +1,65 @@
+package io.vblk.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The backend's whole configuration (the {@code backend:} block of a scenario is the same record). */
+public record BackendConfig(String listen, Integer port, Mode mode, Integer maxInflight, SchedulerConfig scheduler,
+                            DiskConfig disk, List<DeviceConfig> devices) {
+    public BackendConfig {
+        listen = listen == null ? "127.0.0.1" : listen;
+        port = port == null ? 10809 : port;
+        mode = mode == null ? Mode.AIO : mode;
+        scheduler = scheduler == null ? SchedulerConfig.DEFAULT : scheduler;
+        devices = devices == null ? List.of() : List.copyOf(devices);
+    }
+
+    public BackendConfig withMode(Mode m) {
+        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, devices);
+    }
+
+    public BackendConfig withPort(int p) {
+        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, devices);
+    }
+
+    /** The mode a device is serviced in: its own, else the backend's. */
+    public Mode modeOf(DeviceConfig d) {
+        return d.mode() != null ? d.mode() : mode;
+    }
+
+    /** Requests one queue of this device may have in service at once. */
+    public int inflightLimit(DeviceConfig d) {
+        if (modeOf(d) == Mode.SYNC) {
+            return 1;
+        }
+        return maxInflight == null ? d.queueSize() : Math.min(maxInflight, d.queueSize());
+    }
+
+    public Problems validate() {
+        Problems p = new Problems();
+        p.require(!listen.isBlank(), "listen", "must be an address such as 127.0.0.1");
+        p.require(port >= 0 && port <= 65535, "port", "must be from 0 (ephemeral) to 65535, got " + port);
+        p.require(maxInflight == null || maxInflight >= 1, "max-inflight", "must be at least 1, got " + maxInflight);
+        scheduler.validate("scheduler", p);
+        if (disk != null) {
+            disk.validate("disk", p);
+        }
+        p.require(!devices.isEmpty(), "devices", "must list at least one device");
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < devices.size(); i++) {
+            DeviceConfig d = devices.get(i);
+            String at = "devices[" + i + "]";
+            if (d == null) {
+                p.add(at, "is empty");
+                continue;
+            }
+            d.validate(at, p);
+            Integer first = d.name() == null ? null : seen.putIfAbsent(d.name(), i);
+            if (first != null) {
+                p.add(at + ".name", "duplicate device name '" + d.name() + "' (first at devices[" + first + "])");
+            }
+        }
+        return p;
+    }
+}

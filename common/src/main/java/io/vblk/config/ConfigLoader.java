@@ -1,0 +1,275 @@
+package io.vblk.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads YAML configuration into records: kebab-case keys, units on sizes and durations, unknown keys refused.
+ * Every failure becomes a {@link ConfigException} naming file, line, field and what is allowed.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {}
+
+    private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)));
+    private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
+
+    private static ObjectMapper configure(ObjectMapper m) {
+        SimpleModule units = new SimpleModule("vblk-units");
+        units.addDeserializer(ByteSize.class, new UnitDeserializer<>(ByteSize::parse, n -> ByteSize.of(n), ByteSize.ALLOWED));
+        units.addDeserializer(Duration.class, new UnitDeserializer<>(Durations::parse, null, Durations.ALLOWED));
+        return m.registerModule(units)
+                .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+    }
+
+    /** The YAML mapper with vblk's conventions, for tools that read or write config-shaped documents. */
+    public static ObjectMapper yaml() {
+        return YAML;
+    }
+
+    public static BackendConfig backend(Path file) {
+        BackendConfig c = read(file, BackendConfig.class);
+        check(file.toString(), text(file), c.validate());
+        return c;
+    }
+
+    public static LoadConfig load(Path file) {
+        LoadConfig c = read(file, LoadConfig.class);
+        check(file.toString(), text(file), c.validate());
+        return c;
+    }
+
+    /** Reads and validates a backend block held as a tree (a scenario's {@code backend:}); name is for messages. */
+    public static BackendConfig backend(JsonNode tree, String name, String sourceText) {
+        BackendConfig c = convert(tree, BackendConfig.class, name, sourceText, "backend");
+        check(name, sourceText, c.validate(), "backend");
+        return c;
+    }
+
+    public static <T> T read(Path file, Class<T> type) {
+        return parse(text(file), type, file.toString());
+    }
+
+    public static <T> T parse(String yaml, Class<T> type, String name) {
+        try {
+            T value = YAML.readValue(yaml, type);
+            if (value == null) {
+                throw new ConfigException(name, "is empty");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw locate(e, name, "");
+        }
+    }
+
+    /** Binds a tree to a record; {@code prefix} is where the tree sits in its file, for messages and lines. */
+    public static <T> T convert(JsonNode tree, Class<T> type, String name, String sourceText, String prefix) {
+        try {
+            return YAML.treeToValue(tree, type);
+        } catch (JsonProcessingException e) {
+            ConfigException located = locate(e, name, prefix);
+            List<ConfigException.Located> fixed = located.problems().stream()
+                    .map(p -> new ConfigException.Located(p.file(), lineOf(sourceText, p.path()), p.path(), p.message()))
+                    .toList();
+            throw new ConfigException(fixed);
+        }
+    }
+
+    public static JsonNode tree(String yaml, String name) {
+        try {
+            JsonNode node = YAML.readTree(yaml);
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                throw new ConfigException(name, "is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw locate(e, name, "");
+        }
+    }
+
+    public static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot be read: " + e.getMessage());
+        }
+    }
+
+    public static String toYaml(Object value) {
+        try {
+            return YAML.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    private static void check(String name, String text, Problems problems) {
+        check(name, text, problems, "");
+    }
+
+    private static void check(String name, String text, Problems problems, String prefix) {
+        if (problems.isEmpty()) {
+            return;
+        }
+        List<ConfigException.Located> located = new ArrayList<>();
+        for (Problems.Problem p : problems.list()) {
+            String path = Problems.join(prefix, p.path());
+            located.add(new ConfigException.Located(name, lineOf(text, path), path, p.message()));
+        }
+        throw new ConfigException(located);
+    }
+
+    private static ConfigException locate(JsonProcessingException e, String name, String prefix) {
+        JsonLocation loc = e.getLocation();
+        int line = loc == null ? 0 : Math.max(0, loc.getLineNr());
+        String path = "";
+        String message = e.getOriginalMessage();
+        if (e instanceof JsonMappingException m) {
+            path = Problems.join(prefix, pathOf(m.getPath()));
+            if (e instanceof UnrecognizedPropertyException u) {
+                String known = u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+                message = "unknown key; allowed here: " + known;
+            } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+                message = "'" + f.getValue() + "' is not allowed; allowed: " + enumValues(f.getTargetType());
+            } else if (message != null && message.startsWith("Cannot deserialize value of type")) {
+                message = "wrong type of value: " + message.replaceAll("`[a-z.]+\\.", "`").replaceAll(" at \\[Source.*", "");
+            }
+        }
+        if (message == null) {
+            message = "malformed";
+        }
+        return new ConfigException(List.of(new ConfigException.Located(name, line, path, message.split("\n")[0])));
+    }
+
+    private static String enumValues(Class<?> type) {
+        return Arrays.stream(type.getFields()).filter(java.lang.reflect.Field::isEnumConstant).map(f -> {
+            com.fasterxml.jackson.annotation.JsonProperty p = f.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+            return p != null ? p.value() : f.getName();
+        }).collect(Collectors.joining(", "));
+    }
+
+    private static String pathOf(List<JsonMappingException.Reference> refs) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            } else if (r.getFieldName() != null) {
+                if (b.length() > 0) {
+                    b.append('.');
+                }
+                b.append(r.getFieldName());
+            }
+        }
+        return b.toString();
+    }
+
+    /** The 1-based line where a dotted path (or its longest present prefix) stands in a YAML text; 0 if none. */
+    public static int lineOf(String yaml, String path) {
+        if (yaml == null) {
+            return 0;
+        }
+        int best = 0;
+        int bestLen = -1;
+        try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                JsonStreamContext ctx = p.getParsingContext();
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    ctx = ctx.getParent();
+                }
+                String at = contextPath(ctx);
+                boolean prefix = path.equals(at) || path.startsWith(at + ".") || path.startsWith(at + "[");
+                if (prefix && at.length() > bestLen) {
+                    bestLen = at.length();
+                    best = p.currentTokenLocation().getLineNr();
+                }
+            }
+        } catch (IOException e) {
+            return best;
+        }
+        return best;
+    }
+
+    private static String contextPath(JsonStreamContext ctx) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.add("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.inObject() && c.getCurrentName() != null) {
+                parts.add("." + c.getCurrentName());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            b.append(parts.get(i));
+        }
+        return b.length() > 0 && b.charAt(0) == '.' ? b.substring(1) : b.toString();
+    }
+
+    /** Reads a string (or, when {@code fromNumber} is given, a plain number) through a parse function. */
+    private static final class UnitDeserializer<T> extends JsonDeserializer<T> {
+        private final Function<String, T> parse;
+        private final Function<Long, T> fromNumber;
+        private final String allowed;
+
+        UnitDeserializer(Function<String, T> parse, Function<Long, T> fromNumber, String allowed) {
+            this.parse = parse;
+            this.fromNumber = fromNumber;
+            this.allowed = allowed;
+        }
+
+        @Override
+        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonToken t = p.currentToken();
+            try {
+                if (t == JsonToken.VALUE_NUMBER_INT && fromNumber != null) {
+                    return fromNumber.apply(p.getLongValue());
+                }
+                if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    return parse.apply(p.getText());
+                }
+            } catch (IllegalArgumentException e) {
+                throw JsonMappingException.from(p, e.getMessage());
+            }
+            throw JsonMappingException.from(p, "expected " + allowed);
+        }
+    }
+}

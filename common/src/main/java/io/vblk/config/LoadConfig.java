@@ -1,0 +1,28 @@
+package io.vblk.config;
+
+import java.util.List;
+
+/** The frontend simulator's configuration: where the backend is and which processes drive which device. */
+public record LoadConfig(String target, Boolean verify, List<LoadSpec> load) {
+    public LoadConfig {
+        verify = verify != null && verify;
+        load = load == null ? List.of() : List.copyOf(load);
+    }
+
+    public LoadConfig withTarget(String t) {
+        return new LoadConfig(t, verify, load);
+    }
+
+    public Problems validate() {
+        Problems p = new Problems();
+        p.require(!load.isEmpty(), "load", "must list at least one device to drive");
+        for (int i = 0; i < load.size(); i++) {
+            if (load.get(i) == null) {
+                p.add("load[" + i + "]", "is empty");
+            } else {
+                load.get(i).validate("load[" + i + "]", p);
+            }
+        }
+        return p;
+    }
+}

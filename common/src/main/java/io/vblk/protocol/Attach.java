@@ -1,0 +1,20 @@
+package io.vblk.protocol;
+
+/** Frontend to backend: attach to a device with this many queues; token is empty without auth. */
+public record Attach(int version, int queues, String device, String token) implements Frame {
+    public Attach {
+        if (device == null) {
+            throw new IllegalArgumentException("device name is required");
+        }
+        token = token == null ? "" : token;
+    }
+
+    public Attach(int version, int queues, String device) {
+        this(version, queues, device, "");
+    }
+
+    @Override
+    public FrameKind kind() {
+        return FrameKind.ATTACH;
+    }
+}
