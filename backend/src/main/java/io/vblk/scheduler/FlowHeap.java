@@ -21,10 +21,6 @@ final class FlowHeap {
         java.util.Arrays.fill(position, -1);
     }
 
-    boolean isEmpty() {
-        return size == 0;
-    }
-
     int size() {
         return size;
     }

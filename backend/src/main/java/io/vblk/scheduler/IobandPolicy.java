@@ -15,8 +15,9 @@ import io.vblk.config.SchedulerConfig;
  * <li>io-limit: a group with io-limit tickets queued here admits no more.</li>
  * </ul>
  * The hold-back is what lets weights act on one-at-a-time issuers; with two of them and io-throttle 4 it never
- * triggers and they share 50/50. Not work-conserving while it holds back. Epochs reach a group lazily, so each
- * call is O(log groups) plus, at an epoch change, O(1) per group that is out of tokens.
+ * triggers and they share 50/50. A holder counts only while its ticket is in flight: a decision taken between
+ * its completion and its next submission starts a new epoch. Not work-conserving while it holds back.
+ * Epochs reach a group lazily, so each call is O(log groups) plus, at an epoch change, O(1) per spent group.
  */
 public final class IobandPolicy implements Policy {
     /** Fewest requests' worth of tokens a group gets per epoch, so that weights stay resolvable. */

@@ -17,7 +17,7 @@ final class DispatchSim {
     }
 
     /** What the first {@code dispatches} dispatches went to, and how often the policy held back. */
-    record Result(long[] dispatches, long[] bytes, long holds, long endNanos) {
+    record Result(long[] dispatches, long[] bytes, long holds) {
         double share(int flow) {
             return (double) dispatches[flow] / sum(dispatches);
         }
@@ -109,7 +109,7 @@ final class DispatchSim {
             submit(done.ticket().flow);
             pump(target);
         }
-        return new Result(perFlow, bytes, holds, now);
+        return new Result(perFlow, bytes, holds);
     }
 
     private void submit(int flow) {

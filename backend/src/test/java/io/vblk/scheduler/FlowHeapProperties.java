@@ -51,7 +51,7 @@ class FlowHeapProperties {
             heap.remove(f);
             ref.present[f] = false;
         }
-        assertThat(heap.isEmpty()).isTrue();
+        assertThat(heap.size()).isZero();
     }
 
     private static final class Reference {
