@@ -1,5 +1,7 @@
 package io.vblk.config;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,8 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         port = port == null ? 10809 : port;
         mode = mode == null ? Mode.AIO : mode;
         scheduler = scheduler == null ? SchedulerConfig.DEFAULT : scheduler;
-        devices = devices == null ? List.of() : List.copyOf(devices);
+        // not List.copyOf: it throws on the null of an empty "-" entry, which validate() reports by index
+        devices = devices == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(devices));
     }
 
     public BackendConfig withMode(Mode m) {

@@ -1,6 +1,7 @@
 package io.vblk.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -39,7 +40,9 @@ public final class ConfigLoader {
 
     private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)));
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            // YAML lets a repeated key silently replace the first one; refuse it like an unknown key
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)));
     private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
 
     private static ObjectMapper configure(ObjectMapper m) {
@@ -83,15 +86,32 @@ public final class ConfigLoader {
     }
 
     public static <T> T parse(String yaml, Class<T> type, String name) {
-        try {
-            T value = YAML.readValue(yaml, type);
+        try (JsonParser p = YAML.createParser(yaml)) {
+            // readValue(String) rejects a document without content in Jackson's words; ours is "is empty"
+            T value = p.nextToken() == null ? null : YAML.readValue(p, type);
             if (value == null) {
                 throw new ConfigException(name, "is empty");
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw locate(e, name, "");
+            // a syntax error is where the parser stopped; a binding error belongs to its key
+            boolean syntax = e instanceof JsonParseException || e.getCause() instanceof JsonParseException;
+            throw syntax ? locate(e, name, "") : atKeys(locate(e, name, ""), yaml);
+        } catch (IOException e) {
+            throw new ConfigException(name, "cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * Jackson reports a binding error where its parser stood, which for records is the end of the enclosing
+     * mapping (an unknown key is only refused once the whole mapping is read). Point at the offending key
+     * instead; keep Jackson's line when the path does not appear in the text.
+     */
+    private static ConfigException atKeys(ConfigException e, String text) {
+        return new ConfigException(e.problems().stream().map(p -> {
+            int line = p.path().isEmpty() ? 0 : lineOf(text, p.path());
+            return line > 0 ? new ConfigException.Located(p.file(), line, p.path(), p.message()) : p;
+        }).toList());
     }
 
     /** Binds a tree to a record; {@code prefix} is where the tree sits in its file, for messages and lines. */
@@ -169,8 +189,10 @@ public final class ConfigLoader {
                 message = "unknown key; allowed here: " + known;
             } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
                 message = "'" + f.getValue() + "' is not allowed; allowed: " + enumValues(f.getTargetType());
-            } else if (message != null && message.startsWith("Cannot deserialize value of type")) {
-                message = "wrong type of value: " + message.replaceAll("`[a-z.]+\\.", "`").replaceAll(" at \\[Source.*", "");
+            } else if (message != null && (message.startsWith("Cannot deserialize value of type")
+                    || message.startsWith("Cannot coerce"))) {
+                message = "wrong type of value: " + message.replaceAll("`[a-z.]+\\.", "`").replaceAll(" at \\[Source.*", "")
+                        .replaceAll(" \\(but might if coercion.*", "");
             }
         }
         if (message == null) {

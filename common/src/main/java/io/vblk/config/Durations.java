@@ -40,11 +40,17 @@ public final class Durations {
         return Duration.ofNanos(Math.round(nanos));
     }
 
-    /** The shortest exact form: 200us, 10s, 1500ms. */
+    /** The shortest exact form: 200us, 10s, 1500ms, 2m, 1h. */
     public static String format(Duration d) {
         long ns = d.toNanos();
         if (ns == 0) {
             return "0s";
+        }
+        if (ns % 3_600_000_000_000L == 0) {
+            return ns / 3_600_000_000_000L + "h";
+        }
+        if (ns % 60_000_000_000L == 0) {
+            return ns / 60_000_000_000L + "m";
         }
         if (ns % 1_000_000_000L == 0) {
             return ns / 1_000_000_000L + "s";

@@ -1,12 +1,15 @@
 package io.vblk.config;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** The frontend simulator's configuration: where the backend is and which processes drive which device. */
 public record LoadConfig(String target, Boolean verify, List<LoadSpec> load) {
     public LoadConfig {
         verify = verify != null && verify;
-        load = load == null ? List.of() : List.copyOf(load);
+        // not List.copyOf: it throws on the null of an empty "-" entry, which validate() reports by index
+        load = load == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(load));
     }
 
     public LoadConfig withTarget(String t) {

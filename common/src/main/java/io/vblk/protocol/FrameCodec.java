@@ -188,6 +188,9 @@ public final class FrameCodec {
                     if (carried != 0 && carried != used) {
                         throw malformed("COMPLETION declares " + used + " used bytes but carries " + carried);
                     }
+                    if (used > Integer.MAX_VALUE) {
+                        throw new ProtocolException(ErrorCode.FRAME_TOO_LARGE, "COMPLETION used length " + used + " too large");
+                    }
                     ByteBuf data = carried > 0 ? in.readRetainedSlice(carried) : io.netty.buffer.Unpooled.EMPTY_BUFFER;
                     yield new Completion(queue, descriptor, status, (int) used, data);
                 }

@@ -1,0 +1,351 @@
+package io.vblk.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.vblk.config.ConfigException.Located;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigLoaderTest {
+    private static final String DEVICE_KEYS = "direct, mode, name, queue-size, queues, read-only, size, store, weight";
+
+    private static final String BACKEND = """
+            listen: 127.0.0.1
+            port: 0
+            mode: aio
+            max-inflight: 256
+            devices:
+              - {name: sda11, size: 1GiB, store: ram, weight: 80}
+              - {name: img0, size: 4GiB, store: "file:images/img0.raw", direct: true, read-only: false, queue-size: 256, queues: 1, weight: 20}
+            """;
+
+    private static final String LOAD = """
+            target: 127.0.0.1:10809
+            verify: false
+            load:
+              - {device: sda11, processes: 128, pattern: randrw, read-percent: 50, block-size: 4KiB}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("config.yaml"), yaml);
+    }
+
+    /** Loads the YAML, expecting a refusal, and returns its problems with the file they name. */
+    private List<Located> problems(String yaml, Function<Path, ?> loader) throws IOException {
+        Path f = file(yaml);
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.apply(f));
+        assertThat(e).as("the loader accepted:%n%s", yaml).isNotNull();
+        return e.problems();
+    }
+
+    private List<Located> backendProblems(String yaml) throws IOException {
+        return problems(yaml, ConfigLoader::backend);
+    }
+
+    private Located at(int line, String path, String message) {
+        return new Located(dir.resolve("config.yaml").toString(), line, path, message);
+    }
+
+    // ---- valid files ----
+
+    @Test
+    void backendExampleParsesWithItsValuesAndDefaults() throws IOException {
+        BackendConfig c = ConfigLoader.backend(file(BACKEND));
+
+        assertThat(c.listen()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isZero();
+        assertThat(c.mode()).isEqualTo(Mode.AIO);
+        assertThat(c.maxInflight()).isEqualTo(256);
+        assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
+        assertThat(c.disk()).isNull();
+        assertThat(c.devices()).containsExactly(
+                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null),
+                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null));
+        assertThat(c.devices().get(1).filePath()).isEqualTo("images/img0.raw");
+        assertThat(c.devices().get(0).capacitySectors()).isEqualTo((1L << 30) / 512);
+    }
+
+    @Test
+    void omittedBackendKeysTakeTheirDefaults() throws IOException {
+        BackendConfig c = ConfigLoader.backend(file("devices: [{name: d, size: 512}]\n"));
+
+        assertThat(c.listen()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(10809);
+        assertThat(c.mode()).isEqualTo(Mode.AIO);
+        assertThat(c.maxInflight()).isNull();
+        assertThat(c.devices()).containsExactly(
+                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null));
+        assertThat(c.inflightLimit(c.devices().get(0))).isEqualTo(256);
+    }
+
+    @Test
+    void loadExampleParses() throws IOException {
+        LoadConfig c = ConfigLoader.load(file(LOAD));
+
+        assertThat(c.target()).isEqualTo("127.0.0.1:10809");
+        assertThat(c.verify()).isFalse();
+        assertThat(c.load()).containsExactly(new LoadSpec("sda11", 128, Pattern.RANDRW, 50, ByteSize.of(4096), null));
+    }
+
+    @Test
+    void omittedLoadKeysTakeTheirDefaultsAndReadPercentFollowsThePattern() throws IOException {
+        LoadConfig c = ConfigLoader.load(file("""
+                target: 127.0.0.1:10809
+                load:
+                  - {device: a}
+                  - {device: b, pattern: randwrite}
+                """));
+
+        assertThat(c.verify()).isFalse();
+        assertThat(c.load()).containsExactly(
+                new LoadSpec("a", 1, Pattern.RANDREAD, 100, ByteSize.of(4096), null),
+                new LoadSpec("b", 1, Pattern.RANDWRITE, 0, ByteSize.of(4096), null));
+    }
+
+    // ---- refusals: each names file, line, field path and what is allowed ----
+
+    @Test
+    void unknownKeyListsTheAllowedKeysOnItsLine() throws IOException {
+        String typo = BACKEND.replace("store: ram, weight: 80", "store: ram, wieght: 80");
+
+        assertThat(backendProblems(typo)).containsExactly(
+                at(6, "devices[0].wieght", "unknown key; allowed here: " + DEVICE_KEYS));
+    }
+
+    @Test
+    void unknownKeyInBlockStyleIsReportedOnItsOwnLine() throws IOException {
+        // Jackson places this error at the end of the enclosing mapping (line 9 here), not at the key
+        String yaml = """
+                listen: 127.0.0.1
+                devices:
+                  - name: sda11
+                    size: 1GiB
+                  - name: img0
+                    wieght: 20
+                    size: 4GiB
+                    store: ram
+                port: 0
+                """;
+
+        assertThat(backendProblems(yaml)).containsExactly(
+                at(6, "devices[1].wieght", "unknown key; allowed here: " + DEVICE_KEYS));
+    }
+
+    @Test
+    void unknownTopLevelKeyIsReportedOnItsLine() throws IOException {
+        String yaml = """
+                listen: 127.0.0.1
+                lissen: 0.0.0.0
+                devices:
+                  - name: sda11
+                    size: 1GiB
+                """;
+
+        assertThat(backendProblems(yaml)).containsExactly(
+                at(2, "lissen", "unknown key; allowed here: devices, disk, listen, max-inflight, mode, port, scheduler"));
+    }
+
+    @Test
+    void decimalSizeUnitIsRefusedWithTheBinaryUnits() throws IOException {
+        assertThat(backendProblems(BACKEND.replace("size: 4GiB", "size: 1GB"))).containsExactly(
+                at(7, "devices[1].size", "'1GB' has unknown unit 'GB': expected " + ByteSize.ALLOWED));
+    }
+
+    @Test
+    void valueOnTheLineAfterItsKeyIsReportedAtTheKey() throws IOException {
+        String yaml = """
+                devices:
+                  - name: sda11
+                    size:
+                      1GB
+                """;
+
+        assertThat(backendProblems(yaml)).containsExactly(
+                at(3, "devices[0].size", "'1GB' has unknown unit 'GB': expected " + ByteSize.ALLOWED));
+    }
+
+    @Test
+    void unknownModeListsTheModes() throws IOException {
+        assertThat(backendProblems(BACKEND.replace("mode: aio", "mode: asy"))).containsExactly(
+                at(3, "mode", "'asy' is not allowed; allowed: sync, aio"));
+    }
+
+    @Test
+    void unknownPatternListsThePatterns() throws IOException {
+        assertThat(problems(LOAD.replace("randrw", "randrom"), ConfigLoader::load)).containsExactly(
+                at(4, "load[0].pattern", "'randrom' is not allowed; allowed: randread, randwrite, randrw, read, write"));
+    }
+
+    @Test
+    void wrongTypeOfValueNamesTheExpectedTypeWithoutJacksonAdvice() throws IOException {
+        assertThat(backendProblems(BACKEND.replace("port: 0", "port: abc"))).containsExactly(
+                at(2, "port", "wrong type of value: Cannot coerce String value (\"abc\") to `Integer` value"));
+    }
+
+    @Test
+    void duplicateDeviceNameIsReportedAtTheDuplicate() throws IOException {
+        String yaml = """
+                devices:
+                  - name: sda11
+                    size: 1GiB
+                  - name: img0
+                    size: 1GiB
+                  - name: sda11
+                    size: 2GiB
+                """;
+
+        assertThat(backendProblems(yaml)).containsExactly(
+                at(6, "devices[2].name", "duplicate device name 'sda11' (first at devices[0])"));
+    }
+
+    @Test
+    void repeatedKeyIsRefusedInsteadOfOverridingTheFirst() throws IOException {
+        String yaml = """
+                devices:
+                  - name: sda11
+                    size: 1GiB
+                    weight: 80
+                    weight: 20
+                """;
+
+        assertThat(backendProblems(yaml)).containsExactly(at(5, "devices[0]", "Duplicate field 'weight'"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -5})
+    void weightBelowOneIsRefused(int weight) throws IOException {
+        assertThat(backendProblems(BACKEND.replace("weight: 20", "weight: " + weight))).containsExactly(
+                at(7, "devices[1].weight", "must be a whole number from 1 to 1000000, got " + weight));
+    }
+
+    @Test
+    void sizeThatIsNotAWholeNumberOfSectorsIsRefused() throws IOException {
+        assertThat(backendProblems(BACKEND.replace("size: 1GiB", "size: 1000"))).containsExactly(
+                at(6, "devices[0].size", "must be a positive multiple of 512 bytes, got 1000"));
+    }
+
+    @Test
+    void queueSizeThatIsNotAPowerOfTwoIsRefused() throws IOException {
+        assertThat(backendProblems(BACKEND.replace("queue-size: 256", "queue-size: 100"))).containsExactly(
+                at(7, "devices[1].queue-size", "must be a power of two from 1 to 32768, got 100"));
+    }
+
+    @Test
+    void emptyDeviceListIsRefusedAtItsKey() throws IOException {
+        assertThat(backendProblems("listen: 127.0.0.1\nport: 0\ndevices: []\n")).containsExactly(
+                at(3, "devices", "must list at least one device"));
+    }
+
+    @Test
+    void emptyListEntryIsReportedByIndex() throws IOException {
+        String yaml = """
+                devices:
+                  - name: sda11
+                    size: 1GiB
+                  -
+                """;
+
+        assertThat(backendProblems(yaml)).containsExactly(at(4, "devices[1]", "is empty"));
+    }
+
+    @Test
+    void everyProblemIsReportedEachOnItsOwnLine() throws IOException {
+        String yaml = """
+                listen: 127.0.0.1
+                devices:
+                  - name: sda11
+                    size: 1000
+                  - name: sda11
+                    size: 1GiB
+                    queue-size: 100
+                """;
+
+        assertThat(backendProblems(yaml)).containsExactly(
+                at(4, "devices[0].size", "must be a positive multiple of 512 bytes, got 1000"),
+                at(7, "devices[1].queue-size", "must be a power of two from 1 to 32768, got 100"),
+                at(5, "devices[1].name", "duplicate device name 'sda11' (first at devices[0])"));
+    }
+
+    @Test
+    void loadProblemsAreLocatedToo() throws IOException {
+        String yaml = """
+                target: 127.0.0.1:10809
+                load:
+                  - device: sda11
+                    read-percent: 150
+                    block-size: 1000
+                """;
+
+        assertThat(problems(yaml, ConfigLoader::load)).containsExactly(
+                at(4, "load[0].read-percent", "must be from 0 to 100, got 150"),
+                at(5, "load[0].block-size", "must be a multiple of 512 bytes up to 4MiB, got 1000"));
+    }
+
+    @Test
+    void missingFileSaysSo() {
+        Path missing = dir.resolve("nope.yaml");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.backend(missing));
+
+        assertThat(e.problems()).containsExactly(new Located(missing.toString(), 0, "", "no such file"));
+        assertThat(e).hasMessage(missing + ": no such file");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "# nothing but a comment\n", "~\n"})
+    void fileWithoutContentIsEmpty(String yaml) throws IOException {
+        assertThat(backendProblems(yaml)).containsExactly(at(0, "", "is empty"));
+    }
+
+    @Test
+    void syntaxErrorIsPlacedWhereTheParserStopped() throws IOException {
+        String yaml = """
+                listen: 127.0.0.1
+                devices:
+                  - name: sda11
+                    size: 1GiB
+                   weight: 3
+                """;
+
+        assertThat(backendProblems(yaml)).singleElement().satisfies(p -> assertThat(p.line()).isEqualTo(5));
+    }
+
+    @Test
+    void messageHasOneFileLinePathLinePerProblem() throws IOException {
+        Path f = file(BACKEND.replace("weight: 80", "weight: 0").replace("queue-size: 256", "queue-size: 3"));
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.backend(f));
+
+        assertThat(e).hasMessage(f + ":6: devices[0].weight: must be a whole number from 1 to 1000000, got 0\n"
+                + f + ":7: devices[1].queue-size: must be a power of two from 1 to 32768, got 3");
+    }
+
+    @Test
+    void scenarioBackendBlockIsLocatedInTheWholeFile() {
+        String scenario = """
+                name: demo
+                backend:
+                  devices:
+                    - name: sda11
+                      size: 1GiB
+                      wieght: 5
+                """;
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.backend(
+                ConfigLoader.tree(scenario, "demo.yaml").get("backend"), "demo.yaml", scenario));
+
+        assertThat(e.problems()).containsExactly(
+                new Located("demo.yaml", 6, "backend.devices[0].wieght", "unknown key; allowed here: " + DEVICE_KEYS));
+    }
+}
