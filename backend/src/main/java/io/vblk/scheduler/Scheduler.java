@@ -33,6 +33,7 @@ public final class Scheduler {
     private final long[] waitingArea;
     private final long[] lastChange;
     private final int[] peakPipeline;
+    private final java.util.ArrayDeque<Runnable>[] roomWaiters;
 
     public Scheduler(Policy policy, int flows, int depth, LongSupplier clock) {
         if (depth < 1) {
@@ -47,6 +48,12 @@ public final class Scheduler {
         this.waitingArea = new long[flows];
         this.lastChange = new long[flows];
         this.peakPipeline = new int[flows];
+        @SuppressWarnings("unchecked")
+        java.util.ArrayDeque<Runnable>[] w = new java.util.ArrayDeque[flows];
+        for (int i = 0; i < flows; i++) {
+            w[i] = new java.util.ArrayDeque<>();
+        }
+        this.roomWaiters = w;
         long now = clock.getAsLong();
         java.util.Arrays.fill(lastChange, now);
     }
@@ -60,31 +67,44 @@ public final class Scheduler {
         return depth;
     }
 
-    /** True when the policy lets one more ticket of this flow in (dm-ioband's io-limit). */
-    public boolean admits(int flow) {
+    /**
+     * Enters the ticket if the policy admits its flow (dm-ioband's io-limit) and returns true; otherwise
+     * returns false and runs {@code onRoom} once, later, after a ticket of that flow has left the queue.
+     */
+    public boolean offer(Ticket t, Runnable onRoom) {
         lock.lock();
         try {
-            return policy.admits(flow);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public void submit(Ticket t) {
-        lock.lock();
-        try {
-            long now = clock.getAsLong();
-            account(t.flow, now);
-            inPipeline[t.flow]++;
-            waiting[t.flow]++;
-            if (inPipeline[t.flow] > peakPipeline[t.flow]) {
-                peakPipeline[t.flow] = inPipeline[t.flow];
+            if (!policy.admits(t.flow)) {
+                roomWaiters[t.flow].addLast(onRoom);
+                return false;
             }
-            policy.enqueue(t, now);
+            enter(t);
         } finally {
             lock.unlock();
         }
         drain();
+        return true;
+    }
+
+    /** Enters the ticket whatever the policy's admission limit says. */
+    public void submit(Ticket t) {
+        lock.lock();
+        try {
+            enter(t);
+        } finally {
+            lock.unlock();
+        }
+        drain();
+    }
+
+    // guarded by lock
+    private void enter(Ticket t) {
+        long now = clock.getAsLong();
+        account(t.flow, now);
+        inPipeline[t.flow]++;
+        waiting[t.flow]++;
+        peakPipeline[t.flow] = Math.max(peakPipeline[t.flow], inPipeline[t.flow]);
+        policy.enqueue(t, now);
     }
 
     public void complete(Ticket t) {
@@ -110,6 +130,10 @@ public final class Scheduler {
             Ticket t;
             while ((t = take()) != null) {
                 dispatcher.dispatch(t);
+                Runnable room = takeRoomWaiter(t.flow);
+                if (room != null) {
+                    room.run();
+                }
             }
             missed = drainers.addAndGet(-missed);
             if (missed == 0) {
@@ -132,6 +156,15 @@ public final class Scheduler {
                 inFlight++;
             }
             return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Runnable takeRoomWaiter(int flow) {
+        lock.lock();
+        try {
+            return roomWaiters[flow].pollFirst();
         } finally {
             lock.unlock();
         }

@@ -1,0 +1,67 @@
+package io.vblk.backend;
+
+import java.util.ArrayDeque;
+
+/**
+ * aio mode: every request enters the pipeline as it arrives, up to {@code limit} in service per queue
+ * (max-inflight); the rest wait here in arrival order. Event-loop confined: completions hop back to it.
+ */
+final class AioService implements ServicePolicy {
+    private final Virtqueue vq;
+    private final Pipeline pipeline;
+    private final int limit;
+    private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
+    private int inService;
+    private boolean awaitingRoom;
+    private boolean closed;
+
+    AioService(Virtqueue vq, Pipeline pipeline, int limit) {
+        this.vq = vq;
+        this.pipeline = pipeline;
+        this.limit = limit;
+    }
+
+    @Override
+    public void arrived(IoRequest r) {
+        waiting.addLast(r);
+        admit();
+    }
+
+    @Override
+    public void completed(IoRequest r) {
+        vq.eventLoop().execute(() -> {
+            inService--;
+            vq.reply(r);
+            admit();
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        IoRequest r;
+        while ((r = waiting.pollFirst()) != null) {
+            r.discard();
+        }
+    }
+
+    private void admit() {
+        while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty()) {
+            IoRequest r = waiting.peekFirst();
+            if (!pipeline.trySubmit(r, this::roomLater)) {
+                awaitingRoom = true;
+                return;
+            }
+            waiting.pollFirst();
+            inService++;
+            vq.inService(inService);
+        }
+    }
+
+    private void roomLater() {
+        vq.eventLoop().execute(() -> {
+            awaitingRoom = false;
+            admit();
+        });
+    }
+}

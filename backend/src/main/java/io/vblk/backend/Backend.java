@@ -1,0 +1,214 @@
+package io.vblk.backend;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vblk.config.BackendConfig;
+import io.vblk.config.DeviceConfig;
+import io.vblk.disk.EmulatedDisk;
+import io.vblk.protocol.FrameCodec;
+import io.vblk.protocol.FrameDecoder;
+import io.vblk.protocol.FrameEncoder;
+import io.vblk.protocol.Transport;
+import io.vblk.result.BackendStats;
+import io.vblk.result.DeviceStats;
+import io.vblk.scheduler.Policies;
+import io.vblk.scheduler.Scheduler;
+import io.vblk.store.BlockStore;
+import io.vblk.store.FileStore;
+import io.vblk.store.RamStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * A running backend: its devices, the one scheduler in front of their stores, and the listener.
+ * {@link #start} returns once it accepts connections; {@link #close} stops accepting, lets requests in
+ * service finish (bounded), closes connections and flushes the stores.
+ */
+public final class Backend implements AutoCloseable {
+    /** virtio_blk_config's seg_max and size_max: one request moves at most 4 MiB. */
+    public static final int SEG_MAX = 64;
+    public static final int SIZE_MAX = 64 * 1024;
+
+    /** A device's store could not be opened; {@code device} is its index in the config. */
+    public static final class DeviceOpenException extends IOException {
+        public final int device;
+
+        DeviceOpenException(int device, String message) {
+            super(message);
+            this.device = device;
+        }
+    }
+
+    private final BackendConfig config;
+    private final List<Device> devices;
+    private final Pipeline pipeline;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService ioPool;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Channel listener;
+    private final LongSupplier clock = System::nanoTime;
+
+    private Backend(BackendConfig config) throws IOException, InterruptedException {
+        this.config = config;
+        this.devices = openDevices(config);
+        int[] weights = devices.stream().mapToInt(d -> d.config().weight()).toArray();
+        Scheduler scheduler = new Scheduler(Policies.create(config.scheduler(), weights), devices.size(),
+                config.scheduler().depth(), clock);
+        boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
+        this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
+                new DefaultThreadFactory("vblk-io", true)) : null;
+        this.pipeline = new Pipeline(scheduler, config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
+                ioPool, PooledByteBufAllocator.DEFAULT, clock);
+        Map<String, Device> byName = new LinkedHashMap<>();
+        devices.forEach(d -> byName.put(d.name(), d));
+        StatsHandler stats = new StatsHandler(this::stats);
+        this.boss = Transport.group(1, "vblk-accept");
+        this.workers = Transport.group(0, "vblk-io-loop");
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true))
+                                .addLast("decoder", new FrameDecoder(FrameCodec.MAX_CONTROL_BODY))
+                                .addLast("encoder", FrameEncoder.INSTANCE)
+                                .addLast("stats", stats)
+                                .addLast("handshake", new HandshakeHandler(byName, pipeline))
+                                .addLast("errors", ErrorHandler.INSTANCE);
+                    }
+                });
+        try {
+            this.listener = b.bind(config.listen(), config.port()).sync().channel();
+        } catch (Exception e) {
+            shutdownResources();
+            throw new IOException("cannot listen on " + config.listen() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static Backend start(BackendConfig config) throws IOException {
+        try {
+            return new Backend(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", e);
+        }
+    }
+
+    private static List<Device> openDevices(BackendConfig config) throws IOException {
+        List<Device> out = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.devices().size(); i++) {
+                DeviceConfig dc = config.devices().get(i);
+                BlockStore store;
+                if (dc.isFile()) {
+                    try {
+                        store = FileStore.open(Path.of(dc.filePath()), dc.size().bytes(), dc.readOnly(), dc.direct(),
+                                SEG_MAX * SIZE_MAX);
+                    } catch (IOException e) {
+                        throw new DeviceOpenException(i, e.getMessage());
+                    }
+                } else {
+                    store = new RamStore(dc.size().bytes());
+                }
+                out.add(new Device(dc, i, config.modeOf(dc), config.inflightLimit(dc), store, SEG_MAX, SIZE_MAX));
+            }
+        } catch (IOException e) {
+            for (Device d : out) {
+                d.store().close();
+            }
+            throw e;
+        }
+        return out;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public BackendConfig config() {
+        return config;
+    }
+
+    public BackendStats stats() {
+        List<DeviceStats> list = new ArrayList<>();
+        for (Device d : devices) {
+            list.add(d.stats(pipeline.scheduler()));
+        }
+        return new BackendStats(clock.getAsLong(), config.scheduler().policy().label(), config.scheduler().depth(), list);
+    }
+
+    /** Requests dispatched to the store or the emulated disk and not yet completed. */
+    public int inFlight() {
+        return pipeline.scheduler().inFlight();
+    }
+
+    /**
+     * Stops accepting, waits up to {@code drain} for the requests in service to complete, then closes every
+     * connection and flushes and closes the stores.
+     */
+    public void close(long drain, TimeUnit unit) {
+        listener.close().syncUninterruptibly();
+        long deadline = System.nanoTime() + unit.toNanos(drain);
+        while (inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        channels.close().syncUninterruptibly();
+        shutdownResources();
+    }
+
+    @Override
+    public void close() {
+        close(10, TimeUnit.SECONDS);
+    }
+
+    private void shutdownResources() {
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        pipeline.close();
+        if (ioPool != null) {
+            ioPool.shutdown();
+            try {
+                ioPool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Device d : devices) {
+            try {
+                d.store().close();
+            } catch (IOException e) {
+                org.slf4j.LoggerFactory.getLogger(Backend.class).warn("{}: closing the store failed: {}", d.name(), e.toString());
+            }
+        }
+    }
+}

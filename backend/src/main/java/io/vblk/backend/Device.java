@@ -1,0 +1,123 @@
+package io.vblk.backend;
+
+import io.vblk.config.DeviceConfig;
+import io.vblk.config.Mode;
+import io.vblk.protocol.BlkConfig;
+import io.vblk.protocol.VirtioBlk;
+import io.vblk.result.QueueStats;
+import io.vblk.scheduler.Scheduler;
+import io.vblk.store.BlockStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/** A configured device: its store, its flow index in the scheduler, and its counters (per queue index). */
+final class Device {
+    private final DeviceConfig config;
+    private final int index;
+    private final Mode mode;
+    private final int inflightLimit;
+    private final BlockStore store;
+    private final BlkConfig blkConfig;
+    private final long features;
+    final LongAdder received = new LongAdder();
+    final LongAdder completed = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder bytes = new LongAdder();
+    private final AtomicLongArray queueReceived;
+    private final AtomicLongArray queueCompleted;
+    private final AtomicIntegerArray queuePeak;
+
+    Device(DeviceConfig config, int index, Mode mode, int inflightLimit, BlockStore store, int segMax, int sizeMax) {
+        this.config = config;
+        this.index = index;
+        this.mode = mode;
+        this.inflightLimit = inflightLimit;
+        this.store = store;
+        this.blkConfig = new BlkConfig(config.capacitySectors(), VirtioBlk.SECTOR_SIZE, segMax, sizeMax, config.queues(),
+                config.queueSize());
+        long f = VirtioBlk.bit(VirtioBlk.F_BLK_SIZE) | VirtioBlk.bit(VirtioBlk.F_FLUSH)
+                | VirtioBlk.bit(VirtioBlk.F_DISCARD) | VirtioBlk.bit(VirtioBlk.F_WRITE_ZEROES);
+        if (config.readOnly()) {
+            f |= VirtioBlk.bit(VirtioBlk.F_RO);
+        }
+        if (config.queues() > 1) {
+            f |= VirtioBlk.bit(VirtioBlk.F_MQ);
+        }
+        this.features = f;
+        this.queueReceived = new AtomicLongArray(config.queues());
+        this.queueCompleted = new AtomicLongArray(config.queues());
+        this.queuePeak = new AtomicIntegerArray(config.queues());
+    }
+
+    String name() {
+        return config.name();
+    }
+
+    int index() {
+        return index;
+    }
+
+    DeviceConfig config() {
+        return config;
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    int inflightLimit() {
+        return inflightLimit;
+    }
+
+    BlockStore store() {
+        return store;
+    }
+
+    BlkConfig blkConfig() {
+        return blkConfig;
+    }
+
+    long features() {
+        return features;
+    }
+
+    void received(int queue) {
+        received.increment();
+        queueReceived.incrementAndGet(queue);
+    }
+
+    void completed(int queue, int status, int dataBytes) {
+        completed.increment();
+        queueCompleted.incrementAndGet(queue);
+        if (status != VirtioBlk.S_OK) {
+            errors.increment();
+        } else {
+            bytes.add(dataBytes);
+        }
+    }
+
+    void inService(int queue, int n) {
+        queuePeak.accumulateAndGet(queue, n, Math::max);
+    }
+
+    int peakInService() {
+        int peak = 0;
+        for (int q = 0; q < queuePeak.length(); q++) {
+            peak = Math.max(peak, queuePeak.get(q));
+        }
+        return peak;
+    }
+
+    io.vblk.result.DeviceStats stats(Scheduler scheduler) {
+        Scheduler.FlowSnapshot s = scheduler.snapshot(index);
+        List<QueueStats> queues = new ArrayList<>();
+        for (int q = 0; q < queueReceived.length(); q++) {
+            queues.add(new QueueStats(q, queueReceived.get(q), queueCompleted.get(q), queuePeak.get(q)));
+        }
+        return new io.vblk.result.DeviceStats(name(), config.weight(), mode.label(), received.sum(), completed.sum(),
+                errors.sum(), bytes.sum(), peakInService(), s.inPipelineArea(), s.waitingArea(), queues);
+    }
+}

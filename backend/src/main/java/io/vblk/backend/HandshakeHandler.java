@@ -1,0 +1,79 @@
+package io.vblk.backend;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.vblk.protocol.Ack;
+import io.vblk.protocol.Attach;
+import io.vblk.protocol.AttachOk;
+import io.vblk.protocol.BlkConfig;
+import io.vblk.protocol.ErrorCode;
+import io.vblk.protocol.FrameCodec;
+import io.vblk.protocol.FrameDecoder;
+import io.vblk.protocol.ProtocolException;
+import java.util.Map;
+
+/**
+ * ATTACH, then ACK: names the device, grants at most its queues, offers features and the config block,
+ * checks that the driver acknowledges a subset. Then replaces itself with a {@link RequestHandler}.
+ */
+final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+    private final Map<String, Device> devices;
+    private final Pipeline pipeline;
+    private Device device;
+    private int queues;
+
+    HandshakeHandler(Map<String, Device> devices, Pipeline pipeline) {
+        this.devices = devices;
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (device == null && msg instanceof Attach a) {
+            attach(ctx, a);
+        } else if (device != null && msg instanceof Ack ack) {
+            acknowledge(ctx, ack);
+        } else {
+            String what = msg instanceof io.vblk.protocol.Frame f ? f.kind().toString() : "message";
+            ReferenceCountUtil.release(msg);
+            throw new ProtocolException(ErrorCode.UNEXPECTED_FRAME,
+                    what + " before the handshake finished: send " + (device == null ? "ATTACH" : "ACK") + " first");
+        }
+    }
+
+    private void attach(ChannelHandlerContext ctx, Attach a) {
+        if (a.version() != FrameCodec.VERSION) {
+            throw new ProtocolException(ErrorCode.BAD_VERSION,
+                    "protocol version " + a.version() + " is not supported; this backend speaks " + FrameCodec.VERSION);
+        }
+        Device d = devices.get(a.device());
+        if (d == null) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_DEVICE,
+                    "no device '" + a.device() + "'; this backend has " + String.join(", ", devices.keySet()));
+        }
+        if (a.queues() < 1) {
+            throw new ProtocolException(ErrorCode.BAD_QUEUE, "ATTACH must ask for at least one queue");
+        }
+        device = d;
+        queues = Math.min(a.queues(), d.config().queues());
+        BlkConfig c = d.blkConfig();
+        ctx.writeAndFlush(new AttachOk(FrameCodec.VERSION, d.features(),
+                new BlkConfig(c.capacity(), c.blkSize(), c.segMax(), c.sizeMax(), queues, c.queueSize())));
+    }
+
+    private void acknowledge(ChannelHandlerContext ctx, Ack ack) {
+        long extra = ack.features() & ~device.features();
+        if (extra != 0) {
+            throw new ProtocolException(ErrorCode.BAD_FEATURES,
+                    "ACK names features the device did not offer: 0x" + Long.toHexString(extra));
+        }
+        Virtqueue[] vqs = new Virtqueue[queues];
+        for (int q = 0; q < queues; q++) {
+            vqs[q] = new Virtqueue(device, q, ctx.channel(), ack.features(), pipeline);
+        }
+        ctx.pipeline().get(FrameDecoder.class)
+                .maxBody((int) Math.min(Integer.MAX_VALUE - 64, device.blkConfig().maxTransfer() + FrameCodec.REQUEST_HEADER_BYTES));
+        ctx.pipeline().replace(this, "requests", new RequestHandler(vqs));
+    }
+}

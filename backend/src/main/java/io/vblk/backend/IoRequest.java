@@ -1,0 +1,51 @@
+package io.vblk.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.vblk.protocol.BlkRequest;
+import io.vblk.protocol.VirtioBlk;
+import io.vblk.scheduler.Ticket;
+
+/**
+ * One request on its way through the backend: arrival, scheduler, store, reply. Owns the request's data
+ * (released once the store has it) and the read buffer until it is handed to the reply.
+ * Phase stamps follow blktrace: Q received, I into the scheduler, D dispatched, C completed by the store,
+ * R reply written.
+ */
+final class IoRequest extends Ticket {
+    final BlkRequest req;
+    final Virtqueue vq;
+    final long seq;
+    int status = VirtioBlk.S_OK;
+    int used;
+    ByteBuf readData;
+    long tQ;
+    long tI;
+    long tD;
+    long tC;
+    long tR;
+
+    IoRequest(BlkRequest req, Virtqueue vq, long seq, long now) {
+        super(vq.device().index(), req.type() == VirtioBlk.T_IN || req.type() == VirtioBlk.T_OUT ? req.length() : 0);
+        this.req = req;
+        this.vq = vq;
+        this.seq = seq;
+        this.tQ = now;
+    }
+
+    Device device() {
+        return vq.device();
+    }
+
+    long offset() {
+        return req.sector() << VirtioBlk.SECTOR_SHIFT;
+    }
+
+    /** Drops what the request owns without replying (its connection is gone). */
+    void discard() {
+        req.release();
+        if (readData != null) {
+            readData.release();
+            readData = null;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.vblk.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.vblk.disk.EmulatedDisk;
+import io.vblk.protocol.VirtioBlk;
+import io.vblk.scheduler.Scheduler;
+import io.vblk.scheduler.Ticket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single path every request takes after its virtqueue lets it in: scheduler, optional emulated disk,
+ * store, completion. Sync and aio differ only in how many requests a virtqueue lets in (see
+ * {@link ServicePolicy}); nothing here knows the mode. Blocking stores run on the I/O pool, never on the
+ * caller's thread; non-blocking ones (RAM) run inline.
+ */
+final class Pipeline {
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final Scheduler scheduler;
+    private final EmulatedDisk disk;
+    private final ExecutorService ioPool;
+    private final ByteBufAllocator alloc;
+    private final LongSupplier clock;
+
+    Pipeline(Scheduler scheduler, EmulatedDisk.Factory diskFactory, ExecutorService ioPool, ByteBufAllocator alloc,
+             LongSupplier clock) {
+        this.scheduler = scheduler;
+        this.ioPool = ioPool;
+        this.alloc = alloc;
+        this.clock = clock;
+        this.disk = diskFactory == null ? null : diskFactory.create(this::serve);
+        scheduler.dispatcher(this::dispatch);
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    LongSupplier clock() {
+        return clock;
+    }
+
+    /**
+     * Enters the scheduler, or returns false when the scheduler has no room for this device yet; then
+     * {@code onRoom} runs once, later, when it may have.
+     */
+    boolean trySubmit(IoRequest r, Runnable onRoom) {
+        r.tI = clock.getAsLong();
+        return scheduler.offer(r, onRoom);
+    }
+
+    private void dispatch(Ticket t) {
+        IoRequest r = (IoRequest) t;
+        r.tD = clock.getAsLong();
+        if (disk != null) {
+            disk.submit(r);
+        } else {
+            serve(r);
+        }
+    }
+
+    private void serve(Ticket t) {
+        IoRequest r = (IoRequest) t;
+        if (r.device().store().blocking()) {
+            ioPool.execute(() -> perform(r));
+        } else {
+            perform(r);
+        }
+    }
+
+    private void perform(IoRequest r) {
+        try {
+            execute(r);
+        } catch (Exception e) {
+            r.status = VirtioBlk.S_IOERR;
+            r.used = 0;
+            if (r.readData != null) {
+                r.readData.release();
+                r.readData = null;
+            }
+            log.warn("{}: {} at sector {} failed: {}", r.device().name(), VirtioBlk.typeName(r.req.type()),
+                    r.req.sector(), e.toString());
+        } finally {
+            r.req.release();
+        }
+        r.tC = clock.getAsLong();
+        scheduler.complete(r);
+        r.vq.completed(r);
+    }
+
+    private void execute(IoRequest r) throws Exception {
+        var store = r.device().store();
+        switch (r.req.type()) {
+            case VirtioBlk.T_IN -> {
+                ByteBuf buf = alloc.directBuffer(r.req.length());
+                r.readData = buf;
+                store.read(r.offset(), buf, r.req.length());
+                r.used = r.req.length();
+            }
+            case VirtioBlk.T_OUT -> store.write(r.offset(), r.req.data());
+            case VirtioBlk.T_FLUSH -> store.flush();
+            case VirtioBlk.T_GET_ID -> {
+                byte[] id = r.device().name().getBytes(StandardCharsets.US_ASCII);
+                int n = Math.min(Math.min(id.length, VirtioBlk.ID_BYTES), r.req.length());
+                r.readData = alloc.directBuffer(n).writeBytes(id, 0, n);
+                r.used = n;
+            }
+            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> {
+                ByteBuf segs = r.req.data();
+                for (int at = segs.readerIndex(); at < segs.writerIndex(); at += VirtioBlk.SEGMENT_BYTES) {
+                    long offset = segs.getLongLE(at) << VirtioBlk.SECTOR_SHIFT;
+                    long length = segs.getUnsignedIntLE(at + 8) << VirtioBlk.SECTOR_SHIFT;
+                    if (r.req.type() == VirtioBlk.T_DISCARD) {
+                        store.discard(offset, length);
+                    } else {
+                        store.writeZeroes(offset, length);
+                    }
+                }
+            }
+            default -> throw new IllegalStateException("type " + r.req.type() + " passed validation");
+        }
+    }
+
+    int diskBusy() {
+        return disk == null ? 0 : disk.busy();
+    }
+
+    void close() {
+        if (disk != null) {
+            disk.close();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.vblk.backend;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.vblk.protocol.BlkRequest;
+import io.vblk.protocol.Completion;
+import io.vblk.protocol.ErrorCode;
+import io.vblk.protocol.ProtocolException;
+import io.vblk.protocol.VirtioBlk;
+
+/**
+ * The device side of one virtqueue of one connection. Keeps the invariant that a descriptor id is in flight
+ * at most once and never beyond the queue size; checks each request and either answers it at once (a status
+ * the spec prescribes) or hands it to the mode's {@link ServicePolicy}. Event-loop confined except
+ * {@link #completed} and {@link #inService}.
+ */
+final class Virtqueue {
+    private final Device device;
+    private final int index;
+    private final Channel channel;
+    private final long features;
+    private final boolean[] inUse;
+    private final ServicePolicy service;
+    private final java.util.function.LongSupplier clock;
+
+    Virtqueue(Device device, int index, Channel channel, long features, Pipeline pipeline) {
+        this.device = device;
+        this.index = index;
+        this.channel = channel;
+        this.features = features;
+        this.inUse = new boolean[device.blkConfig().queueSize()];
+        this.clock = pipeline.clock();
+        this.service = ServicePolicy.of(this, pipeline);
+    }
+
+    Device device() {
+        return device;
+    }
+
+    int index() {
+        return index;
+    }
+
+    EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    /** Takes ownership of {@code req}. Throws ProtocolException for a descriptor the driver may not use now. */
+    void arrive(BlkRequest req, long seq) {
+        long now = clock.getAsLong();
+        int desc = req.descriptor();
+        if (desc >= inUse.length) {
+            req.release();
+            throw new ProtocolException(ErrorCode.QUEUE_OVERFLOW, "queue " + index + " of " + device.name()
+                    + ": descriptor id " + desc + " is outside the queue of " + inUse.length
+                    + " entries (more requests in flight than queue-size allows)");
+        }
+        if (inUse[desc]) {
+            req.release();
+            throw new ProtocolException(ErrorCode.DESCRIPTOR_IN_USE, "queue " + index + " of " + device.name()
+                    + ": descriptor id " + desc + " is still in flight");
+        }
+        inUse[desc] = true;
+        device.received(index);
+        IoRequest r = new IoRequest(req, this, seq, now);
+        int status = RequestCheck.status(req, device, features);
+        if (status != VirtioBlk.S_OK) {
+            r.status = status;
+            req.release();
+            r.tI = r.tD = r.tC = now;
+            reply(r);
+            return;
+        }
+        service.arrived(r);
+    }
+
+    /** Called by the pipeline on the completing thread. */
+    void completed(IoRequest r) {
+        service.completed(r);
+    }
+
+    /** Records how many of this queue's requests are in service; called by the service policy. */
+    void inService(int n) {
+        device.inService(index, n);
+    }
+
+    /** On the event loop: frees the descriptor and sends the used-ring entry. */
+    void reply(IoRequest r) {
+        inUse[r.req.descriptor()] = false;
+        r.tR = clock.getAsLong();
+        int moved = r.req.type() == VirtioBlk.T_OUT ? r.req.length() : r.used;
+        device.completed(index, r.status, moved);
+        Completion c = new Completion(index, r.req.descriptor(), r.status, r.used,
+                r.readData != null ? r.readData : Unpooled.EMPTY_BUFFER);
+        r.readData = null;
+        if (channel.isActive()) {
+            channel.writeAndFlush(c, channel.voidPromise());
+        } else {
+            c.release();
+        }
+    }
+
+    void close() {
+        service.close();
+    }
+}

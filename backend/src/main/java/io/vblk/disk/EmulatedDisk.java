@@ -1,0 +1,108 @@
+package io.vblk.disk;
+
+import io.vblk.config.DiskConfig;
+import io.vblk.scheduler.Ticket;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * A timing model in front of a store: {@code parallelism} slots (like NCQ), each holding one request for its
+ * service time, served first come first served. A slot's next request starts at max(now, the slot's last
+ * finish), so oversleeping by the timer does not lower capacity: it stays parallelism / service-time.
+ * When a request's time is up it is handed to {@code serve}, which performs the real store operation.
+ *
+ * <p>One thread owns the slots; submitters only touch the arrival queue.
+ */
+public final class EmulatedDisk implements AutoCloseable {
+    private final DiskConfig config;
+    private final LongSupplier clock;
+    private final Consumer<Ticket> serve;
+    private final ConcurrentLinkedQueue<Ticket> arrivals = new ConcurrentLinkedQueue<>();
+    private final Ticket[] slot;
+    private final long[] finish;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile int busy;
+
+    public EmulatedDisk(DiskConfig config, LongSupplier clock, Consumer<Ticket> serve) {
+        this.config = config;
+        this.clock = clock;
+        this.serve = serve;
+        this.slot = new Ticket[config.parallelism()];
+        this.finish = new long[config.parallelism()];
+        this.thread = new Thread(this::run, "vblk-disk");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Builds a disk once the consumer that serves its due requests exists. */
+    @FunctionalInterface
+    public interface Factory {
+        EmulatedDisk create(Consumer<Ticket> serve);
+
+        static Factory of(DiskConfig config, LongSupplier clock) {
+            return serve -> new EmulatedDisk(config, clock, serve);
+        }
+    }
+
+    public DiskConfig config() {
+        return config;
+    }
+
+    public void submit(Ticket t) {
+        arrivals.add(t);
+        LockSupport.unpark(thread);
+    }
+
+    /** Requests currently holding a slot. */
+    public int busy() {
+        return busy;
+    }
+
+    private void run() {
+        while (running) {
+            long now = clock.getAsLong();
+            long wake = Long.MAX_VALUE;
+            int held = 0;
+            for (int s = 0; s < slot.length; s++) {
+                if (slot[s] != null && finish[s] <= now) {
+                    Ticket done = slot[s];
+                    slot[s] = null;
+                    serve.accept(done);
+                }
+                if (slot[s] == null) {
+                    Ticket next = arrivals.poll();
+                    if (next != null) {
+                        finish[s] = Math.max(now, finish[s]) + config.serviceNanos(next.bytes);
+                        slot[s] = next;
+                    }
+                }
+                if (slot[s] != null) {
+                    held++;
+                    wake = Math.min(wake, finish[s]);
+                }
+            }
+            busy = held;
+            if (wake == Long.MAX_VALUE) {
+                if (arrivals.isEmpty()) {
+                    LockSupport.park(this);
+                }
+            } else if (wake > now) {
+                LockSupport.parkNanos(this, wake - now);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.vblk.cli;
+
+import io.vblk.config.ConfigException;
+import io.vblk.config.ConfigLoader;
+import io.vblk.config.Durations;
+import io.vblk.report.Charts;
+import io.vblk.report.ExperimentResult;
+import io.vblk.report.ExperimentTable;
+import io.vblk.scenario.ExperimentRunner;
+import io.vblk.scenario.Scenario;
+import io.vblk.scenario.ScenarioLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vblk experiment}: run a scenario's variants against fresh backend processes and explain the shares. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = {"Run a scenario (a YAML file, or a built-in: seed, vm-vs-host, depth-sweep, three-way).",
+                "Each variant gets its own backend process on an ephemeral loopback port."})
+public final class ExperimentCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE|NAME", description = "scenario file or built-in name")
+    String scenario;
+
+    @Option(names = "--duration", paramLabel = "D", description = "measured time per run, e.g. 10s (default: the scenario's)")
+    String duration;
+
+    @Option(names = "--warmup", paramLabel = "D", description = "unmeasured time before each run (default: the scenario's)")
+    String warmup;
+
+    @Option(names = "--repeat", paramLabel = "N", description = "runs per variant (default: the scenario's)")
+    Integer repeat;
+
+    @Option(names = "--variants", split = ",", paramLabel = "LABEL", description = "run only these variants")
+    List<String> variants;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
+    Path json;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "write PNG charts (and keep backend configs and logs) here")
+    Path out;
+
+    @Option(names = "--quiet", description = "no live line per second")
+    boolean quiet;
+
+    @Option(names = "--show", description = "print the scenario's YAML and exit")
+    boolean show;
+
+    @Override
+    public Integer call() {
+        return run(System.out, System.err);
+    }
+
+    int run(PrintStream stdout, PrintStream err) {
+        try {
+            if (show) {
+                stdout.print(ScenarioLoader.BUILT_IN.contains(scenario) && !Files.exists(Path.of(scenario))
+                        ? ScenarioLoader.builtIn(scenario) : ConfigLoader.text(Path.of(scenario)));
+                return 0;
+            }
+            Scenario s = ScenarioLoader.load(scenario).with(duration == null ? null : Durations.parse(duration),
+                    warmup == null ? null : Durations.parse(warmup), repeat, variants);
+            if (s.variants().isEmpty()) {
+                err.println("vblk experiment: no variant matches " + variants);
+                return 2;
+            }
+            Path work = out != null ? out : Files.createTempDirectory("vblk-experiment");
+            stdout.printf("experiment %s: %d variant(s) x %d run(s) of %s (+%s warm-up)%n", s.name(), s.variants().size(),
+                    s.repeat(), Durations.format(s.duration()), Durations.format(s.warmup()));
+            ExperimentRunner runner = new ExperimentRunner(work, quiet ? null : err::println,
+                    v -> ExperimentTable.print(stdout, v));
+            ExperimentResult result = runner.run(s);
+            List<String> charts = new ArrayList<>();
+            if (out != null) {
+                charts.add(Charts.shares(result, out).toString());
+                Path sweep = Charts.sweep(result, out);
+                if (sweep != null) {
+                    charts.add(sweep.toString());
+                }
+                charts.forEach(c -> stdout.println("chart: " + c));
+            }
+            result = new ExperimentResult(result.scenario(), result.description(), result.durationS(), result.warmupS(),
+                    result.repeat(), result.variants(), charts);
+            if (json != null) {
+                JsonOut.write(json, result);
+                stdout.println("json: " + json);
+            }
+            return 0;
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("vblk experiment: " + e.getMessage());
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            err.println("vblk experiment: " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.vblk.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+
+/** PNG charts of an experiment, drawn headless. */
+public final class Charts {
+    private Charts() {}
+
+    /** Each variant's shares next to the weight shares: the picture of the seed table. */
+    public static Path shares(ExperimentResult r, Path dir) throws IOException {
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
+                .title(r.scenario() + ": achieved share per device").xAxisTitle("variant").yAxisTitle("share of I/Os (%)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setYAxisMax(100.0).setYAxisMin(0.0)
+                .setLabelsVisible(true).setLabelsFontColorAutomaticEnabled(true);
+        List<String> labels = r.variants().stream().map(VariantResult::label).toList();
+        Map<String, List<Double>> byDevice = new LinkedHashMap<>();
+        for (VariantResult v : r.variants()) {
+            for (DeviceFigures d : v.devices()) {
+                byDevice.computeIfAbsent(d.name() + " (weight " + d.weight() + ")", k -> new ArrayList<>()).add(100 * d.share());
+            }
+        }
+        byDevice.forEach((name, values) -> {
+            if (values.size() == labels.size()) {
+                chart.addSeries(name, labels, values);
+            }
+        });
+        Path png = dir.resolve(r.scenario() + "-shares.png");
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return png;
+    }
+
+    /**
+     * When the variants sweep one numeric key (a matrix axis such as max-inflight), the first device's share
+     * against that key, one line per value of the other keys; null when there is no such axis.
+     */
+    public static Path sweep(ExperimentResult r, Path dir) throws IOException {
+        String axis = numericAxis(r.variants());
+        if (axis == null) {
+            return null;
+        }
+        String axisName = axis.substring(axis.lastIndexOf('.') + 1);
+        DeviceFigures first = r.variants().get(0).devices().get(0);
+        XYChart chart = new XYChartBuilder().width(900).height(500)
+                .title(r.scenario() + ": share of " + first.name() + " (weight " + first.weight() + ") vs " + axisName)
+                .xAxisTitle(axisName + " (log2)").yAxisTitle("share of I/Os (%)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setYAxisMin(0.0).setYAxisMax(100.0)
+                .setXAxisLogarithmic(true).setMarkerSize(7);
+        Map<String, List<double[]>> lines = new LinkedHashMap<>();
+        for (VariantResult v : r.variants()) {
+            Map<String, String> others = new LinkedHashMap<>(v.keys());
+            double x = Double.parseDouble(others.remove(axis));
+            String series = others.isEmpty() ? first.name() : String.join(" ", others.entrySet().stream()
+                    .map(e -> e.getKey().substring(e.getKey().lastIndexOf('.') + 1) + "=" + e.getValue()).toList());
+            lines.computeIfAbsent(series, k -> new ArrayList<>()).add(new double[] {x, 100 * v.devices().get(0).share()});
+        }
+        lines.forEach((name, points) -> {
+            XYSeries s = chart.addSeries(name, points.stream().mapToDouble(p -> p[0]).toArray(),
+                    points.stream().mapToDouble(p -> p[1]).toArray());
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        });
+        double[] xs = r.variants().stream().mapToDouble(v -> Double.parseDouble(v.keys().get(axis))).distinct().sorted().toArray();
+        chart.addSeries("weight share " + Math.round(100 * first.weightShare()) + "%",
+                new double[] {xs[0], xs[xs.length - 1]}, new double[] {100 * first.weightShare(), 100 * first.weightShare()});
+        Path png = dir.resolve(r.scenario() + "-sweep.png");
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return png;
+    }
+
+    private static String numericAxis(List<VariantResult> variants) {
+        if (variants.size() < 3) {
+            return null;
+        }
+        for (String key : variants.get(0).keys().keySet()) {
+            boolean numeric = variants.stream().allMatch(v -> v.keys().containsKey(key) && v.keys().get(key).matches("\\d+"));
+            long distinct = variants.stream().map(v -> v.keys().get(key)).distinct().count();
+            if (numeric && distinct >= 3) {
+                return key;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,7 @@
+package io.vblk.report;
+
+import java.util.List;
+
+/** Everything an experiment measured, as {@code --json} writes it. */
+public record ExperimentResult(String scenario, String description, double durationS, double warmupS, int repeat,
+                               List<VariantResult> variants, List<String> charts) {}

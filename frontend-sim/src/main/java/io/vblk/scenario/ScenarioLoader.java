@@ -1,0 +1,243 @@
+package io.vblk.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vblk.config.BackendConfig;
+import io.vblk.config.ConfigException;
+import io.vblk.config.ConfigLoader;
+import io.vblk.config.Durations;
+import io.vblk.config.LoadConfig;
+import io.vblk.config.LoadSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a scenario file, or a built-in one by name (the files under resources/scenarios). A variant is a
+ * label plus dotted keys ({@code backend.mode: aio}) written over a copy of the scenario; a {@code matrix}
+ * crosses lists of values into variants. Every variant is validated before anything runs, and a mistake is
+ * reported with the file, the line and the key.
+ */
+public final class ScenarioLoader {
+    private ScenarioLoader() {}
+
+    public static final List<String> BUILT_IN = List.of("seed", "vm-vs-host", "depth-sweep", "three-way");
+    private static final Set<String> TOP_KEYS = Set.of("name", "description", "duration", "warmup", "repeat", "backend",
+            "load", "variants", "matrix");
+
+    /** A path to a YAML file, or the name of a built-in scenario. */
+    public static Scenario load(String fileOrName) {
+        Path p = Path.of(fileOrName);
+        if (Files.isRegularFile(p)) {
+            return parse(ConfigLoader.text(p), p.toString());
+        }
+        if (BUILT_IN.contains(fileOrName)) {
+            return parse(builtIn(fileOrName), "built-in scenario " + fileOrName);
+        }
+        throw new ConfigException(fileOrName, "no such file, and not a built-in scenario (" + String.join(", ", BUILT_IN) + ")");
+    }
+
+    public static String builtIn(String name) {
+        try (InputStream in = ScenarioLoader.class.getResourceAsStream("/scenarios/" + name + ".yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("built-in scenario " + name + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Scenario parse(String text, String file) {
+        JsonNode root = ConfigLoader.tree(text, file);
+        if (!root.isObject()) {
+            throw new ConfigException(file, "a scenario is a mapping with keys " + TOP_KEYS);
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TOP_KEYS.contains(key)) {
+                throw located(file, text, key, "unknown key; allowed here: " + String.join(", ", TOP_KEYS.stream().sorted().toList()));
+            }
+        }
+        String name = root.path("name").asText(file);
+        String description = root.path("description").asText("");
+        Duration duration = duration(root, "duration", Duration.ofSeconds(10), file, text);
+        Duration warmup = duration(root, "warmup", Duration.ofSeconds(2), file, text);
+        int repeat = root.path("repeat").asInt(1);
+        if (repeat < 1 || repeat > 100) {
+            throw located(file, text, "repeat", "must be from 1 to 100, got " + root.path("repeat"));
+        }
+        if (!root.path("backend").isObject()) {
+            throw located(file, text, "backend", "is required: the backend config (listen, mode, scheduler, disk, devices)");
+        }
+        if (!root.path("load").isArray()) {
+            throw located(file, text, "load", "is required: a list of {device, processes, pattern, ...}");
+        }
+        List<Map.Entry<String, Map<String, JsonNode>>> overrides = variantOverrides(root, file, text);
+        List<Scenario.Variant> variants = new ArrayList<>();
+        for (var v : overrides) {
+            ObjectNode copy = root.deepCopy();
+            for (var o : v.getValue().entrySet()) {
+                set(copy, o.getKey(), o.getValue(), file, text, v.getKey());
+            }
+            Map<String, String> keys = new LinkedHashMap<>();
+            v.getValue().forEach((k, val) -> keys.put(k, val.asText()));
+            variants.add(resolve(copy, v.getKey(), keys, file, text));
+        }
+        return new Scenario(name, description, duration, warmup, repeat, variants);
+    }
+
+    private static List<Map.Entry<String, Map<String, JsonNode>>> variantOverrides(JsonNode root, String file, String text) {
+        List<Map.Entry<String, Map<String, JsonNode>>> out = new ArrayList<>();
+        JsonNode variants = root.path("variants");
+        if (variants.isArray()) {
+            for (int i = 0; i < variants.size(); i++) {
+                JsonNode v = variants.get(i);
+                String at = "variants[" + i + "]";
+                if (!v.isObject() || !v.path("label").isTextual()) {
+                    throw located(file, text, at, "a variant is {label: NAME, some.key: value, ...}");
+                }
+                Map<String, JsonNode> keys = new LinkedHashMap<>();
+                v.fields().forEachRemaining(e -> {
+                    if (!e.getKey().equals("label")) {
+                        keys.put(e.getKey(), e.getValue());
+                    }
+                });
+                out.add(Map.entry(v.get("label").asText(), keys));
+            }
+        }
+        JsonNode matrix = root.path("matrix");
+        if (matrix.isObject()) {
+            List<Map.Entry<String, Map<String, JsonNode>>> crossed = new ArrayList<>(out.isEmpty()
+                    ? List.of(Map.entry("", Map.of())) : out);
+            for (Iterator<Map.Entry<String, JsonNode>> it = matrix.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> axis = it.next();
+                if (!axis.getValue().isArray() || axis.getValue().isEmpty()) {
+                    throw located(file, text, "matrix." + axis.getKey(), "must be a non-empty list of values");
+                }
+                List<Map.Entry<String, Map<String, JsonNode>>> next = new ArrayList<>();
+                for (var base : crossed) {
+                    for (JsonNode value : axis.getValue()) {
+                        Map<String, JsonNode> keys = new LinkedHashMap<>(base.getValue());
+                        keys.put(axis.getKey(), value);
+                        String short_ = axis.getKey().substring(axis.getKey().lastIndexOf('.') + 1);
+                        String label = (base.getKey().isEmpty() ? "" : base.getKey() + " ") + short_ + "=" + value.asText();
+                        next.add(Map.entry(label, keys));
+                    }
+                }
+                crossed = next;
+            }
+            out = crossed;
+        }
+        if (out.isEmpty()) {
+            out.add(Map.entry(root.path("name").asText("default"), Map.of()));
+        }
+        return out;
+    }
+
+    /** Writes {@code value} at a dotted path ({@code backend.scheduler.policy}, {@code load[0].processes}). */
+    private static void set(ObjectNode root, String dotted, JsonNode value, String file, String text, String label) {
+        String[] parts = dotted.split("\\.");
+        JsonNode node = root;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            int index = -1;
+            int bracket = part.indexOf('[');
+            if (bracket > 0 && part.endsWith("]")) {
+                index = Integer.parseInt(part.substring(bracket + 1, part.length() - 1));
+                part = part.substring(0, bracket);
+            }
+            boolean last = i == parts.length - 1;
+            if (!(node instanceof ObjectNode obj) || (i == 0 && !Set.of("backend", "load").contains(part))) {
+                throw located(file, text, "variants", "variant '" + label + "': key '" + dotted
+                        + "' does not name a place in the scenario (start with backend. or load[N].)");
+            }
+            if (index >= 0) {
+                JsonNode arr = obj.path(part);
+                if (!(arr instanceof ArrayNode a) || index >= a.size()) {
+                    throw located(file, text, "variants", "variant '" + label + "': '" + dotted + "' indexes past the list");
+                }
+                if (last) {
+                    a.set(index, value);
+                }
+                node = a.get(index);
+            } else if (last) {
+                obj.set(part, value);
+            } else {
+                if (!obj.path(part).isObject()) {
+                    obj.putObject(part);
+                }
+                node = obj.get(part);
+            }
+        }
+    }
+
+    private static Scenario.Variant resolve(ObjectNode tree, String label, Map<String, String> keys, String file,
+                                            String text) {
+        String where = file + " (variant '" + label + "')";
+        JsonNode backendTree = tree.get("backend");
+        BackendConfig backend;
+        try {
+            backend = ConfigLoader.backend(backendTree, file, text);
+        } catch (ConfigException e) {
+            throw withVariant(e, label);
+        }
+        LoadConfig load;
+        try {
+            ObjectNode loadTree = tree.objectNode();
+            loadTree.set("load", tree.get("load"));
+            load = ConfigLoader.convert(loadTree, LoadConfig.class, file, text, "");
+        } catch (ConfigException e) {
+            throw withVariant(e, label);
+        }
+        var problems = load.validate();
+        if (!problems.isEmpty()) {
+            var p = problems.list().get(0);
+            throw located(where, text, p.path(), p.message());
+        }
+        Set<String> names = new java.util.HashSet<>();
+        backend.devices().forEach(d -> names.add(d.name()));
+        for (int i = 0; i < load.load().size(); i++) {
+            LoadSpec s = load.load().get(i);
+            if (!names.contains(s.device())) {
+                throw located(where, text, "load[" + i + "].device",
+                        "'" + s.device() + "' is not a device of the backend (" + String.join(", ", names) + ")");
+            }
+        }
+        ObjectNode forProcess = backendTree.deepCopy();
+        forProcess.put("port", 0);
+        return new Scenario.Variant(label, Map.copyOf(keys), backend, ConfigLoader.toYaml(forProcess), load);
+    }
+
+    private static ConfigException withVariant(ConfigException e, String label) {
+        return new ConfigException(e.problems().stream()
+                .map(p -> new ConfigException.Located(p.file(), p.line(), p.path(), p.message() + " (variant '" + label + "')"))
+                .toList());
+    }
+
+    private static Duration duration(JsonNode root, String key, Duration dflt, String file, String text) {
+        JsonNode n = root.path(key);
+        if (n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        try {
+            return Durations.parse(n.asText());
+        } catch (IllegalArgumentException e) {
+            throw located(file, text, key, e.getMessage());
+        }
+    }
+
+    private static ConfigException located(String file, String text, String path, String message) {
+        return new ConfigException(List.of(new ConfigException.Located(file, ConfigLoader.lineOf(text, path), path, message)));
+    }
+}
