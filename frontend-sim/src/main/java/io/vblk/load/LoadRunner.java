@@ -83,7 +83,7 @@ public final class LoadRunner {
         Target target = Target.parse(config.target());
         checkVerifiable();
         InetSocketAddress address = target.resolve();
-        EventLoopGroup group = Transport.group(config.load().size() > 1 ? 2 : 1);
+        EventLoopGroup group = ClientBootstrap.group(config.load().size() > 1 ? 2 : 1);
         try {
             return run(group, target, address);
         } finally {
@@ -92,7 +92,7 @@ public final class LoadRunner {
     }
 
     private LoadResult run(EventLoopGroup group, Target target, InetSocketAddress address) {
-        Bootstrap boot = Transport.bootstrap(group);
+        Bootstrap boot = ClientBootstrap.of(group);
         // both stats connections live on one loop, where the window boundaries run, so a query leaves at once
         EventLoop statsLoop = group.next();
         CompletableFuture<StatsClient> startProbe = StatsClient.connect(boot.clone(statsLoop), address);
@@ -101,7 +101,7 @@ public final class LoadRunner {
         for (LoadSpec spec : config.load()) {
             attaching.add(VirtioClient.attach(boot, address, spec.device(), WANTED_FEATURES));
         }
-        Duration setup = Transport.CONNECT_TIMEOUT.plus(AttachHandler.TIMEOUT);
+        Duration setup = ClientBootstrap.CONNECT_TIMEOUT.plus(AttachHandler.TIMEOUT);
         List<DeviceLoad> loads = new ArrayList<>();
         SplittableRandom seeds = new SplittableRandom(options.seed());
         for (int i = 0; i < attaching.size(); i++) {
@@ -308,7 +308,7 @@ public final class LoadRunner {
         }
         if (c instanceof ConnectTimeoutException) {
             return LoadException.runFailed("cannot connect to " + target + ": no answer within "
-                    + Transport.CONNECT_TIMEOUT.toSeconds() + "s");
+                    + ClientBootstrap.CONNECT_TIMEOUT.toSeconds() + "s");
         }
         String message = String.valueOf(c.getMessage());
         if (c instanceof ConnectException) {

@@ -21,6 +21,7 @@ import io.vblk.protocol.FrameCodec;
 import io.vblk.protocol.FrameDecoder;
 import io.vblk.protocol.FrameEncoder;
 import io.vblk.protocol.StatsReply;
+import io.vblk.protocol.Transport;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
@@ -59,7 +60,7 @@ public final class FakeBackend implements AutoCloseable {
     }
 
     private final Map<String, Device> devices = new LinkedHashMap<>();
-    private final EventLoopGroup group = Transport.group(1);
+    private final EventLoopGroup group = Transport.group(1, "fake-backend");
     private Channel server;
     volatile long delayMicros = 50;
     public volatile boolean corruptWrittenReads;
