@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.vblk.config.Durations;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.protocol.BlkConfig;
@@ -103,21 +104,20 @@ public final class LoadRunner {
         }
         Duration setup = ClientBootstrap.CONNECT_TIMEOUT.plus(AttachHandler.TIMEOUT);
         List<DeviceLoad> loads = new ArrayList<>();
-        SplittableRandom seeds = new SplittableRandom(options.seed());
-        for (int i = 0; i < attaching.size(); i++) {
-            VirtioClient client = await(attaching.get(i), setup, target);
-            loads.add(new DeviceLoad(config.load().get(i), client, queueSize(i, client), config.verify(),
-                    seeds.nextLong(), window, this::fail));
-        }
-        StatsClient startStats = await(startProbe, setup, target);
-        StatsClient endStats = await(endProbe, setup, target);
         try {
-            return measure(loads, startStats, endStats, statsLoop, target);
+            SplittableRandom seeds = new SplittableRandom(options.seed());
+            for (int i = 0; i < attaching.size(); i++) {
+                VirtioClient client = await(attaching.get(i), setup, target);
+                loads.add(new DeviceLoad(config.load().get(i), client, queueSize(i, client), config.verify(),
+                        seeds.nextLong(), window, this::fail));
+            }
+            return measure(loads, await(startProbe, setup, target), await(endProbe, setup, target), statsLoop, target);
         } finally {
+            // connections not yet attached or connected here close with the group
             loads.forEach(l -> l.client().close());
             loads.forEach(DeviceLoad::release);
-            startStats.close();
-            endStats.close();
+            startProbe.thenAccept(StatsClient::close);
+            endProbe.thenAccept(StatsClient::close);
         }
     }
 
@@ -190,7 +190,7 @@ public final class LoadRunner {
             notes.addAll(t.mismatchNotes());
             if (t.inFlight() > 0) {
                 problems.add("device '" + t.device() + "': " + t.inFlight() + " requests still outstanding "
-                        + Math.round(options.drainTimeout().toMillis() / 1e3) + "s after the end (lost)");
+                        + Durations.format(options.drainTimeout()) + " after the end (lost)");
             }
         }
         if (mismatches > 0) {
@@ -264,10 +264,12 @@ public final class LoadRunner {
         failure.completeExceptionally(LoadException.runFailed(reason));
     }
 
-    private static <T> void forward(CompletableFuture<T> from, CompletableFuture<T> to) {
+    /** Passes an answer on; a failed query fails the run at once rather than after the window. */
+    private <T> void forward(CompletableFuture<T> from, CompletableFuture<T> to) {
         from.whenComplete((v, e) -> {
             if (e != null) {
                 to.completeExceptionally(e);
+                failure.completeExceptionally(e);
             } else {
                 to.complete(v);
             }

@@ -73,8 +73,9 @@ public final class StatsClient {
         return channel;
     }
 
+    /** Closes without waiting, so any thread may call it. */
     public void close() {
-        channel.close().awaitUninterruptibly();
+        channel.close();
     }
 
     /** Parses a STATS_REPLY body; unknown fields are ignored. */

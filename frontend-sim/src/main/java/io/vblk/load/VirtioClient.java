@@ -116,7 +116,7 @@ public final class VirtioClient {
         channel.flush();
     }
 
-    /** Closes the connection on purpose: its going away is not reported as a failure. */
+    /** Closes the connection on purpose and waits: its going away is not reported as a failure. Not on a loop. */
     public void close() {
         closing = true;
         channel.close().awaitUninterruptibly();

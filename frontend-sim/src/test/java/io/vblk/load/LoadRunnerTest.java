@@ -97,7 +97,7 @@ class LoadRunnerTest {
         LoadResult r = new LoadRunner(config, options).run();
 
         assertThat(r.lost()).isEqualTo(1);
-        assertThat(r.problems()).containsExactly("device 'vm1': 1 requests still outstanding 0s after the end (lost)");
+        assertThat(r.problems()).containsExactly("device 'vm1': 1 requests still outstanding 200ms after the end (lost)");
     }
 
     @Test
@@ -116,6 +116,14 @@ class LoadRunnerTest {
                 .isInstanceOf(LoadException.class)
                 .hasMessage("device 'vm9': backend refused the attach: UNKNOWN_DEVICE: no device 'vm9'")
                 .extracting(e -> ((LoadException) e).exitCode()).isEqualTo(LoadException.USAGE);
+    }
+
+    @Test
+    void aRefusalAfterAnotherDeviceAttachedReleasesEverything() {
+        // vm1's write template exists by the time vm9 is refused; paranoid leak detection would report it
+        assertThatThrownBy(() -> run(false, spec("vm1", 2, Pattern.RANDWRITE), spec("vm9", 1, Pattern.RANDREAD)))
+                .isInstanceOf(LoadException.class)
+                .hasMessageStartingWith("device 'vm9': backend refused the attach");
     }
 
     @Test
