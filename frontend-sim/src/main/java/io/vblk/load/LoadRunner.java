@@ -157,7 +157,6 @@ public final class LoadRunner {
         BackendStats end = await(atEnd, REPLY_TIMEOUT, target);
         List<DeviceTally> tallies = new ArrayList<>();
         for (DeviceLoad l : loads) {
-            l.client().eventLoop().execute(l::stop);
             tallies.add(await(CompletableFuture.supplyAsync(l::tally, l.client().eventLoop()), REPLY_TIMEOUT, target));
         }
         return result(tallies, start, end, (window.end() - window.start()) / 1e9);
