@@ -22,8 +22,10 @@ public final class Charts {
     public static Path shares(ExperimentResult r, Path dir) throws IOException {
         CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
                 .title(r.scenario() + ": achieved share per device").xAxisTitle("variant").yAxisTitle("share of I/Os (%)").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setYAxisMax(100.0).setYAxisMin(0.0)
-                .setLabelsVisible(true).setLabelsFontColorAutomaticEnabled(true);
+        // xchart's setters return their declaring class, so a chain across styler levels does not compile
+        chart.getStyler().setLabelsVisible(true).setLabelsFontColorAutomaticEnabled(true);
+        chart.getStyler().setYAxisMax(100.0).setYAxisMin(0.0);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         List<String> labels = r.variants().stream().map(VariantResult::label).toList();
         Map<String, List<Double>> byDevice = new LinkedHashMap<>();
         for (VariantResult v : r.variants()) {
@@ -55,8 +57,8 @@ public final class Charts {
         XYChart chart = new XYChartBuilder().width(900).height(500)
                 .title(r.scenario() + ": share of " + first.name() + " (weight " + first.weight() + ") vs " + axisName)
                 .xAxisTitle(axisName + " (log2)").yAxisTitle("share of I/Os (%)").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setYAxisMin(0.0).setYAxisMax(100.0)
-                .setXAxisLogarithmic(true).setMarkerSize(7);
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0).setXAxisLogarithmic(true);
+        chart.getStyler().setMarkerSize(7).setLegendPosition(Styler.LegendPosition.OutsideE);
         Map<String, List<double[]>> lines = new LinkedHashMap<>();
         for (VariantResult v : r.variants()) {
             Map<String, String> others = new LinkedHashMap<>(v.keys());

@@ -1,0 +1,257 @@
+package io.vblk.load;
+
+import io.netty.buffer.ByteBuf;
+import io.vblk.config.LoadSpec;
+import io.vblk.protocol.BlkRequest;
+import io.vblk.protocol.Completion;
+import io.vblk.protocol.VirtioBlk;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The guest processes of one load spec on one attached device. Each process keeps exactly one request
+ * outstanding and, when it completes, takes a descriptor again (waiting FIFO when the queue is full) and issues
+ * the next. Everything here runs on the client's event loop; the only field read elsewhere is the live count.
+ */
+final class DeviceLoad implements VirtioClient.Listener {
+    static final int MAX_NOTED_MISMATCHES = 5;
+    private static final long MAX_LATENCY_US = TimeUnit.MINUTES.toMicros(10);
+
+    private final String name;
+    private final VirtioClient client;
+    private final MeasureWindow window;
+    private final Consumer<String> onFailure;
+    private final int blockBytes;
+    private final BlockPicker picker;
+    private final Virtqueue queue;
+    private final GuestProcess[] processes;
+    private final GuestProcess[] owner;
+    private final SplittableRandom rng;
+    private final ByteBuf writeTemplate;
+    private final VerifyLedger ledger;
+    private final LongPredicate busy;
+    private final Histogram latency = new Histogram(MAX_LATENCY_US, 3);
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final List<String> mismatchNotes = new ArrayList<>();
+    private volatile long completions;
+    private long ios;
+    private long bytes;
+    private long errors;
+    private long checked;
+    private long skipped;
+    private long mismatches;
+    private boolean stopping;
+    private boolean unflushed;
+
+    /**
+     * @param queueSize descriptors to use, at most the device's queue size
+     * @param verify    write self-describing blocks and check every read of a block this run wrote
+     * @param onFailure told, once, when the connection fails; thread-safe
+     */
+    DeviceLoad(LoadSpec spec, VirtioClient client, int queueSize, boolean verify, long seed, MeasureWindow window,
+               Consumer<String> onFailure) {
+        this.name = spec.device();
+        this.client = client;
+        this.window = window;
+        this.onFailure = onFailure;
+        this.blockBytes = (int) spec.blockSize().bytes();
+        this.picker = new BlockPicker(spec.pattern(), spec.readPercent(), blockBytes, client.config().capacity());
+        this.queue = new Virtqueue(queueSize);
+        this.owner = new GuestProcess[queueSize];
+        this.rng = new SplittableRandom(seed);
+        this.ledger = verify ? new VerifyLedger(Math.min(queueSize, spec.processes())) : null;
+        this.busy = verify ? ledger::isBusy : BlockPicker.NONE_BUSY;
+        this.writeTemplate = verify || !picker.writes() ? null : template(client, blockBytes);
+        this.processes = new GuestProcess[spec.processes()];
+        for (int i = 0; i < processes.length; i++) {
+            processes[i] = new GuestProcess(picker.start(i, processes.length));
+        }
+    }
+
+    /** One block of fixed, non-zero bytes; every write without verify sends a duplicate of it. */
+    private static ByteBuf template(VirtioClient client, int blockBytes) {
+        ByteBuf b = client.channel().alloc().directBuffer(blockBytes, blockBytes);
+        for (int i = 0; i < blockBytes; i++) {
+            b.writeByte(i * 31 + 7);
+        }
+        return b;
+    }
+
+    String name() {
+        return name;
+    }
+
+    VirtioClient client() {
+        return client;
+    }
+
+    /** Completions seen so far, measured or not: the live line's counter. Any thread. */
+    long completions() {
+        return completions;
+    }
+
+    /** Completes when the load has stopped and no request is in flight. */
+    CompletableFuture<Void> drained() {
+        return drained;
+    }
+
+    /** Event loop: every process issues its first request. */
+    void start() {
+        client.listen(this);
+        for (GuestProcess p : processes) {
+            if (stopping) {
+                break;
+            }
+            queue.acquire(p);
+        }
+        flushIfNeeded();
+    }
+
+    /** Event loop: issue nothing more; {@link #drained()} completes when the last request comes back. */
+    void stop() {
+        halt();
+        if (queue.inFlight() == 0) {
+            drained.complete(null);
+        }
+    }
+
+    /** Event loop: the counts so far; call after {@link #stop()} for final figures. */
+    DeviceTally tally() {
+        return new DeviceTally(name, ios, bytes, errors, latency.copy(), completions, checked, skipped, mismatches,
+                List.copyOf(mismatchNotes), queue.inFlight());
+    }
+
+    /** Drops this load's own reference to the write template; duplicates still queued keep it alive. */
+    void release() {
+        if (writeTemplate != null) {
+            writeTemplate.release();
+        }
+    }
+
+    @Override
+    public void completed(Completion c) {
+        int d = c.descriptor();
+        if (c.queue() != 0 || !queue.isInFlight(d)) {
+            failed("completion for queue " + c.queue() + " descriptor " + d + ", which has no request in flight");
+            return;
+        }
+        long now = System.nanoTime();
+        GuestProcess p = owner[d];
+        owner[d] = null;
+        completions++; // single writer: the event loop
+        boolean ok = c.status() == VirtioBlk.S_OK && (!p.read || c.data().readableBytes() == blockBytes);
+        if (!ok) {
+            errors++;
+        }
+        if (ledger != null) {
+            settle(p, c.data(), ok);
+        }
+        if (window.contains(now)) {
+            ios++;
+            bytes += blockBytes;
+            latency.recordValue(Math.min((now - p.submitNanos) / 1000, MAX_LATENCY_US));
+        }
+        if (!stopping && window.ended(now)) {
+            halt();
+        }
+        queue.release(d);
+        if (!stopping) {
+            queue.acquire(p);
+        } else if (queue.inFlight() == 0) {
+            drained.complete(null);
+        }
+    }
+
+    @Override
+    public void readComplete() {
+        flushIfNeeded();
+    }
+
+    @Override
+    public void failed(String reason) {
+        halt();
+        onFailure.accept("device '" + name + "': " + reason);
+    }
+
+    private void halt() {
+        stopping = true;
+        queue.dropWaiters();
+    }
+
+    private void flushIfNeeded() {
+        if (unflushed) {
+            unflushed = false;
+            client.flush();
+        }
+    }
+
+    /** Issues the next request of {@code p} on descriptor {@code d}. */
+    private void submit(GuestProcess p, int d) {
+        boolean read = picker.nextIsRead(rng);
+        long block = picker.next(rng, p.cursor, busy);
+        p.cursor = picker.after(block);
+        p.read = read;
+        p.block = block;
+        long sector = picker.sector(block);
+        BlkRequest request;
+        if (read) {
+            p.generation = ledger == null ? VerifyLedger.UNKNOWN : ledger.beginRead(block);
+            request = BlkRequest.read(0, d, sector, blockBytes);
+        } else if (ledger != null) {
+            p.generation = ledger.beginWrite(block);
+            ByteBuf data = client.channel().alloc().ioBuffer(blockBytes, blockBytes);
+            request = BlkRequest.write(0, d, sector, VerifyPattern.fill(data, block, p.generation, blockBytes));
+        } else {
+            request = BlkRequest.write(0, d, sector, writeTemplate.retainedDuplicate());
+        }
+        owner[d] = p;
+        p.submitNanos = System.nanoTime();
+        client.write(request);
+        unflushed = true;
+    }
+
+    /** Verify bookkeeping for the completed request of {@code p}: check a read, record a write. */
+    private void settle(GuestProcess p, ByteBuf data, boolean ok) {
+        if (!p.read) {
+            ledger.endWrite(p.block, p.generation, ok);
+            return;
+        }
+        ledger.endRead(p.block);
+        if (!ok || p.generation == VerifyLedger.UNKNOWN) {
+            skipped++;
+            return;
+        }
+        checked++;
+        String what = VerifyPattern.check(data, p.block, p.generation, blockBytes);
+        if (what != null) {
+            mismatches++;
+            if (mismatchNotes.size() < MAX_NOTED_MISMATCHES) {
+                mismatchNotes.add(name + " block " + p.block + " (sector " + picker.sector(p.block) + "): " + what);
+            }
+        }
+    }
+
+    /** A guest process with one request outstanding at most; its fields describe that request. */
+    private final class GuestProcess implements Virtqueue.Waiter {
+        long cursor;
+        long block;
+        boolean read;
+        int generation;
+        long submitNanos;
+
+        GuestProcess(long cursor) {
+            this.cursor = cursor;
+        }
+
+        @Override
+        public void granted(int descriptor) {
+            submit(this, descriptor);
+        }
+    }
+}

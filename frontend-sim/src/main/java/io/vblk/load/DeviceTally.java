@@ -1,0 +1,12 @@
+package io.vblk.load;
+
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One device's counts at the end of a run. {@code ios}, {@code bytes} and {@code latency} (µs) cover the
+ * measured window only; {@code errors}, {@code completions} and the verify counts cover the whole run;
+ * {@code inFlight} is what never came back.
+ */
+public record DeviceTally(String device, long ios, long bytes, long errors, Histogram latency, long completions,
+                          long checked, long skipped, long mismatches, List<String> mismatchNotes, int inFlight) {}

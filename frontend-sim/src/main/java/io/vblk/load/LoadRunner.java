@@ -1,0 +1,321 @@
+package io.vblk.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.vblk.config.Durations;
+import io.vblk.config.LoadConfig;
+import io.vblk.config.LoadSpec;
+import io.vblk.protocol.BlkConfig;
+import io.vblk.protocol.VirtioBlk;
+import io.vblk.report.DeviceResult;
+import io.vblk.report.LoadResult;
+import io.vblk.report.VerifySummary;
+import io.vblk.result.BackendStats;
+import io.vblk.result.DeviceStats;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs every load spec of a {@link LoadConfig} against one backend: attach, warm up, measure for the duration,
+ * stop issuing, drain, report. Connections share one small event loop group; this thread only waits,
+ * prints the live line and assembles the result.
+ */
+public final class LoadRunner {
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
+    /** Features this driver understands: a read-only device is refused writes here, blk_size is honoured. */
+    static final long WANTED_FEATURES = VirtioBlk.bit(VirtioBlk.F_RO) | VirtioBlk.bit(VirtioBlk.F_BLK_SIZE);
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * @param live receives one status line per second while running, or null for none
+     * @param seed seeds the devices' random streams, for repeatable offsets
+     */
+    public record Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed) {
+        public Options {
+            if (warmup.isNegative()) {
+                throw LoadException.usage("warmup must not be negative, got " + warmup);
+            }
+            if (duration.isNegative() || duration.isZero()) {
+                throw LoadException.usage("duration must be positive, got " + duration);
+            }
+        }
+
+        public static Options of(Duration warmup, Duration duration) {
+            return new Options(warmup, duration, DRAIN_TIMEOUT, null, System.nanoTime());
+        }
+
+        public Options withLive(Consumer<String> l) {
+            return new Options(warmup, duration, drainTimeout, l, seed);
+        }
+    }
+
+    private final LoadConfig config;
+    private final Options options;
+    private final MeasureWindow window = new MeasureWindow();
+    private final CompletableFuture<Void> failure = new CompletableFuture<>();
+
+    public LoadRunner(LoadConfig config, Options options) {
+        this.config = config;
+        this.options = options;
+    }
+
+    /**
+     * Runs to the end and returns the result; a result with problems (lost requests, verify mismatches) is a
+     * failed run. Throws {@link LoadException} when the run cannot start or breaks off.
+     */
+    public LoadResult run() {
+        Target target = Target.parse(config.target());
+        checkVerifiable();
+        InetSocketAddress address = target.resolve();
+        EventLoopGroup group = ClientBootstrap.group(config.load().size() > 1 ? 2 : 1);
+        try {
+            return run(group, target, address);
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    private LoadResult run(EventLoopGroup group, Target target, InetSocketAddress address) {
+        Bootstrap boot = ClientBootstrap.of(group);
+        // both stats connections live on one loop, where the window boundaries run, so a query leaves at once
+        EventLoop statsLoop = group.next();
+        CompletableFuture<StatsClient> startProbe = StatsClient.connect(boot.clone(statsLoop), address);
+        CompletableFuture<StatsClient> endProbe = StatsClient.connect(boot.clone(statsLoop), address);
+        List<CompletableFuture<VirtioClient>> attaching = new ArrayList<>();
+        for (LoadSpec spec : config.load()) {
+            attaching.add(VirtioClient.attach(boot, address, spec.device(), WANTED_FEATURES));
+        }
+        Duration setup = ClientBootstrap.CONNECT_TIMEOUT.plus(AttachHandler.TIMEOUT);
+        List<DeviceLoad> loads = new ArrayList<>();
+        try {
+            SplittableRandom seeds = new SplittableRandom(options.seed());
+            for (int i = 0; i < attaching.size(); i++) {
+                VirtioClient client = await(attaching.get(i), setup, target);
+                loads.add(new DeviceLoad(config.load().get(i), client, queueSize(i, client), config.verify(),
+                        seeds.nextLong(), window, this::fail));
+            }
+            return measure(loads, await(startProbe, setup, target), await(endProbe, setup, target), statsLoop, target);
+        } finally {
+            // connections not yet attached or connected here close with the group
+            loads.forEach(l -> l.client().close());
+            loads.forEach(DeviceLoad::release);
+            startProbe.thenAccept(StatsClient::close);
+            endProbe.thenAccept(StatsClient::close);
+        }
+    }
+
+    private LoadResult measure(List<DeviceLoad> loads, StatsClient startProbe, StatsClient endProbe, EventLoop statsLoop,
+                               Target target) {
+        CompletableFuture<BackendStats> atStart = new CompletableFuture<>();
+        CompletableFuture<BackendStats> atEnd = new CompletableFuture<>();
+        long t0 = System.nanoTime();
+        long warmupEnd = t0 + options.warmup().toNanos();
+        long windowEnd = warmupEnd + options.duration().toNanos();
+        statsLoop.schedule(() -> {
+            window.open(System.nanoTime());
+            forward(startProbe.query(), atStart);
+        }, warmupEnd - t0, TimeUnit.NANOSECONDS);
+        statsLoop.schedule(() -> {
+            window.close(System.nanoTime());
+            forward(endProbe.query(), atEnd);
+            loads.forEach(l -> l.client().eventLoop().execute(l::stop));
+        }, windowEnd - t0, TimeUnit.NANOSECONDS);
+        loads.forEach(l -> l.client().eventLoop().execute(l::start));
+
+        LiveLine live = options.live() == null ? null : new LiveLine(loads, options.live(), t0, warmupEnd);
+        long deadline = windowEnd + REPLY_TIMEOUT.toNanos();
+        for (long tick = t0 + SECOND; !waitFor(atEnd, Math.min(tick, deadline), target); tick += SECOND) {
+            if (System.nanoTime() >= deadline) {
+                throw LoadException.runFailed("backend at " + target + " did not answer the stats query within "
+                        + REPLY_TIMEOUT.toSeconds() + "s");
+            }
+            if (live != null) {
+                live.print(System.nanoTime());
+            }
+        }
+        CompletableFuture<Void> allDrained = CompletableFuture.allOf(
+                loads.stream().map(DeviceLoad::drained).toArray(CompletableFuture[]::new));
+        waitFor(allDrained, System.nanoTime() + options.drainTimeout().toNanos(), target);
+        BackendStats start = await(atStart, REPLY_TIMEOUT, target);
+        BackendStats end = await(atEnd, REPLY_TIMEOUT, target);
+        List<DeviceTally> tallies = new ArrayList<>();
+        for (DeviceLoad l : loads) {
+            tallies.add(await(CompletableFuture.supplyAsync(l::tally, l.client().eventLoop()), REPLY_TIMEOUT, target));
+        }
+        return result(tallies, start, end, (window.end() - window.start()) / 1e9);
+    }
+
+    private LoadResult result(List<DeviceTally> tallies, BackendStats start, BackendStats end, double seconds) {
+        long allIos = tallies.stream().mapToLong(DeviceTally::ios).sum();
+        List<DeviceResult> devices = new ArrayList<>();
+        Histogram all = new Histogram(3);
+        long bytes = 0;
+        long errors = 0;
+        int weights = 0;
+        long lost = 0;
+        long checked = 0;
+        long skipped = 0;
+        long mismatches = 0;
+        List<String> notes = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (DeviceTally t : tallies) {
+            int weight = weightOf(start, t.device());
+            devices.add(DeviceResult.of(t.device(), weight, t.ios(), t.bytes(), t.errors(), t.latency(), seconds, allIos));
+            all.add(t.latency());
+            bytes += t.bytes();
+            errors += t.errors();
+            weights += weight;
+            lost += t.inFlight();
+            checked += t.checked();
+            skipped += t.skipped();
+            mismatches += t.mismatches();
+            notes.addAll(t.mismatchNotes());
+            if (t.inFlight() > 0) {
+                problems.add("device '" + t.device() + "': " + t.inFlight() + " requests still outstanding "
+                        + Durations.format(options.drainTimeout()) + " after the end (lost)");
+            }
+        }
+        if (mismatches > 0) {
+            problems.add("verify: " + mismatches + " of " + checked + " checked reads did not match the last write");
+        }
+        DeviceResult total = DeviceResult.of("total", weights, allIos, bytes, errors, all, seconds, allIos);
+        VerifySummary verify = config.verify() ? new VerifySummary(true, checked, skipped, mismatches, notes) : VerifySummary.OFF;
+        return new LoadResult(seconds, devices, total, start, end, verify, lost, problems);
+    }
+
+    /** The descriptors a spec may use: the device's queue size, or the spec's own if that is smaller. */
+    private int queueSize(int index, VirtioClient client) {
+        LoadSpec spec = config.load().get(index);
+        BlkConfig c = client.config();
+        String at = "load[" + index + "] (device '" + spec.device() + "'): ";
+        long blockBytes = spec.blockSize().bytes();
+        if (VirtioBlk.has(client.offeredFeatures(), VirtioBlk.F_RO)
+                && new BlockPicker(spec.pattern(), spec.readPercent(), (int) blockBytes, Long.MAX_VALUE).writes()) {
+            throw LoadException.usage(at + "the device is read-only but pattern " + label(spec) + " writes");
+        }
+        if (blockBytes > c.maxTransfer()) {
+            throw LoadException.usage(at + "block-size " + blockBytes + " exceeds the device's largest transfer of "
+                    + c.maxTransfer() + " bytes");
+        }
+        if (VirtioBlk.has(client.offeredFeatures(), VirtioBlk.F_BLK_SIZE) && c.blkSize() > 0 && blockBytes % c.blkSize() != 0) {
+            throw LoadException.usage(at + "block-size " + blockBytes + " is not a multiple of the device's block size "
+                    + c.blkSize());
+        }
+        long blocks = c.capacity() / (blockBytes / VirtioBlk.SECTOR_SIZE);
+        if (blocks < 1) {
+            throw LoadException.usage(at + "the device's " + c.capacity() + " sectors hold no block of " + blockBytes + " bytes");
+        }
+        if (config.verify() && blocks <= spec.processes()) {
+            throw LoadException.usage(at + "verify needs more blocks (" + blocks + ") than processes (" + spec.processes() + ")");
+        }
+        if (c.queueSize() < 1) {
+            throw LoadException.runFailed(at + "the backend offers a queue of " + c.queueSize() + " descriptors");
+        }
+        return spec.queueSize() == null ? c.queueSize() : Math.min(spec.queueSize(), c.queueSize());
+    }
+
+    /** Verify tracks each device in one place, so a device may appear in only one spec. */
+    private void checkVerifiable() {
+        if (!config.verify()) {
+            return;
+        }
+        Map<String, Integer> first = new HashMap<>();
+        for (int i = 0; i < config.load().size(); i++) {
+            Integer before = first.putIfAbsent(config.load().get(i).device(), i);
+            if (before != null) {
+                throw LoadException.usage("load[" + i + "]: verify needs each device listed once; '"
+                        + config.load().get(i).device() + "' is also load[" + before + "]");
+            }
+        }
+    }
+
+    private static String label(LoadSpec spec) {
+        return spec.pattern().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static int weightOf(BackendStats stats, String device) {
+        for (DeviceStats d : stats.devices()) {
+            if (d.name().equals(device)) {
+                return d.weight();
+            }
+        }
+        return 0;
+    }
+
+    private void fail(String reason) {
+        failure.completeExceptionally(LoadException.runFailed(reason));
+    }
+
+    /** Passes an answer on; a failed query fails the run at once rather than after the window. */
+    private <T> void forward(CompletableFuture<T> from, CompletableFuture<T> to) {
+        from.whenComplete((v, e) -> {
+            if (e != null) {
+                to.completeExceptionally(e);
+                failure.completeExceptionally(e);
+            } else {
+                to.complete(v);
+            }
+        });
+    }
+
+    /** Waits until {@code f} is done (true) or {@code deadline} passes (false); a run failure is thrown at once. */
+    private boolean waitFor(CompletableFuture<?> f, long deadline, Target target) {
+        try {
+            CompletableFuture.anyOf(f, failure).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw describe(e.getCause(), target);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw LoadException.runFailed("interrupted");
+        }
+        return true;
+    }
+
+    private <T> T await(CompletableFuture<T> f, Duration timeout, Target target) {
+        if (!waitFor(f, System.nanoTime() + timeout.toNanos(), target)) {
+            throw LoadException.runFailed("no answer from the backend at " + target + " within " + timeout.toSeconds() + "s");
+        }
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw describe(e.getCause(), target);
+        }
+    }
+
+    /** One line for a person: what went wrong talking to {@code target}. */
+    static LoadException describe(Throwable t, Target target) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (c instanceof LoadException) {
+            return (LoadException) c;
+        }
+        if (c instanceof ConnectTimeoutException) {
+            return LoadException.runFailed("cannot connect to " + target + ": no answer within "
+                    + ClientBootstrap.CONNECT_TIMEOUT.toSeconds() + "s");
+        }
+        String message = String.valueOf(c.getMessage());
+        if (c instanceof ConnectException) {
+            String why = message.contains("Connection refused") ? "connection refused (is the backend running?)" : message;
+            return LoadException.runFailed("cannot connect to " + target + ": " + why);
+        }
+        return LoadException.runFailed("connection to " + target + " failed: " + message);
+    }
+}

@@ -1,0 +1,120 @@
+package io.vblk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vblk.load.FakeBackend;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class VblkMainTest {
+    @TempDir
+    Path dir;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int vblk(String... args) {
+        CommandLine cl = VblkMain.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    private Path config(String yaml) throws Exception {
+        Path p = dir.resolve("load.yaml");
+        Files.writeString(p, yaml);
+        return p;
+    }
+
+    @Test
+    void versionAndHelpExitZero() {
+        assertThat(vblk("--version")).isZero();
+        assertThat(out.toString()).startsWith("vblk ");
+        assertThat(vblk("load", "--help")).isZero();
+        assertThat(out.toString()).contains("--target=HOST:PORT", "--warmup=TIME", "Exit codes");
+    }
+
+    @Test
+    void aConfigErrorIsOneLocatedLineAndExitTwo() throws Exception {
+        Path cfg = config("target: 127.0.0.1:1\nload:\n  - device: vm1\n    pattern: radnread\n");
+
+        assertThat(vblk("load", "--config", cfg.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo(cfg + ":4: load[0].pattern: 'radnread' is not allowed; allowed: "
+                + "randread, randwrite, randrw, read, write" + System.lineSeparator());
+    }
+
+    @Test
+    void aBadDurationIsAUsageError() throws Exception {
+        Path cfg = config("load:\n  - device: vm1\n");
+
+        assertThat(vblk("load", "--config", cfg.toString(), "--duration", "5x")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("vblk load: Invalid value for option '--duration': '5x' has unknown unit")
+                .contains("Try 'vblk load --help'");
+    }
+
+    @Test
+    void noTargetAnywhereIsAUsageError() throws Exception {
+        Path cfg = config("load:\n  - device: vm1\n");
+
+        assertThat(vblk("load", "--config", cfg.toString())).isEqualTo(2);
+        assertThat(err.toString().trim()).isEqualTo(
+                "vblk load: no target: give --target HOST:PORT or 'target:' in the load config");
+    }
+
+    @Test
+    void aRefusedConnectionIsOneLineAndExitOne() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path cfg = config("load:\n  - device: vm1\n");
+
+        assertThat(vblk("load", "--config", cfg.toString(), "--target", "127.0.0.1:" + port, "-q")).isEqualTo(1);
+        assertThat(err.toString().trim()).isEqualTo(
+                "vblk load: cannot connect to 127.0.0.1:" + port + ": connection refused (is the backend running?)");
+    }
+
+    @Test
+    void aRunPrintsTheTableAndWritesJson() throws Exception {
+        try (FakeBackend backend = new FakeBackend().device("vm1", 1 << 20, 16).device("vm2", 1 << 20, 16).start()) {
+            Path cfg = config("target: 127.0.0.1:1\nverify: true\nload:\n"
+                    + "  - device: vm1\n    processes: 4\n    pattern: randrw\n"
+                    + "  - device: vm2\n    processes: 2\n    pattern: randread\n");
+            Path json = dir.resolve("out.json");
+
+            int code = vblk("load", "--config", cfg.toString(), "--target", backend.target(),
+                    "--duration", "300ms", "--warmup", "0s", "--json", json.toString(), "--quiet");
+
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(err.toString()).isEmpty();
+            assertThat(out.toString().lines()).first().asString()
+                    .matches("device \\| weight \\| +I/Os \\| ratio to total \\| +IOPS \\| +MB/s \\| +lat p50 \\| +p99 \\| +p99.9");
+            assertThat(out.toString()).contains("\nvm1 ", "\nvm2 ", "\ntotal ", "verify: ", " 0 mismatches");
+            JsonNode tree = new ObjectMapper().readTree(json.toFile());
+            assertThat(tree.get("devices")).hasSize(2);
+            assertThat(tree.get("total").get("ios").asLong()).isPositive();
+        }
+    }
+
+    @Test
+    void aVerifyMismatchExitsOne() throws Exception {
+        try (FakeBackend backend = new FakeBackend().device("vm1", 1 << 20, 16).start()) {
+            backend.corruptWrittenReads = true;
+            Path cfg = config("verify: true\nload:\n  - device: vm1\n    processes: 4\n    pattern: randrw\n");
+
+            int code = vblk("load", "--config", cfg.toString(), "--target", backend.target(),
+                    "--duration", "300ms", "--warmup", "0s", "-q");
+
+            assertThat(code).isEqualTo(1);
+            assertThat(out.toString()).contains("vm1 block ");
+            assertThat(err.toString()).startsWith("vblk load: verify: ");
+        }
+    }
+}

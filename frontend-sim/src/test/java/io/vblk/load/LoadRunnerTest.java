@@ -1,0 +1,171 @@
+package io.vblk.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vblk.config.ByteSize;
+import io.vblk.config.LoadConfig;
+import io.vblk.config.LoadSpec;
+import io.vblk.config.Pattern;
+import io.vblk.report.LoadResult;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The runner against {@link FakeBackend}: short runs that must end by themselves, each within a few seconds. */
+class LoadRunnerTest {
+    private static final Duration SHORT = Duration.ofMillis(300);
+    private final FakeBackend backend = new FakeBackend()
+            .device("vm1", 1 << 20, FakeBackend.QUEUE_SIZE)
+            .device("vm2", 1 << 20, 2)
+            .start();
+
+    @AfterEach
+    void stop() {
+        backend.close();
+    }
+
+    private static LoadSpec spec(String device, int processes, Pattern pattern) {
+        return new LoadSpec(device, processes, pattern, null, ByteSize.of(4096), null);
+    }
+
+    private LoadResult run(boolean verify, LoadSpec... specs) {
+        LoadConfig config = new LoadConfig(backend.target(), verify, List.of(specs));
+        return new LoadRunner(config, LoadRunner.Options.of(Duration.ofMillis(100), SHORT)).run();
+    }
+
+    @Test
+    void aVerifiedRunOnTwoDevicesSucceedsAndChecksReads() {
+        LoadResult r = run(true, spec("vm1", 8, Pattern.RANDRW), spec("vm2", 4, Pattern.RANDRW));
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.lost()).isZero();
+        assertThat(r.device("vm1").ios()).isPositive();
+        assertThat(r.device("vm2").ios()).isPositive();
+        assertThat(r.device("vm1").weight()).isEqualTo(100);
+        assertThat(r.total().ios()).isEqualTo(r.device("vm1").ios() + r.device("vm2").ios());
+        assertThat(r.device("vm1").share() + r.device("vm2").share()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.verify().enabled()).isTrue();
+        assertThat(r.verify().checked()).isPositive();
+        assertThat(r.verify().mismatches()).isZero();
+        assertThat(r.durationSeconds()).isBetween(0.29, 1.0);
+        assertThat(r.backendEnd().nanos()).isGreaterThan(r.backendStart().nanos());
+        assertThat(r.total().latencyUs().p50()).isPositive();
+    }
+
+    @Test
+    void moreProcessesThanDescriptorsWaitForOne() {
+        LoadResult r = run(false, spec("vm2", 8, Pattern.RANDREAD));
+
+        // the fake refuses a descriptor already in flight, which would have failed the run
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.device("vm2").ios()).isPositive();
+        assertThat(backend.device("vm2").peakInFlight.get()).isEqualTo(2);
+    }
+
+    @Test
+    void sequentialWritesWithoutVerifyShareOneBuffer() {
+        LoadResult r = run(false, spec("vm1", 4, Pattern.WRITE));
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.device("vm1").ios()).isPositive();
+        assertThat(r.device("vm1").mbps()).isPositive();
+    }
+
+    @Test
+    void aCorruptedReadFailsTheRunAndIsDescribed() {
+        backend.corruptWrittenReads = true;
+
+        LoadResult r = run(true, spec("vm1", 8, Pattern.RANDRW));
+
+        assertThat(r.succeeded()).isFalse();
+        assertThat(r.verify().mismatches()).isPositive();
+        assertThat(r.verify().first()).isNotEmpty().allSatisfy(m -> assertThat(m)
+                .startsWith("vm1 block ").contains("body differs from byte 100"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).startsWith("verify: "));
+    }
+
+    @Test
+    void aRequestThatNeverCompletesIsReportedLost() {
+        backend.swallowAt = 5;
+        LoadConfig config = new LoadConfig(backend.target(), false, List.of(spec("vm1", 4, Pattern.RANDREAD)));
+        LoadRunner.Options options = new LoadRunner.Options(Duration.ZERO, SHORT, Duration.ofMillis(200), null, 1);
+
+        LoadResult r = new LoadRunner(config, options).run();
+
+        assertThat(r.lost()).isEqualTo(1);
+        assertThat(r.problems()).containsExactly("device 'vm1': 1 requests still outstanding 200ms after the end (lost)");
+    }
+
+    @Test
+    void anErrorFrameFailsTheRunWithItsMessage() {
+        backend.errorAt = 50;
+
+        assertThatThrownBy(() -> run(false, spec("vm1", 4, Pattern.RANDREAD)))
+                .isInstanceOf(LoadException.class)
+                .hasMessage("device 'vm1': backend error QUEUE_OVERFLOW: fake overflow at request 50")
+                .extracting(e -> ((LoadException) e).exitCode()).isEqualTo(LoadException.RUN_FAILED);
+    }
+
+    @Test
+    void anUnknownDeviceIsAUsageError() {
+        assertThatThrownBy(() -> run(false, spec("vm9", 1, Pattern.RANDREAD)))
+                .isInstanceOf(LoadException.class)
+                .hasMessage("device 'vm9': backend refused the attach: UNKNOWN_DEVICE: no device 'vm9'")
+                .extracting(e -> ((LoadException) e).exitCode()).isEqualTo(LoadException.USAGE);
+    }
+
+    @Test
+    void aRefusalAfterAnotherDeviceAttachedReleasesEverything() {
+        // vm1's write template exists by the time vm9 is refused; paranoid leak detection would report it
+        assertThatThrownBy(() -> run(false, spec("vm1", 2, Pattern.RANDWRITE), spec("vm9", 1, Pattern.RANDREAD)))
+                .isInstanceOf(LoadException.class)
+                .hasMessageStartingWith("device 'vm9': backend refused the attach");
+    }
+
+    @Test
+    void aBlockLargerThanTheDeviceIsAUsageError() {
+        LoadSpec huge = new LoadSpec("vm1", 1, Pattern.RANDREAD, null, ByteSize.of(4L << 20), null);
+        assertThatThrownBy(() -> run(false, huge))
+                .isInstanceOf(LoadException.class)
+                .hasMessageContaining("exceeds the device's largest transfer")
+                .extracting(e -> ((LoadException) e).exitCode()).isEqualTo(LoadException.USAGE);
+    }
+
+    @Test
+    void verifyRefusesADeviceListedTwice() {
+        assertThatThrownBy(() -> run(true, spec("vm1", 1, Pattern.RANDRW), spec("vm1", 1, Pattern.RANDRW)))
+                .isInstanceOf(LoadException.class)
+                .hasMessage("load[1]: verify needs each device listed once; 'vm1' is also load[0]");
+    }
+
+    @Test
+    void aClosedPortIsACleanConnectionError() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        LoadConfig config = new LoadConfig("127.0.0.1:" + port, false, List.of(spec("vm1", 1, Pattern.RANDREAD)));
+
+        assertThatThrownBy(() -> new LoadRunner(config, LoadRunner.Options.of(Duration.ZERO, SHORT)).run())
+                .isInstanceOf(LoadException.class)
+                .hasMessage("cannot connect to 127.0.0.1:" + port + ": connection refused (is the backend running?)");
+    }
+
+    @Test
+    void theLiveLineNamesEveryDevice() {
+        List<String> lines = new ArrayList<>();
+        LoadConfig config = new LoadConfig(backend.target(), false,
+                List.of(spec("vm1", 2, Pattern.RANDREAD), spec("vm2", 2, Pattern.RANDREAD)));
+        LoadRunner.Options options = LoadRunner.Options.of(Duration.ofMillis(500), Duration.ofMillis(700))
+                .withLive(lines::add);
+
+        new LoadRunner(config, options).run();
+
+        assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).matches(
+                " *\\d+s (warmup|      ) vm1 [\\d,]+ IOPS \\d+\\.\\d% \\| vm2 [\\d,]+ IOPS \\d+\\.\\d%"));
+    }
+}

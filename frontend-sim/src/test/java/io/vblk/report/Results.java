@@ -1,0 +1,26 @@
+package io.vblk.report;
+
+import io.vblk.result.BackendStats;
+import io.vblk.result.DeviceStats;
+import io.vblk.result.QueueStats;
+import java.util.List;
+
+/** A fixed two-device result for the format tests. */
+final class Results {
+    private Results() {}
+
+    static LoadResult twoDevices() {
+        DeviceResult vm1 = new DeviceResult("vm1", 100, 120_000, 0.6, 12_000, 49.152, 0,
+                new Latency(245, 1_200, 3_400, 260.5, 9_800));
+        DeviceResult vm2 = new DeviceResult("vm2", 200, 80_000, 0.4, 8_000, 32.768, 2,
+                new Latency(312, 15_500, 1_250_000, 400.25, 2_000_000));
+        DeviceResult total = new DeviceResult("total", 300, 200_000, 1.0, 20_000, 81.92, 2,
+                new Latency(270, 9_000, 40_000, 316.4, 2_000_000));
+        BackendStats start = new BackendStats(1_000, "fifo", 64, List.of(
+                new DeviceStats("vm1", 100, "aio", 10, 9, 0, 36864, 4, 500, 100, List.of(new QueueStats(0, 10, 9, 4)))));
+        BackendStats end = new BackendStats(2_000, "fifo", 64, List.of(
+                new DeviceStats("vm1", 100, "aio", 20, 20, 0, 81920, 4, 900, 300, List.of(new QueueStats(0, 20, 20, 4)))));
+        return new LoadResult(10.0, List.of(vm1, vm2), total, start, end,
+                new VerifySummary(true, 50, 10, 0, List.of()), 0, List.of());
+    }
+}
