@@ -9,8 +9,9 @@ import java.util.function.LongSupplier;
 
 /**
  * A timing model in front of a store: {@code parallelism} slots (like NCQ), each holding one request for its
- * service time, served first come first served. A slot's next request starts at max(now, the slot's last
- * finish), so oversleeping by the timer does not lower capacity: it stays parallelism / service-time.
+ * service time, served first come first served. A request starts at max(its arrival, the slot's last finish),
+ * the instant a real disk would have started it, whenever this thread actually wakes: oversleeping by the
+ * timer delays completions but does not lower capacity, which stays parallelism / service-time.
  * When a request's time is up it is handed to {@code serve}, which performs the real store operation.
  *
  * <p>One thread owns the slots; submitters only touch the arrival queue.
@@ -52,6 +53,7 @@ public final class EmulatedDisk implements AutoCloseable {
     }
 
     public void submit(Ticket t) {
+        t.diskArrival = clock.getAsLong();
         arrivals.add(t);
         LockSupport.unpark(thread);
     }
@@ -75,7 +77,7 @@ public final class EmulatedDisk implements AutoCloseable {
                 if (slot[s] == null) {
                     Ticket next = arrivals.poll();
                     if (next != null) {
-                        finish[s] = Math.max(now, finish[s]) + config.serviceNanos(next.bytes);
+                        finish[s] = Math.max(next.diskArrival, finish[s]) + config.serviceNanos(next.bytes);
                         slot[s] = next;
                     }
                 }

@@ -14,6 +14,8 @@ public abstract class Ticket {
     public double startTag;
     /** Policy-owned scratch: SFQ's finish tag. */
     public double finishTag;
+    /** When the ticket joined the emulated disk's queue (nanoseconds); written by the disk. */
+    public long diskArrival;
 
     protected Ticket(int flow, long bytes) {
         this.flow = flow;

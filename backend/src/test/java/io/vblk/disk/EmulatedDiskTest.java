@@ -1,0 +1,61 @@
+package io.vblk.disk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vblk.config.DiskConfig;
+import io.vblk.scheduler.Ticket;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The disk never serves faster than parallelism / service-time: the k-th completion cannot come before
+ * k / parallelism service times have passed since the burst arrived. (How close to that it gets is a
+ * benchmark figure, not a test.)
+ */
+class EmulatedDiskTest {
+    private static final class T extends Ticket {
+        long servedAt;
+
+        T() {
+            super(0, 4096);
+        }
+    }
+
+    @Test
+    void neverExceedsItsCapacityAndServesEverything() throws Exception {
+        int n = 400;
+        int parallelism = 4;
+        long service = 500_000;
+        CountDownLatch done = new CountDownLatch(n);
+        ConcurrentLinkedQueue<T> order = new ConcurrentLinkedQueue<>();
+        try (EmulatedDisk disk = new EmulatedDisk(new DiskConfig(Duration.ofNanos(service), null, parallelism),
+                System::nanoTime, t -> {
+                    ((T) t).servedAt = System.nanoTime();
+                    order.add((T) t);
+                    done.countDown();
+                })) {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                disk.submit(new T());
+            }
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            int k = 0;
+            for (T t : order) {
+                k++;
+                long earliest = (long) ((k + parallelism - 1) / parallelism) * service;
+                assertThat(t.servedAt - start).as("completion %d", k).isGreaterThanOrEqualTo(earliest);
+            }
+            assertThat(disk.busy()).isZero();
+        }
+    }
+
+    @Test
+    void transferRateAddsPerByteTime() {
+        DiskConfig c = new DiskConfig(Duration.ofNanos(100_000), io.vblk.config.ByteSize.parse("100MiB"), 1);
+        assertThat(c.serviceNanos(0)).isEqualTo(100_000);
+        assertThat(c.serviceNanos(1 << 20)).isEqualTo(100_000 + 10_000_000);
+    }
+}
