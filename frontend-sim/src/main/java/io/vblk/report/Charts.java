@@ -25,6 +25,7 @@ public final class Charts {
         // xchart's setters return their declaring class, so a chain across styler levels does not compile
         chart.getStyler().setLabelsVisible(true).setLabelsFontColorAutomaticEnabled(true);
         chart.getStyler().setYAxisMax(100.0).setYAxisMin(0.0);
+        chart.getStyler().setDecimalPattern("#0.0");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         List<String> labels = r.variants().stream().map(VariantResult::label).toList();
         Map<String, List<Double>> byDevice = new LinkedHashMap<>();
