@@ -57,7 +57,7 @@ public final class Charts {
         DeviceFigures first = r.variants().get(0).devices().get(0);
         XYChart chart = new XYChartBuilder().width(900).height(500)
                 .title(r.scenario() + ": share of " + first.name() + " (weight " + first.weight() + ") vs " + axisName)
-                .xAxisTitle(axisName + " (log2)").yAxisTitle("share of I/Os (%)").build();
+                .xAxisTitle(axisName + " (log scale)").yAxisTitle("share of I/Os (%)").build();
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0).setXAxisLogarithmic(true);
         chart.getStyler().setMarkerSize(7).setLegendPosition(Styler.LegendPosition.OutsideE);
         Map<String, List<double[]>> lines = new LinkedHashMap<>();

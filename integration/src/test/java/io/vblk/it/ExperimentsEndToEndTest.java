@@ -1,0 +1,108 @@
+package io.vblk.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vblk.cli.VblkMain;
+import io.vblk.report.DeviceFigures;
+import io.vblk.report.ExperimentResult;
+import io.vblk.report.VariantResult;
+import io.vblk.scenario.ExperimentRunner;
+import io.vblk.scenario.Scenario;
+import io.vblk.scenario.ScenarioLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built-in experiments, each run against real backend processes on loopback, must show what the 2008
+ * results and the issue ask for. Tolerances are the issue's (6 pp around 50% for the collapse, 3 pp around a
+ * weight share). Each run completes tens of thousands of I/Os, so the binomial standard error of a share is
+ * about 0.3 pp: a miss means a real change in behaviour, not noise. Runs are short (1 s warm-up, 3 s
+ * measured) to keep the suite fast; the shares settle within the first second.
+ */
+class ExperimentsEndToEndTest {
+    private static final Duration WARMUP = Duration.ofSeconds(1);
+    private static final Duration DURATION = Duration.ofSeconds(3);
+
+    @TempDir
+    Path out;
+
+    @Test
+    void seedThroughTheCommandLine() throws Exception {
+        Path json = out.resolve("seed.json");
+        int rc = VblkMain.commandLine().execute("experiment", "seed", "--variants", "sync,aio", "--repeat", "1",
+                "--duration", "3s", "--warmup", "1s", "--quiet", "--json", json.toString(), "--out", out.toString());
+        assertThat(rc).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode sync = root.path("variants").get(0);
+        JsonNode aio = root.path("variants").get(1);
+        assertThat(sync.path("label").asText()).isEqualTo("sync");
+        for (JsonNode d : sync.path("devices")) {
+            assertThat(d.path("share").asDouble()).as("sync share of %s", d.path("name").asText()).isCloseTo(0.50, within(0.06));
+            assertThat(d.path("inflight_mean").asDouble()).as("sync in flight").isLessThanOrEqualTo(1.0);
+            assertThat(d.has("share_error_pp")).isTrue();
+            assertThat(d.has("backlog_mean")).isTrue();
+            assertThat(d.path("weight").asInt()).isIn(80, 20);
+            assertThat(d.path("ios").asDouble()).isPositive();
+        }
+        JsonNode sda11 = aio.path("devices").get(0);
+        assertThat(sda11.path("name").asText()).isEqualTo("sda11");
+        assertThat(sda11.path("share").asDouble()).isCloseTo(0.80, within(0.03));
+        assertThat(sda11.path("backlog_mean").asDouble()).as("aio keeps requests waiting at the scheduler").isGreaterThan(1.0);
+        assertThat(root.path("charts").size()).isEqualTo(1);
+        assertThat(Files.size(Path.of(root.path("charts").get(0).asText()))).isPositive();
+    }
+
+    @Test
+    void serializedVmLosesToFreeHostWhateverItsWeight() throws Exception {
+        VariantResult ioband = only(run("vm-vs-host", List.of("ioband")));
+        assertThat(device(ioband, "vm").share()).isLessThan(0.10);
+        assertThat(device(ioband, "vm").peakInflight()).isEqualTo(1);
+        assertThat(ioband.explanation()).contains("vm never had more than one request in the backend");
+    }
+
+    @Test
+    void threeDevicesGetTheirWeightShares() throws Exception {
+        VariantResult sfq = only(run("three-way", List.of("sfq")));
+        for (DeviceFigures d : sfq.devices()) {
+            assertThat(d.share()).as("share of %s", d.name()).isCloseTo(d.weightShare(), within(0.03));
+        }
+    }
+
+    @Test
+    void weightsActOnlyOnceTheBackendKeepsRequestsInFlight() throws Exception {
+        ExperimentResult r = run("depth-sweep", List.of("policy=sfq max-inflight=1", "policy=sfq max-inflight=32",
+                "policy=ioband max-inflight=32", "policy=fifo max-inflight=32"));
+        assertThat(share(r, "policy=sfq max-inflight=1")).as("sfq, one in flight").isCloseTo(0.50, within(0.06));
+        assertThat(share(r, "policy=sfq max-inflight=32")).as("sfq, 32 in flight").isCloseTo(0.80, within(0.03));
+        assertThat(share(r, "policy=ioband max-inflight=32")).as("ioband, 32 in flight").isCloseTo(0.80, within(0.03));
+        assertThat(share(r, "policy=fifo max-inflight=32")).as("fifo, 32 in flight").isCloseTo(0.50, within(0.06));
+    }
+
+    private ExperimentResult run(String name, List<String> variants) throws Exception {
+        Scenario s = ScenarioLoader.load(name).with(DURATION, WARMUP, 1, variants);
+        assertThat(s.variants()).hasSize(variants.size());
+        return new ExperimentRunner(out, null, v -> {}).run(s);
+    }
+
+    /** The 80-weight device's share in the variant with this label. */
+    private static double share(ExperimentResult r, String label) {
+        VariantResult v = r.variants().stream().filter(x -> x.label().equals(label)).findFirst().orElseThrow();
+        return device(v, "sda11").share();
+    }
+
+    private static VariantResult only(ExperimentResult r) {
+        assertThat(r.variants()).hasSize(1);
+        return r.variants().get(0);
+    }
+
+    private static DeviceFigures device(VariantResult v, String name) {
+        return v.devices().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+    }
+}
