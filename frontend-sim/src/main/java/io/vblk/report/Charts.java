@@ -28,18 +28,21 @@ public final class Charts {
         chart.getStyler().setDecimalPattern("#0.0");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         List<String> labels = r.variants().stream().map(VariantResult::label).toList();
+        // one series per device even when a variant changes its weight (the series then names every weight)
         Map<String, List<Double>> byDevice = new LinkedHashMap<>();
+        Map<String, java.util.Set<String>> weights = new LinkedHashMap<>();
         for (VariantResult v : r.variants()) {
             for (DeviceFigures d : v.devices()) {
-                byDevice.computeIfAbsent(d.name() + " (weight " + d.weight() + ")", k -> new ArrayList<>()).add(100 * d.share());
+                byDevice.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(100 * d.share());
+                weights.computeIfAbsent(d.name(), k -> new java.util.LinkedHashSet<>()).add(String.valueOf(d.weight()));
             }
         }
         byDevice.forEach((name, values) -> {
             if (values.size() == labels.size()) {
-                chart.addSeries(name, labels, values);
+                chart.addSeries(name + " (weight " + String.join("/", weights.get(name)) + ")", labels, values);
             }
         });
-        Path png = dir.resolve(r.scenario() + "-shares.png");
+        Path png = dir.resolve(fileName(r.scenario()) + "-shares.png");
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         return png;
     }
@@ -76,9 +79,15 @@ public final class Charts {
         double[] xs = r.variants().stream().mapToDouble(v -> Double.parseDouble(v.keys().get(axis))).distinct().sorted().toArray();
         chart.addSeries("weight share " + Math.round(100 * first.weightShare()) + "%",
                 new double[] {xs[0], xs[xs.length - 1]}, new double[] {100 * first.weightShare(), 100 * first.weightShare()});
-        Path png = dir.resolve(r.scenario() + "-sweep.png");
+        Path png = dir.resolve(fileName(r.scenario()) + "-sweep.png");
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         return png;
+    }
+
+    /** A scenario name as a file name inside the chart directory (a name defaults to its file's path). */
+    static String fileName(String scenario) {
+        String s = scenario.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+", "");
+        return s.isEmpty() ? "scenario" : s;
     }
 
     private static String numericAxis(List<VariantResult> variants) {

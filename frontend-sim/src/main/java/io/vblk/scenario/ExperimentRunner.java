@@ -69,12 +69,16 @@ public final class ExperimentRunner {
             long errors = 0;
             for (int i = 0; i < runs.size(); i++) {
                 LoadResult run = runs.get(i);
-                DeviceResult d = run.devices().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-                share[i] = d.share();
-                ios += d.ios();
-                iops += d.iops();
-                p99 += d.latencyUs().p99();
-                errors += d.errors();
+                // a device may be driven by more than one load entry: sum their counts, take the worst p99
+                List<DeviceResult> ds = run.devices().stream().filter(x -> x.name().equals(name)).toList();
+                if (ds.isEmpty()) {
+                    throw new IllegalStateException("run " + (i + 1) + " has no result for device " + name);
+                }
+                share[i] = ds.stream().mapToDouble(DeviceResult::share).sum();
+                ios += ds.stream().mapToLong(DeviceResult::ios).sum();
+                iops += ds.stream().mapToDouble(DeviceResult::iops).sum();
+                p99 += ds.stream().mapToLong(d -> d.latencyUs().p99()).max().orElse(0);
+                errors += ds.stream().mapToLong(DeviceResult::errors).sum();
                 inflight += timeMean(run.backendStart(), run.backendEnd(), name, true);
                 backlog += timeMean(run.backendStart(), run.backendEnd(), name, false);
                 peak = Math.max(peak, run.backendEnd().device(name).peakInflight());

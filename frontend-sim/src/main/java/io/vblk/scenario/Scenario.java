@@ -1,6 +1,7 @@
 package io.vblk.scenario;
 
 import io.vblk.config.BackendConfig;
+import io.vblk.config.Durations;
 import io.vblk.config.LoadConfig;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,16 @@ public record Scenario(String name, String description, Duration duration, Durat
     }
 
     public Scenario with(Duration newDuration, Duration newWarmup, Integer newRepeat, List<String> onlyLabels) {
+        // the loader checked the file's own values; these overrides come from elsewhere (the command line)
+        if (newDuration != null && (newDuration.isZero() || newDuration.isNegative())) {
+            throw new IllegalArgumentException("duration must be positive, got " + Durations.format(newDuration));
+        }
+        if (newWarmup != null && newWarmup.isNegative()) {
+            throw new IllegalArgumentException("warmup must not be negative, got " + Durations.format(newWarmup));
+        }
+        if (newRepeat != null && (newRepeat < 1 || newRepeat > 100)) {
+            throw new IllegalArgumentException("repeat must be from 1 to 100, got " + newRepeat);
+        }
         List<Variant> kept = onlyLabels == null || onlyLabels.isEmpty() ? variants
                 : variants.stream().filter(v -> onlyLabels.contains(v.label())).toList();
         return new Scenario(name, description, newDuration == null ? duration : newDuration,

@@ -73,7 +73,11 @@ public final class ScenarioLoader {
         String description = root.path("description").asText("");
         Duration duration = duration(root, "duration", Duration.ofSeconds(10), file, text);
         Duration warmup = duration(root, "warmup", Duration.ofSeconds(2), file, text);
-        int repeat = root.path("repeat").asInt(1);
+        if (duration.isZero()) {
+            throw located(file, text, "duration", "must be positive, got " + root.path("duration").asText());
+        }
+        JsonNode repeatNode = root.path("repeat");
+        int repeat = repeatNode.isMissingNode() || repeatNode.isNull() ? 1 : repeatNode.isInt() ? repeatNode.intValue() : -1;
         if (repeat < 1 || repeat > 100) {
             throw located(file, text, "repeat", "must be from 1 to 100, got " + root.path("repeat"));
         }
@@ -85,10 +89,14 @@ public final class ScenarioLoader {
         }
         List<Map.Entry<String, Map<String, JsonNode>>> overrides = variantOverrides(root, file, text);
         List<Scenario.Variant> variants = new ArrayList<>();
+        Set<String> labels = new java.util.HashSet<>();
         for (var v : overrides) {
+            if (!labels.add(v.getKey())) {
+                throw located(file, text, "variants", "two variants are labelled '" + v.getKey() + "'; labels must differ");
+            }
             ObjectNode copy = root.deepCopy();
             for (var o : v.getValue().entrySet()) {
-                set(copy, o.getKey(), o.getValue(), file, text, v.getKey());
+                set(copy, o.getKey(), o.getValue(), file, text, v.getKey(), writtenAt(root, v.getKey(), o.getKey()));
             }
             Map<String, String> keys = new LinkedHashMap<>();
             v.getValue().forEach((k, val) -> keys.put(k, val.asText()));
@@ -145,27 +153,48 @@ public final class ScenarioLoader {
         return out;
     }
 
+    /** Where a variant's key was written: the variant's own line, or the matrix axis it came from. */
+    private static String writtenAt(JsonNode root, String label, String key) {
+        if (root.path("matrix").has(key)) {
+            return "matrix." + key;
+        }
+        JsonNode variants = root.path("variants");
+        for (int i = 0; i < variants.size(); i++) {
+            String own = variants.get(i).path("label").asText();
+            if ((label.equals(own) || label.startsWith(own + " ")) && variants.get(i).has(key)) {
+                return "variants[" + i + "]." + key;
+            }
+        }
+        return "variants";
+    }
+
     /** Writes {@code value} at a dotted path ({@code backend.scheduler.policy}, {@code load[0].processes}). */
-    private static void set(ObjectNode root, String dotted, JsonNode value, String file, String text, String label) {
+    private static void set(ObjectNode root, String dotted, JsonNode value, String file, String text, String label,
+                            String at) {
         String[] parts = dotted.split("\\.");
         JsonNode node = root;
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i];
             int index = -1;
             int bracket = part.indexOf('[');
-            if (bracket > 0 && part.endsWith("]")) {
-                index = Integer.parseInt(part.substring(bracket + 1, part.length() - 1));
-                part = part.substring(0, bracket);
+            boolean badIndex = false;
+            if (bracket >= 0) {
+                String digits = part.endsWith("]") ? part.substring(bracket + 1, part.length() - 1) : "";
+                badIndex = bracket == 0 || !digits.matches("\\d{1,9}");
+                index = badIndex ? -1 : Integer.parseInt(digits);
+                part = part.substring(0, Math.max(bracket, 0));
             }
             boolean last = i == parts.length - 1;
-            if (!(node instanceof ObjectNode obj) || (i == 0 && !Set.of("backend", "load").contains(part))) {
-                throw located(file, text, "variants", "variant '" + label + "': key '" + dotted
+            // the first part is backend or load[N] (an entry of the list); backend or load alone replaces it whole
+            boolean badStart = i == 0 && !(part.equals("backend") && index < 0 || part.equals("load") && (index >= 0 || last));
+            if (!(node instanceof ObjectNode obj) || badIndex || badStart) {
+                throw located(file, text, at, "variant '" + label + "': key '" + dotted
                         + "' does not name a place in the scenario (start with backend. or load[N].)");
             }
             if (index >= 0) {
                 JsonNode arr = obj.path(part);
                 if (!(arr instanceof ArrayNode a) || index >= a.size()) {
-                    throw located(file, text, "variants", "variant '" + label + "': '" + dotted + "' indexes past the list");
+                    throw located(file, text, at, "variant '" + label + "': '" + dotted + "' indexes past the list");
                 }
                 if (last) {
                     a.set(index, value);
@@ -184,7 +213,7 @@ public final class ScenarioLoader {
 
     private static Scenario.Variant resolve(ObjectNode tree, String label, Map<String, String> keys, String file,
                                             String text) {
-        String where = file + " (variant '" + label + "')";
+        String variant = " (variant '" + label + "')";
         JsonNode backendTree = tree.get("backend");
         BackendConfig backend;
         try {
@@ -203,20 +232,21 @@ public final class ScenarioLoader {
         var problems = load.validate();
         if (!problems.isEmpty()) {
             var p = problems.list().get(0);
-            throw located(where, text, p.path(), p.message());
+            throw located(file, text, p.path(), p.message() + variant);
         }
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new java.util.LinkedHashSet<>();
         backend.devices().forEach(d -> names.add(d.name()));
         for (int i = 0; i < load.load().size(); i++) {
             LoadSpec s = load.load().get(i);
             if (!names.contains(s.device())) {
-                throw located(where, text, "load[" + i + "].device",
-                        "'" + s.device() + "' is not a device of the backend (" + String.join(", ", names) + ")");
+                throw located(file, text, "load[" + i + "].device",
+                        "'" + s.device() + "' is not a device of the backend (" + String.join(", ", names) + ")" + variant);
             }
         }
         ObjectNode forProcess = backendTree.deepCopy();
         forProcess.put("port", 0);
-        return new Scenario.Variant(label, Map.copyOf(keys), backend, ConfigLoader.toYaml(forProcess), load);
+        return new Scenario.Variant(label, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys)), backend,
+                ConfigLoader.toYaml(forProcess), load);
     }
 
     private static ConfigException withVariant(ConfigException e, String label) {

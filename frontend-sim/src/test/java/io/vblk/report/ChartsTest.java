@@ -1,0 +1,267 @@
+package io.vblk.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The PNG charts and the text table of an experiment, from hand-made results. */
+class ChartsTest {
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    @TempDir
+    Path dir;
+
+    private static DeviceFigures device(String name, int weight, double weightShare, double share) {
+        return new DeviceFigures(name, weight, weightShare, 10_000 * share, share, 0.4, 100 * (share - weightShare),
+                1000 * share, 800, 4, 2, 8, 0);
+    }
+
+    private static VariantResult variant(String label, Map<String, String> keys, DeviceFigures... devices) {
+        List<DeviceFigures> d = List.of(devices);
+        return new VariantResult(label, keys, "aio", "sfq", 1, d, Fairness.jain(d), Fairness.maxErrorPp(d),
+                Fairness.explain("aio", "sfq", d));
+    }
+
+    private static ExperimentResult experiment(String name, List<VariantResult> variants) {
+        return new ExperimentResult(name, "", 5, 1, 1, variants, List.of());
+    }
+
+    private static Map<String, String> keys(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** The seed's four variants, 80/20. */
+    private static ExperimentResult seed() {
+        double[][] shares = {{0.52, 0.48}, {0.79, 0.21}, {0.66, 0.34}, {0.8, 0.2}};
+        String[] labels = {"sync", "aio", "sync io-throttle 1", "aio sfq"};
+        List<VariantResult> v = new ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            v.add(variant(labels[i], keys("backend.mode", labels[i].startsWith("sync") ? "sync" : "aio"),
+                    device("sda11", 80, 0.8, shares[i][0]), device("sda12", 20, 0.2, shares[i][1])));
+        }
+        return experiment("seed", v);
+    }
+
+    /** A depth sweep: every policy at every max-inflight, the 80-weight device's share rising with depth for two. */
+    private static ExperimentResult sweep(List<String> policies, List<Integer> depths) {
+        List<VariantResult> v = new ArrayList<>();
+        for (String p : policies) {
+            for (int d : depths) {
+                double share = p.equals("fifo") ? 0.5 : Math.min(0.8, 0.5 + 0.05 * Integer.numberOfTrailingZeros(d));
+                v.add(variant("policy=" + p + " max-inflight=" + d,
+                        keys("backend.scheduler.policy", p, "backend.max-inflight", String.valueOf(d)),
+                        device("sda11", 80, 0.8, share), device("sda12", 20, 0.2, 1 - share)));
+            }
+        }
+        return experiment("depth-sweep", v);
+    }
+
+    private static BufferedImage readPng(Path png) throws Exception {
+        byte[] bytes = Files.readAllBytes(png);
+        assertThat(bytes.length).isGreaterThan(PNG_SIGNATURE.length);
+        assertThat(Arrays.copyOf(bytes, PNG_SIGNATURE.length)).isEqualTo(PNG_SIGNATURE);
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image).isNotNull();
+        return image;
+    }
+
+    /** Colours that fill large areas of the picture and are not grey: one per series of bars. */
+    private static long barColours(BufferedImage image) {
+        Map<Integer, Integer> count = new HashMap<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y) & 0xffffff;
+                int r = rgb >> 16;
+                int g = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 80) {
+                    count.merge(rgb, 1, Integer::sum);
+                }
+            }
+        }
+        return count.values().stream().filter(n -> n >= 1000).count();
+    }
+
+    private List<Path> filesInDir() throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    // ---- shares
+
+    @Test
+    void sharesWritesAPngOfEveryVariantsSharesIntoTheDirectory() throws Exception {
+        Path png = Charts.shares(seed(), dir);
+
+        assertThat(png).isEqualTo(dir.resolve("seed-shares.png"));
+        BufferedImage image = readPng(png);
+        assertThat(image.getWidth()).isEqualTo(900);
+        assertThat(image.getHeight()).isEqualTo(500);
+        assertThat(barColours(image)).isEqualTo(2);
+    }
+
+    @Test
+    void sharesDrawsThreeDevicesAsThreeSeries() throws Exception {
+        ExperimentResult r = experiment("three-way", List.of(
+                variant("sfq", keys("backend.scheduler.policy", "sfq"), device("a", 50, 0.5, 0.5), device("b", 30, 0.3, 0.3),
+                        device("c", 20, 0.2, 0.2)),
+                variant("ioband", keys("backend.scheduler.policy", "ioband"), device("a", 50, 0.5, 0.45),
+                        device("b", 30, 0.3, 0.32), device("c", 20, 0.2, 0.23))));
+
+        assertThat(barColours(readPng(Charts.shares(r, dir)))).isEqualTo(3);
+    }
+
+    @Test
+    void sharesKeepsADeviceWhoseWeightChangesBetweenVariants() throws Exception {
+        ExperimentResult r = experiment("weights", List.of(
+                variant("weight=50", keys("backend.devices[0].weight", "50"), device("a", 50, 0.5, 0.5), device("b", 50, 0.5, 0.5)),
+                variant("weight=80", keys("backend.devices[0].weight", "80"), device("a", 80, 0.8, 0.7), device("b", 20, 0.2, 0.3)),
+                variant("weight=90", keys("backend.devices[0].weight", "90"), device("a", 90, 0.9, 0.8), device("b", 10, 0.1, 0.2))));
+
+        assertThat(barColours(readPng(Charts.shares(r, dir)))).isEqualTo(2);
+    }
+
+    @Test
+    void aScenarioNamedAfterItsPathStillWritesIntoTheDirectory() throws Exception {
+        ExperimentResult r = experiment("/tmp/elsewhere/my scenario.yaml", seed().variants());
+
+        Path png = Charts.shares(r, dir);
+
+        assertThat(png.getParent()).isEqualTo(dir);
+        assertThat(png.getFileName().toString()).isEqualTo("tmp-elsewhere-my-scenario.yaml-shares.png");
+        readPng(png);
+    }
+
+    @Test
+    void fileNamesKeepOnlySafeCharacters() {
+        assertThat(Charts.fileName("seed")).isEqualTo("seed");
+        assertThat(Charts.fileName("depth-sweep")).isEqualTo("depth-sweep");
+        assertThat(Charts.fileName("../up")).isEqualTo("up");
+        assertThat(Charts.fileName("a/b c")).isEqualTo("a-b-c");
+        assertThat(Charts.fileName("///")).isEqualTo("scenario");
+    }
+
+    // ---- sweep
+
+    @Test
+    void sweepDrawsTheFirstDevicesShareAgainstTheNumericAxis() throws Exception {
+        Path png = Charts.sweep(sweep(List.of("fifo", "ioband", "sfq"), List.of(1, 2, 4, 8, 16, 32, 64, 128)), dir);
+
+        assertThat(png).isEqualTo(dir.resolve("depth-sweep-sweep.png"));
+        BufferedImage image = readPng(png);
+        assertThat(image.getWidth()).isEqualTo(900);
+        assertThat(image.getHeight()).isEqualTo(500);
+    }
+
+    @Test
+    void sweepNeedsOnlyOneAxisWithThreeValues() throws Exception {
+        List<VariantResult> v = new ArrayList<>();
+        for (int d : new int[] {1, 4, 16}) {
+            v.add(variant("max-inflight=" + d, keys("backend.max-inflight", String.valueOf(d)), device("a", 80, 0.8, 0.6),
+                    device("b", 20, 0.2, 0.4)));
+        }
+
+        assertThat(Charts.sweep(experiment("one-axis", v), dir)).isEqualTo(dir.resolve("one-axis-sweep.png"));
+    }
+
+    @Test
+    void sweepIsNullWhenNoNumericAxisHasThreeValues() throws Exception {
+        // six variants, but the numeric axis takes only two values
+        assertThat(Charts.sweep(sweep(List.of("fifo", "ioband", "sfq"), List.of(1, 128)), dir)).isNull();
+        // fewer than three variants
+        assertThat(Charts.sweep(sweep(List.of("sfq"), List.of(1, 128)), dir)).isNull();
+        // three values, none numeric
+        assertThat(Charts.sweep(sweep(List.of("fifo", "ioband", "sfq"), List.of(8)), dir)).isNull();
+        // no keys at all
+        assertThat(Charts.sweep(seed(), dir)).isNull();
+        ExperimentResult noKeys = experiment("plain", List.of(variant("x", Map.of(), device("a", 1, 1, 1)),
+                variant("y", Map.of(), device("a", 1, 1, 1)), variant("z", Map.of(), device("a", 1, 1, 1))));
+        assertThat(Charts.sweep(noKeys, dir)).isNull();
+        // a numeric key some variant lacks
+        List<VariantResult> partial = new ArrayList<>(sweep(List.of("sfq"), List.of(1, 2, 4)).variants());
+        partial.add(variant("default", keys("backend.scheduler.policy", "sfq"), device("sda11", 80, 0.8, 0.5)));
+        assertThat(Charts.sweep(experiment("partial", partial), dir)).isNull();
+
+        assertThat(filesInDir()).isEmpty();
+    }
+
+    // ---- the text table
+
+    private static String print(VariantResult v) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ExperimentTable.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), v);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static VariantResult twoRuns() {
+        List<DeviceFigures> d = List.of(
+                new DeviceFigures("sda11", 80, 0.8, 7500, 0.75, 7.0710678, -5.0, 2875, 1100, 31, 98, 48, 1),
+                new DeviceFigures("sda12", 20, 0.2, 2500, 0.25, 7.0710678, 5.0, 875, 12_345, 1, 0.375, 1, 2));
+        return new VariantResult("aio", Map.of("backend.mode", "aio"), "aio+sync", "ioband", 2, d, 0.98, 5.0,
+                Fairness.explain("aio+sync", "ioband", d));
+    }
+
+    @Test
+    void theTableHasTheSeedsColumnsOneRowPerDeviceAndTheExplanation() {
+        VariantResult v = twoRuns();
+        List<String> lines = print(v).lines().toList();
+
+        assertThat(lines.get(0)).isEmpty();
+        assertThat(lines.get(1)).isEqualTo("== aio  (mode aio+sync, policy ioband, 2 runs)");
+        String header = lines.get(2);
+        assertThat(header.replaceAll(" +", " "))
+                .startsWith("device | weight | I/Os | ratio to total | share error (pp) | IOPS | p99")
+                .isEqualTo("device | weight | I/Os | ratio to total | share error (pp) | IOPS | p99 | in-flight | backlog");
+        assertThat(lines.get(3)).isEqualTo("-".repeat(header.length()));
+        assertThat(lines.get(4).replaceAll(" +", " "))
+                .isEqualTo("sda11 | 80 | 7500 | 75.0% ±7.1 | -5.0 | 2875 | 1100us | 31.00 | 98.00");
+        assertThat(lines.get(5).replaceAll(" +", " "))
+                .isEqualTo("sda12 | 20 | 2500 | 25.0% ±7.1 | +5.0 | 875 | 12.3ms | 1.00 | 0.38");
+        assertThat(lines.subList(2, 6)).allSatisfy(l -> assertThat(l).hasSameSizeAs(header));
+        assertThat(lines.get(6)).isEqualTo("Jain's index over weight-normalized shares: 0.980; largest share error 5.0 pp");
+        assertThat(lines.get(7)).isEqualTo("=> " + v.explanation())
+                .startsWith("=> sda12 never had more than one request in the backend");
+        assertThat(lines).hasSize(8);
+    }
+
+    @Test
+    void oneRunShowsNoSpread() {
+        VariantResult two = twoRuns();
+        VariantResult one = new VariantResult("sync", two.keys(), "sync", "fifo", 1, two.devices(), two.jain(),
+                two.maxShareErrorPp(), "because");
+
+        String out = print(one);
+
+        assertThat(out).contains("== sync  (mode sync, policy fifo, 1 run)\n").doesNotContain("±").endsWith("=> because\n");
+        assertThat(out.lines().filter(l -> l.startsWith("sda11")).findFirst().orElseThrow().replaceAll(" +", " "))
+                .contains("| 75.0% |");
+    }
+
+    @Test
+    void latencyReadsInMicrosecondsBelowTenMilliseconds() {
+        assertThat(ExperimentTable.micros(0)).isEqualTo("0us");
+        assertThat(ExperimentTable.micros(9_999.4)).isEqualTo("9999us");
+        assertThat(ExperimentTable.micros(10_000)).isEqualTo("10.0ms");
+        assertThat(ExperimentTable.micros(123_456)).isEqualTo("123.5ms");
+    }
+}
