@@ -29,7 +29,7 @@ final class AioService implements ServicePolicy {
 
     @Override
     public void completed(IoRequest r) {
-        vq.eventLoop().execute(() -> {
+        vq.onLoop(r, () -> {
             inService--;
             vq.reply(r);
             admit();
@@ -59,9 +59,13 @@ final class AioService implements ServicePolicy {
     }
 
     private void roomLater() {
-        vq.eventLoop().execute(() -> {
-            awaitingRoom = false;
-            admit();
-        });
+        try {
+            vq.eventLoop().execute(() -> {
+                awaitingRoom = false;
+                admit();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the backend is closing: close() has dropped what was waiting here
+        }
     }
 }

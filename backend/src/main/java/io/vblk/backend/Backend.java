@@ -162,21 +162,28 @@ public final class Backend implements AutoCloseable {
         return new BackendStats(clock.getAsLong(), config.scheduler().policy().label(), config.scheduler().depth(), list);
     }
 
-    /** Requests dispatched to the store or the emulated disk and not yet completed. */
-    public int inFlight() {
-        return pipeline.scheduler().inFlight();
+    /** Requests received and not yet answered, over every device and connection. */
+    public long unanswered() {
+        long n = 0;
+        for (Device d : devices) {
+            n += d.received.sum() - d.completed.sum();
+        }
+        return n;
     }
 
     /**
-     * Stops accepting, waits up to {@code drain} for the requests in service to complete, then closes every
-     * connection and flushes and closes the stores.
+     * Stops accepting connections and reading requests, waits up to {@code drain} until every request
+     * received has been answered, then closes every connection and flushes and closes the stores.
      */
     public void close(long drain, TimeUnit unit) {
         listener.close().syncUninterruptibly();
+        for (Channel ch : channels) {
+            ch.config().setAutoRead(false);
+        }
         long deadline = System.nanoTime() + unit.toNanos(drain);
-        while (inFlight() > 0 && System.nanoTime() < deadline) {
+        while (unanswered() > 0 && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(5);
+                Thread.sleep(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

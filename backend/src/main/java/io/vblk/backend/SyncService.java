@@ -53,7 +53,7 @@ final class SyncService implements ServicePolicy {
                 }
                 unsubmitted = null;
                 signal.acquireUninterruptibly();
-                vq.eventLoop().execute(() -> vq.reply(r));
+                vq.onLoop(r, () -> vq.reply(r));
             }
         } catch (InterruptedException e) {
             // closed while waiting for work or for room: only the unsubmitted request is ours to drop

@@ -42,6 +42,18 @@ final class Virtqueue {
         return index;
     }
 
+    /**
+     * Runs {@code task} on the connection's event loop; if the loop has already shut down (the backend is
+     * closing and gave up draining), the request is dropped and its buffers released instead.
+     */
+    void onLoop(IoRequest r, Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            r.discard();
+        }
+    }
+
     EventLoop eventLoop() {
         return channel.eventLoop();
     }

@@ -64,12 +64,18 @@ public final class ExperimentCommand implements Callable<Integer> {
                         ? ScenarioLoader.builtIn(scenario) : ConfigLoader.text(Path.of(scenario)));
                 return 0;
             }
-            Scenario s = ScenarioLoader.load(scenario).with(duration == null ? null : Durations.parse(duration),
-                    warmup == null ? null : Durations.parse(warmup), repeat, variants);
-            if (s.variants().isEmpty()) {
-                err.println("vblk experiment: no variant matches " + variants);
-                return 2;
+            Scenario all = ScenarioLoader.load(scenario);
+            if (variants != null) {
+                List<String> known = all.variants().stream().map(Scenario.Variant::label).toList();
+                List<String> unknown = variants.stream().filter(v -> !known.contains(v)).toList();
+                if (!unknown.isEmpty()) {
+                    err.println("vblk experiment: no variant " + unknown + " in " + all.name() + "; its variants are: "
+                            + String.join(", ", known));
+                    return 2;
+                }
             }
+            Scenario s = all.with(duration == null ? null : Durations.parse(duration),
+                    warmup == null ? null : Durations.parse(warmup), repeat, variants);
             Path work = out != null ? out : Files.createTempDirectory("vblk-experiment");
             stdout.printf("experiment %s: %d variant(s) x %d run(s) of %s (+%s warm-up)%n", s.name(), s.variants().size(),
                     s.repeat(), Durations.format(s.duration()), Durations.format(s.warmup()));
