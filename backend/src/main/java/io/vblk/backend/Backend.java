@@ -15,6 +15,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.DeviceConfig;
 import io.vblk.disk.EmulatedDisk;
+import io.vblk.log.RecordLog;
 import io.vblk.protocol.FrameCodec;
 import io.vblk.protocol.FrameDecoder;
 import io.vblk.protocol.FrameEncoder;
@@ -67,6 +68,7 @@ public final class Backend implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel listener;
     private final LongSupplier clock = System::nanoTime;
+    private final RecordLog requestLog;
 
     private Backend(BackendConfig config) throws IOException, InterruptedException {
         this.config = config;
@@ -77,8 +79,10 @@ public final class Backend implements AutoCloseable {
         boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
         this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
                 new DefaultThreadFactory("vblk-io", true)) : null;
+        this.requestLog = config.log().requests() == null ? null
+                : RecordLog.open(Path.of(config.log().requests()), "requests");
         this.pipeline = new Pipeline(scheduler, config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
-                ioPool, PooledByteBufAllocator.DEFAULT, clock);
+                ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
         StatsHandler stats = new StatsHandler(this::stats);
@@ -209,6 +213,9 @@ public final class Backend implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (requestLog != null) {
+            requestLog.close();
         }
         for (Device d : devices) {
             try {

@@ -3,6 +3,7 @@ package io.vblk.backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vblk.disk.EmulatedDisk;
+import io.vblk.log.RecordLog;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.scheduler.Scheduler;
 import io.vblk.scheduler.Ticket;
@@ -26,10 +27,12 @@ final class Pipeline {
     private final ExecutorService ioPool;
     private final ByteBufAllocator alloc;
     private final LongSupplier clock;
+    private final RecordLog requestLog;
 
     Pipeline(Scheduler scheduler, EmulatedDisk.Factory diskFactory, ExecutorService ioPool, ByteBufAllocator alloc,
-             LongSupplier clock) {
+             LongSupplier clock, RecordLog requestLog) {
         this.scheduler = scheduler;
+        this.requestLog = requestLog;
         this.ioPool = ioPool;
         this.alloc = alloc;
         this.clock = clock;
@@ -43,6 +46,11 @@ final class Pipeline {
 
     LongSupplier clock() {
         return clock;
+    }
+
+    /** The per-request log, or null when the run asked for none. */
+    RecordLog requestLog() {
+        return requestLog;
     }
 
     /**

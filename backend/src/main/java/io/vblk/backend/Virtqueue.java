@@ -8,6 +8,8 @@ import io.vblk.protocol.Completion;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.ProtocolException;
 import io.vblk.protocol.VirtioBlk;
+import io.vblk.log.RecordLog;
+import io.vblk.log.RequestRecord;
 
 /**
  * The device side of one virtqueue of one connection. Keeps the invariant that a descriptor id is in flight
@@ -23,6 +25,7 @@ final class Virtqueue {
     private final boolean[] inUse;
     private final ServicePolicy service;
     private final java.util.function.LongSupplier clock;
+    private final RecordLog log;
 
     Virtqueue(Device device, int index, Channel channel, long features, Pipeline pipeline) {
         this.device = device;
@@ -31,6 +34,7 @@ final class Virtqueue {
         this.features = features;
         this.inUse = new boolean[device.blkConfig().queueSize()];
         this.clock = pipeline.clock();
+        this.log = pipeline.requestLog();
         this.service = ServicePolicy.of(this, pipeline);
     }
 
@@ -106,6 +110,9 @@ final class Virtqueue {
         Completion c = new Completion(index, r.req.descriptor(), r.status, r.used,
                 r.readData != null ? r.readData : Unpooled.EMPTY_BUFFER);
         r.readData = null;
+        if (log != null) {
+            log.write(record(r));
+        }
         if (channel.isActive()) {
             channel.writeAndFlush(c, channel.voidPromise());
         } else {
@@ -115,5 +122,12 @@ final class Virtqueue {
 
     void close() {
         service.close();
+    }
+
+    private RequestRecord record(IoRequest r) {
+        BlkRequest q = r.req;
+        return new RequestRecord(device.name(), index, q.descriptor(), r.seq, VirtioBlk.typeName(q.type()), q.sector(),
+                q.length(), VirtioBlk.statusName(r.status), device.config().weight(), device.mode().label(), r.tQ, r.tI,
+                r.tD, r.tC, r.tR, r.flowInPipelineAtDispatch, r.inFlightAtDispatch);
     }
 }

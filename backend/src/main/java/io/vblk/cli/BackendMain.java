@@ -38,6 +38,9 @@ public final class BackendMain implements Callable<Integer> {
     @Option(names = "--progress", description = "print one status line per second on stderr")
     boolean progress;
 
+    @Option(names = "--request-log", paramLabel = "PATH", description = "write one JSON line per request (overrides log.requests)")
+    String requestLog;
+
     private final CountDownLatch stop = new CountDownLatch(1);
 
     public static void main(String[] args) {
@@ -55,6 +58,9 @@ public final class BackendMain implements Callable<Integer> {
             }
             if (port != null) {
                 cfg = cfg.withPort(port);
+            }
+            if (requestLog != null) {
+                cfg = cfg.withRequestLog(requestLog);
             }
         } catch (ConfigException e) {
             err.println(e.getMessage());

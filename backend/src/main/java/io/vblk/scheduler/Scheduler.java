@@ -154,6 +154,8 @@ public final class Scheduler {
                 account(t.flow, now);
                 waiting[t.flow]--;
                 inFlight++;
+                t.flowInPipelineAtDispatch = inPipeline[t.flow];
+                t.inFlightAtDispatch = inFlight;
             }
             return t;
         } finally {

@@ -16,6 +16,10 @@ public abstract class Ticket {
     public double finishTag;
     /** When the ticket joined the emulated disk's queue (nanoseconds); written by the disk. */
     public long diskArrival;
+    /** At dispatch: this flow's tickets in the scheduler (waiting or dispatched); written by the Scheduler. */
+    public int flowInPipelineAtDispatch;
+    /** At dispatch: tickets of every flow dispatched and not completed, this one included. */
+    public int inFlightAtDispatch;
 
     protected Ticket(int flow, long bytes) {
         this.flow = flow;

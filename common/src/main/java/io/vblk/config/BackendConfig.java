@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** The backend's whole configuration (the {@code backend:} block of a scenario is the same record). */
 public record BackendConfig(String listen, Integer port, Mode mode, Integer maxInflight, SchedulerConfig scheduler,
-                            DiskConfig disk, List<DeviceConfig> devices) {
+                            DiskConfig disk, LogConfig log, List<DeviceConfig> devices) {
     public BackendConfig {
         listen = listen == null ? "127.0.0.1" : listen;
         port = port == null ? 10809 : port;
@@ -19,11 +19,15 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
     }
 
     public BackendConfig withMode(Mode m) {
-        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, devices);
+        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, log, devices);
     }
 
     public BackendConfig withPort(int p) {
-        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, devices);
+        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, log, devices);
+    }
+
+    public BackendConfig withRequestLog(String path) {
+        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, new LogConfig(path), devices);
     }
 
     /** The mode a device is serviced in: its own, else the backend's. */
@@ -48,6 +52,7 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         if (disk != null) {
             disk.validate("disk", p);
         }
+        log.validate("log", p);
         p.require(!devices.isEmpty(), "devices", "must list at least one device");
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < devices.size(); i++) {

@@ -46,6 +46,9 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "write PNG charts (and keep backend configs and logs) here")
     Path out;
 
+    @Option(names = "--request-log", paramLabel = "DIR", description = "keep the backend's request log of every variant and run here")
+    Path requestLog;
+
     @Option(names = "--quiet", description = "no live line per second")
     boolean quiet;
 
@@ -80,7 +83,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             stdout.printf("experiment %s: %d variant(s) x %d run(s) of %s (+%s warm-up)%n", s.name(), s.variants().size(),
                     s.repeat(), Durations.format(s.duration()), Durations.format(s.warmup()));
             ExperimentRunner runner = new ExperimentRunner(work, quiet ? null : err::println,
-                    v -> ExperimentTable.print(stdout, v));
+                    v -> ExperimentTable.print(stdout, v), requestLog);
             ExperimentResult result = runner.run(s);
             List<String> charts = new ArrayList<>();
             if (out != null) {

@@ -46,6 +46,9 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
 
+    @Option(names = "--request-log", paramLabel = "PATH", description = "Write one JSON line per request (the guest's view).")
+    java.nio.file.Path requestLog;
+
     @Option(names = {"-q", "--quiet"}, description = "No live line per second on stderr.")
     boolean quiet;
 
@@ -60,7 +63,7 @@ final class LoadCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LoadRunner.Options options = LoadRunner.Options.of(warmup, duration);
+        LoadRunner.Options options = LoadRunner.Options.of(warmup, duration).withRequestLog(requestLog);
         if (!quiet) {
             options = options.withLive(line -> {
                 err.println(line);

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.vblk.config.LoadSpec;
 import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.Completion;
+import io.vblk.log.GuestRecord;
+import io.vblk.log.RecordLog;
 import io.vblk.protocol.VirtioBlk;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,15 +50,20 @@ final class DeviceLoad implements VirtioClient.Listener {
     private long mismatches;
     private boolean stopping;
     private boolean unflushed;
+    private final RecordLog log;
+    // the connection's request order, the same numbering the backend logs (one connection, one device)
+    private long nextSeq;
 
     /**
      * @param queueSize descriptors to use, at most the device's queue size
      * @param verify    write self-describing blocks and check every read of a block this run wrote
      * @param onFailure told, once, when the connection fails; thread-safe
+     * @param log       the frontend's request log, or null
      */
     DeviceLoad(LoadSpec spec, VirtioClient client, int queueSize, boolean verify, long seed, MeasureWindow window,
-               Consumer<String> onFailure) {
+               Consumer<String> onFailure, RecordLog log) {
         this.name = spec.device();
+        this.log = log;
         this.client = client;
         this.window = window;
         this.onFailure = onFailure;
@@ -152,6 +159,10 @@ final class DeviceLoad implements VirtioClient.Listener {
         if (ledger != null) {
             settle(p, c.data(), ok);
         }
+        if (log != null) {
+            log.write(new GuestRecord(name, 0, d, p.seq, p.read ? "IN" : "OUT", picker.sector(p.block), blockBytes,
+                    VirtioBlk.statusName(c.status()), p.submitNanos, now));
+        }
         if (window.contains(now)) {
             ios++;
             bytes += blockBytes;
@@ -211,6 +222,7 @@ final class DeviceLoad implements VirtioClient.Listener {
             request = BlkRequest.write(0, d, sector, writeTemplate.retainedDuplicate());
         }
         owner[d] = p;
+        p.seq = nextSeq++;
         p.submitNanos = System.nanoTime();
         client.write(request);
         unflushed = true;
@@ -243,6 +255,7 @@ final class DeviceLoad implements VirtioClient.Listener {
         long block;
         boolean read;
         int generation;
+        long seq;
         long submitNanos;
 
         GuestProcess(long cursor) {

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.vblk.config.Durations;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
+import io.vblk.log.RecordLog;
 import io.vblk.protocol.BlkConfig;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.report.DeviceResult;
@@ -47,7 +48,9 @@ public final class LoadRunner {
      * @param live receives one status line per second while running, or null for none
      * @param seed seeds the devices' random streams, for repeatable offsets
      */
-    public record Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed) {
+    /** @param requestLog where to write the frontend's request log (one GuestRecord per request), or null */
+    public record Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
+                          java.nio.file.Path requestLog) {
         public Options {
             if (warmup.isNegative()) {
                 throw LoadException.usage("warmup must not be negative, got " + warmup);
@@ -58,11 +61,15 @@ public final class LoadRunner {
         }
 
         public static Options of(Duration warmup, Duration duration) {
-            return new Options(warmup, duration, DRAIN_TIMEOUT, null, System.nanoTime());
+            return new Options(warmup, duration, DRAIN_TIMEOUT, null, System.nanoTime(), null);
         }
 
         public Options withLive(Consumer<String> l) {
-            return new Options(warmup, duration, drainTimeout, l, seed);
+            return new Options(warmup, duration, drainTimeout, l, seed, requestLog);
+        }
+
+        public Options withRequestLog(java.nio.file.Path p) {
+            return new Options(warmup, duration, drainTimeout, live, seed, p);
         }
     }
 
@@ -84,15 +91,30 @@ public final class LoadRunner {
         Target target = Target.parse(config.target());
         checkVerifiable();
         InetSocketAddress address = target.resolve();
+        RecordLog log = openLog();
         EventLoopGroup group = ClientBootstrap.group(config.load().size() > 1 ? 2 : 1);
         try {
-            return run(group, target, address);
+            return run(group, target, address, log);
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            if (log != null) {
+                log.close();
+            }
         }
     }
 
-    private LoadResult run(EventLoopGroup group, Target target, InetSocketAddress address) {
+    private RecordLog openLog() {
+        if (options.requestLog() == null) {
+            return null;
+        }
+        try {
+            return RecordLog.open(options.requestLog(), "guest");
+        } catch (java.io.IOException e) {
+            throw LoadException.usage("cannot write the request log " + options.requestLog() + ": " + e.getMessage());
+        }
+    }
+
+    private LoadResult run(EventLoopGroup group, Target target, InetSocketAddress address, RecordLog log) {
         Bootstrap boot = ClientBootstrap.of(group);
         // both stats connections live on one loop, where the window boundaries run, so a query leaves at once
         EventLoop statsLoop = group.next();
@@ -109,7 +131,7 @@ public final class LoadRunner {
             for (int i = 0; i < attaching.size(); i++) {
                 VirtioClient client = await(attaching.get(i), setup, target);
                 loads.add(new DeviceLoad(config.load().get(i), client, queueSize(i, client), config.verify(),
-                        seeds.nextLong(), window, this::fail));
+                        seeds.nextLong(), window, this::fail, log));
             }
             return measure(loads, await(startProbe, setup, target), await(endProbe, setup, target), statsLoop, target);
         } finally {

@@ -48,7 +48,8 @@ public final class BackendProcess implements AutoCloseable {
         }
     }
 
-    public static BackendProcess start(String configYaml, Path workDir, String name) throws IOException {
+    /** @param requestLog the backend's request log, or null for none */
+    public static BackendProcess start(String configYaml, Path workDir, String name, Path requestLog) throws IOException {
         Path jar = backendJar();
         if (!Files.isRegularFile(jar)) {
             throw new IOException("backend jar not found at " + jar + " (build it with ./vblk or mvn package)");
@@ -59,6 +60,9 @@ public final class BackendProcess implements AutoCloseable {
         Files.writeString(config, configYaml);
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-XX:+UseParallelGC", "-jar", jar.toString(),
                 "--config", config.toString()));
+        if (requestLog != null) {
+            cmd.addAll(List.of("--request-log", requestLog.toAbsolutePath().toString()));
+        }
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
             try {

@@ -26,12 +26,19 @@ public final class ExperimentRunner {
     private final Path workDir;
     private final Consumer<String> live;
     private final Consumer<VariantResult> onVariant;
+    private final Path requestLogs;
 
     /** @param live receives the load's once-a-second line (null: quiet); onVariant each variant when done */
     public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant) {
+        this(workDir, live, onVariant, null);
+    }
+
+    /** @param requestLogs a folder for one backend request log per variant and run, named after it; or null */
+    public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLogs) {
         this.workDir = workDir;
         this.live = live;
         this.onVariant = onVariant;
+        this.requestLogs = requestLogs;
     }
 
     public ExperimentResult run(Scenario s) throws IOException {
@@ -40,7 +47,8 @@ public final class ExperimentRunner {
             List<LoadResult> runs = new ArrayList<>();
             for (int r = 1; r <= s.repeat(); r++) {
                 String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
-                try (BackendProcess backend = BackendProcess.start(v.backendYaml(), workDir, name)) {
+                Path log = requestLogs == null ? null : requestLogs.resolve(name + ".requests.jsonl");
+                try (BackendProcess backend = BackendProcess.start(v.backendYaml(), workDir, name, log)) {
                     LoadRunner.Options options = LoadRunner.Options.of(s.warmup(), s.duration());
                     if (live != null) {
                         String prefix = v.label() + (s.repeat() > 1 ? " #" + r : "") + " ";

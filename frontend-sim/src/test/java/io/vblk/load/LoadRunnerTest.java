@@ -92,7 +92,7 @@ class LoadRunnerTest {
     void aRequestThatNeverCompletesIsReportedLost() {
         backend.swallowAt = 5;
         LoadConfig config = new LoadConfig(backend.target(), false, List.of(spec("vm1", 4, Pattern.RANDREAD)));
-        LoadRunner.Options options = new LoadRunner.Options(Duration.ZERO, SHORT, Duration.ofMillis(200), null, 1);
+        LoadRunner.Options options = new LoadRunner.Options(Duration.ZERO, SHORT, Duration.ofMillis(200), null, 1, null);
 
         LoadResult r = new LoadRunner(config, options).run();
 

@@ -1,0 +1,85 @@
+package io.vblk.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.Unpooled;
+import io.vblk.log.RequestRecord;
+import io.vblk.protocol.BlkRequest;
+import io.vblk.protocol.Completion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every answered request leaves one complete record, its phases in order, under concurrent load. */
+class RequestLogTest {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void recordsAreCompleteAndOrderedPerPhase() throws Exception {
+        Path log = dir.resolve("requests.jsonl");
+        int perDevice = 600;
+        Backend b = Backends.start("mode: aio\nscheduler: {policy: sfq, depth: 4}\n"
+                + "disk: {service-time: 50us, parallelism: 2}\nlog: {requests: " + log + "}\n"
+                + "devices:\n  - {name: a, size: 16MiB, weight: 80}\n  - {name: b, size: 16MiB, weight: 20, mode: sync}\n");
+        try (TestClient a = TestClient.attach(b, "a"); TestClient bb = TestClient.attach(b, "b")) {
+            // 64 outstanding per device in rounds, mixed reads, writes and one refused range per round
+            for (int round = 0; round < perDevice / 64; round++) {
+                for (TestClient c : List.of(a, bb)) {
+                    for (int i = 0; i < 63; i++) {
+                        c.send(i % 2 == 0 ? BlkRequest.read(0, i, i * 8L, 4096)
+                                : BlkRequest.write(0, i, i * 8L, Unpooled.wrappedBuffer(new byte[4096])));
+                    }
+                    c.send(BlkRequest.read(0, 63, 1L << 40, 512));
+                }
+                for (TestClient c : List.of(a, bb)) {
+                    for (int i = 0; i < 64; i++) {
+                        ((Completion) c.next()).release();
+                    }
+                }
+            }
+        } finally {
+            b.close();
+        }
+        int rounds = perDevice / 64;
+        List<RequestRecord> records = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            records.add(JSON.readValue(line, RequestRecord.class));
+        }
+        assertThat(records).hasSize(2 * rounds * 64);
+        for (String device : List.of("a", "b")) {
+            Set<Long> seqs = new HashSet<>();
+            records.stream().filter(r -> r.device().equals(device)).forEach(r -> seqs.add(r.seq()));
+            assertThat(seqs).as("seq of %s is 0..n-1, each once", device).hasSize(rounds * 64)
+                    .allMatch(s -> s >= 0 && s < rounds * 64);
+        }
+        for (RequestRecord r : records) {
+            assertThat(r.q()).as("%s", r).isPositive();
+            assertThat(r.q() <= r.i() && r.i() <= r.d() && r.d() <= r.c() && r.c() <= r.r()).as("phases of %s", r).isTrue();
+            if (r.status().equals("OK")) {
+                assertThat(r.inflightDevice()).as("%s", r).isBetween(1, 64);
+                assertThat(r.inflightDisk()).as("%s", r).isBetween(1, 4);
+                assertThat(r.bytes()).isEqualTo(4096);
+                assertThat(r.type()).isIn("IN", "OUT");
+            } else {
+                assertThat(r.status()).isEqualTo("IOERR");
+                assertThat(r.sector()).isEqualTo(1L << 40);
+                assertThat(r.i()).isEqualTo(r.q());
+            }
+            assertThat(r.mode()).isEqualTo(r.device().equals("a") ? "aio" : "sync");
+            assertThat(r.weight()).isEqualTo(r.device().equals("a") ? 80 : 20);
+        }
+        assertThat(records.stream().filter(r -> r.device().equals("b") && r.status().equals("OK"))
+                .mapToInt(RequestRecord::inflightDevice).max().orElseThrow()).as("sync keeps one in the pipeline").isEqualTo(1);
+    }
+}

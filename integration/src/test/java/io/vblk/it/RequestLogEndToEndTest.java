@@ -1,0 +1,83 @@
+package io.vblk.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vblk.backend.Backend;
+import io.vblk.config.BackendConfig;
+import io.vblk.config.ConfigLoader;
+import io.vblk.config.LoadConfig;
+import io.vblk.load.LoadRunner;
+import io.vblk.log.GuestRecord;
+import io.vblk.log.RequestRecord;
+import io.vblk.report.LoadResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One run, logged on both sides: the frontend's and the backend's logs hold the same requests, they join
+ * one to one on (device, queue, seq), and each pair is consistent in what it says and when.
+ */
+class RequestLogEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void bothSidesLogTheSameRequests() throws Exception {
+        Path backendLog = dir.resolve("backend.jsonl");
+        Path guestLog = dir.resolve("guest.jsonl");
+        BackendConfig cfg = ConfigLoader.parse("port: 0\nmode: aio\nscheduler: {policy: sfq, depth: 8}\n"
+                + "disk: {service-time: 100us, parallelism: 4}\nlog: {requests: " + backendLog + "}\n"
+                + "devices:\n  - {name: a, size: 64MiB, weight: 80}\n  - {name: b, size: 64MiB, weight: 20, mode: sync}\n",
+                BackendConfig.class, "test");
+        LoadResult result;
+        long completedA;
+        long completedB;
+        Backend backend = Backend.start(cfg);
+        try {
+            LoadConfig load = ConfigLoader.parse("target: 127.0.0.1:" + backend.address().getPort() + "\nload:\n"
+                    + "  - {device: a, processes: 32, pattern: randrw}\n  - {device: b, processes: 32, pattern: randrw}\n",
+                    LoadConfig.class, "test");
+            result = new LoadRunner(load, LoadRunner.Options.of(Duration.ofMillis(300), Duration.ofSeconds(1))
+                    .withRequestLog(guestLog)).run();
+            completedA = backend.stats().device("a").completed();
+            completedB = backend.stats().device("b").completed();
+        } finally {
+            backend.close();
+        }
+        assertThat(result.problems()).isEmpty();
+
+        Map<String, RequestRecord> seen = new HashMap<>();
+        for (String line : Files.readAllLines(backendLog)) {
+            RequestRecord r = JSON.readValue(line, RequestRecord.class);
+            assertThat(seen.put(key(r.device(), r.queue(), r.seq()), r)).as("one record per request").isNull();
+        }
+        List<String> guestLines = Files.readAllLines(guestLog);
+        assertThat(seen.values().stream().filter(r -> r.device().equals("a")).count()).isEqualTo(completedA);
+        assertThat(seen.values().stream().filter(r -> r.device().equals("b")).count()).isEqualTo(completedB);
+        assertThat(guestLines).hasSize(seen.size());
+        for (String line : guestLines) {
+            GuestRecord g = JSON.readValue(line, GuestRecord.class);
+            RequestRecord r = seen.get(key(g.device(), g.queue(), g.seq()));
+            assertThat(r).as("backend record for %s", g).isNotNull();
+            assertThat(r.sector()).isEqualTo(g.sector());
+            assertThat(r.type()).isEqualTo(g.type());
+            assertThat(r.desc()).isEqualTo(g.desc());
+            assertThat(r.status()).isEqualTo(g.status());
+            // one monotonic clock in this JVM: the request reached the backend after it left the guest, and so on
+            assertThat(g.submit() <= r.q() && r.q() <= r.r() && r.r() <= g.complete()).as("%s / %s", g, r).isTrue();
+        }
+    }
+
+    private static String key(String device, int queue, long seq) {
+        return device + "/" + queue + "/" + seq;
+    }
+}
