@@ -14,6 +14,7 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         port = port == null ? 10809 : port;
         mode = mode == null ? Mode.AIO : mode;
         scheduler = scheduler == null ? SchedulerConfig.DEFAULT : scheduler;
+        log = log == null ? new LogConfig(null) : log;
         // not List.copyOf: it throws on the null of an empty "-" entry, which validate() reports by index
         devices = devices == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(devices));
     }

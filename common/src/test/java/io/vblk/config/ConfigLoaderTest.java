@@ -153,7 +153,7 @@ class ConfigLoaderTest {
                 """;
 
         assertThat(backendProblems(yaml)).containsExactly(
-                at(2, "lissen", "unknown key; allowed here: devices, disk, listen, max-inflight, mode, port, scheduler"));
+                at(2, "lissen", "unknown key; allowed here: devices, disk, listen, log, max-inflight, mode, port, scheduler"));
     }
 
     @Test
