@@ -21,7 +21,7 @@ YAML
 
 one() { # $1 = off|on ; prints IOPS
   local extra=()
-  [ "$1" = on ] && extra=(--request-log "$work/requests.jsonl")
+  [ "$1" = on ] && extra=(--request-log "${REQUEST_LOG:-$work/requests.jsonl}")
   "$root/vblk" backend --config "$work/backend.yaml" "${extra[@]}" >"$work/out" 2>"$work/err" &
   local pid=$!
   for _ in $(seq 100); do grep -q listening "$work/out" 2>/dev/null && break; sleep 0.1; done

@@ -8,6 +8,7 @@ import io.vblk.protocol.Completion;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.ProtocolException;
 import io.vblk.protocol.VirtioBlk;
+import io.vblk.log.RecordBatch;
 import io.vblk.log.RecordLog;
 import io.vblk.log.RequestRecord;
 
@@ -26,6 +27,9 @@ final class Virtqueue {
     private final ServicePolicy service;
     private final java.util.function.LongSupplier clock;
     private final RecordLog log;
+    // records of replies written in the current event-loop turn; handed to the log at the end of the turn
+    private RecordBatch batch;
+    private static final int MAX_BATCH = 256;
 
     Virtqueue(Device device, int index, Channel channel, long features, Pipeline pipeline) {
         this.device = device;
@@ -111,7 +115,7 @@ final class Virtqueue {
                 r.readData != null ? r.readData : Unpooled.EMPTY_BUFFER);
         r.readData = null;
         if (log != null) {
-            log.write(record(r));
+            logReply(r);
         }
         if (channel.isActive()) {
             channel.writeAndFlush(c, channel.voidPromise());
@@ -122,6 +126,24 @@ final class Virtqueue {
 
     void close() {
         service.close();
+    }
+
+    private void logReply(IoRequest r) {
+        if (batch == null) {
+            batch = new RecordBatch(32);
+            channel.eventLoop().execute(this::flushLog);
+        }
+        batch.add(record(r));
+        if (batch.size() >= MAX_BATCH) {
+            flushLog();
+        }
+    }
+
+    private void flushLog() {
+        if (batch != null) {
+            log.write(batch);
+            batch = null;
+        }
     }
 
     private RequestRecord record(IoRequest r) {

@@ -7,7 +7,9 @@ public enum Mode {
     @JsonProperty("sync") SYNC,
     @JsonProperty("aio") AIO;
 
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }

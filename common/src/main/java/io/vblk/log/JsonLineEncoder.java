@@ -2,14 +2,13 @@ package io.vblk.log;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Writes the {@link JsonLine} argument of each event as one line. Runs on the async appender's single
- * worker, so the builder is reused without locking.
+ * Writes the {@link JsonLine} argument of each event as one line, or each record of a {@link RecordBatch} as
+ * one line. Runs on the async appender's single worker, so the buffer is reused without locking.
  */
 final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
-    private final StringBuilder line = new StringBuilder(512);
+    private final JsonLineWriter line = new JsonLineWriter();
 
     @Override
     public byte[] headerBytes() {
@@ -19,13 +18,20 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     @Override
     public byte[] encode(ILoggingEvent event) {
         Object[] args = event.getArgumentArray();
-        if (args == null || args.length == 0 || !(args[0] instanceof JsonLine record)) {
+        if (args == null || args.length == 0) {
             return new byte[0];
         }
-        line.setLength(0);
-        record.appendJson(line);
-        line.append('\n');
-        return line.toString().getBytes(StandardCharsets.UTF_8);
+        line.reset();
+        if (args[0] instanceof RecordBatch batch) {
+            for (JsonLine record : batch.records()) {
+                record.writeJson(line.begin());
+                line.end();
+            }
+        } else if (args[0] instanceof JsonLine record) {
+            record.writeJson(line.begin());
+            line.end();
+        }
+        return line.toByteArray();
     }
 
     @Override

@@ -37,13 +37,12 @@ public final class RecordLog implements AutoCloseable {
         this.async = async;
     }
 
-    /** Opens (truncating) the log at {@code path}; {@code kind} names its logger, e.g. "requests". */
+    /** Opens the log at {@code path}, truncating it; {@code kind} names its logger, e.g. "requests". */
     public static RecordLog open(Path path, String kind) throws IOException {
         Path abs = path.toAbsolutePath();
         if (abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
         }
-        Files.deleteIfExists(abs);
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
             throw new IOException("request logs need Logback as the SLF4J binding");
         }
@@ -53,8 +52,9 @@ public final class RecordLog implements AutoCloseable {
         file.setContext(ctx);
         file.setName(name + ".file");
         file.setFile(abs.toString());
-        file.setAppend(true);
+        file.setAppend(false); // truncate what an earlier run left; never delete the path (it may be a device)
         file.setImmediateFlush(false);
+        file.setBufferSize(FileSize.valueOf("1MB"));
         FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
         rolling.setContext(ctx);
         rolling.setParent(file);
@@ -102,6 +102,11 @@ public final class RecordLog implements AutoCloseable {
     /** Queues the record; the message carries no placeholder, so nothing is formatted on this thread. */
     public void write(JsonLine record) {
         logger.info("", record);
+    }
+
+    /** Queues the batch as one event; the caller must not add to it afterwards. */
+    public void write(RecordBatch batch) {
+        logger.info("", batch);
     }
 
     /** Writes out every queued record, then closes the file. */
