@@ -27,9 +27,11 @@ final class Virtqueue {
     private final ServicePolicy service;
     private final java.util.function.LongSupplier clock;
     private final RecordLog log;
-    // records of replies written in the current event-loop turn; handed to the log at the end of the turn
+    // records of replies not yet handed to the log: at most MAX_BATCH, for at most FLUSH_MS, so that the log's
+    // writer thread wakes a few hundred times a second rather than once per completion
     private RecordBatch batch;
-    private static final int MAX_BATCH = 256;
+    private static final int MAX_BATCH = 512;
+    private static final long FLUSH_MS = 2;
 
     Virtqueue(Device device, int index, Channel channel, long features, Pipeline pipeline) {
         this.device = device;
@@ -124,14 +126,18 @@ final class Virtqueue {
         }
     }
 
+    /** On the event loop, when the connection is gone: a last flush, since scheduled ones die with the loop. */
     void close() {
         service.close();
+        if (log != null) {
+            flushLog();
+        }
     }
 
     private void logReply(IoRequest r) {
         if (batch == null) {
-            batch = new RecordBatch(32);
-            channel.eventLoop().execute(this::flushLog);
+            batch = new RecordBatch(64);
+            channel.eventLoop().schedule(this::flushLog, FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         batch.add(record(r));
         if (batch.size() >= MAX_BATCH) {
