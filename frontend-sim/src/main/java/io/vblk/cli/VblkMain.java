@@ -2,6 +2,7 @@ package io.vblk.cli;
 
 import io.vblk.config.ConfigException;
 import io.vblk.load.LoadException;
+import io.vblk.log.LogException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "vblk", mixinStandardHelpOptions = true, versionProvider = VblkMain.Version.class,
         description = "User-space virtio-blk style block backend emulator: guest simulator and tools.",
         footer = {"", "The backend runs from its own jar: ./vblk backend --help"},
-        subcommands = {LoadCommand.class, DemoCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoadCommand.class, DemoCommand.class, ExperimentCommand.class, LogsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class VblkMain implements Runnable {
     public static final int OK = 0;
     public static final int RUN_FAILED = 1;
@@ -57,6 +59,10 @@ public final class VblkMain implements Runnable {
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
         if (e instanceof ConfigException) {
             cl.getErr().println(e.getMessage());
+            return USAGE;
+        }
+        if (e instanceof LogException) {
+            cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return USAGE;
         }
         if (e instanceof LoadException) {
