@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Request logs with figures known by construction, written line by line with the records' own appendJson,
+ * Request logs with figures known by construction, written line by line with the records' own toJson,
  * as the backend and the frontend write them (in completion order).
  */
 final class Fixtures {
@@ -71,17 +71,14 @@ final class Fixtures {
     static Path write(Path file, List<? extends JsonLine> records) throws IOException {
         StringBuilder b = new StringBuilder();
         for (JsonLine r : records) {
-            r.appendJson(b);
-            b.append('\n');
+            b.append(r.toJson()).append('\n');
         }
         Files.writeString(file, b);
         return file;
     }
 
     static String json(JsonLine record) {
-        StringBuilder b = new StringBuilder();
-        record.appendJson(b);
-        return b.toString();
+        return record.toJson();
     }
 
     /** The nearest-rank percentile, the definition HdrHistogram follows: the smallest value with p% at or below it. */
