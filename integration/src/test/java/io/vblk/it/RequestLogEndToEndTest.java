@@ -2,6 +2,7 @@ package io.vblk.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vblk.backend.Backend;
 import io.vblk.config.BackendConfig;
@@ -75,6 +76,28 @@ class RequestLogEndToEndTest {
             // one monotonic clock in this JVM: the request reached the backend after it left the guest, and so on
             assertThat(g.submit() <= r.q() && r.q() <= r.r() && r.r() <= g.complete()).as("%s / %s", g, r).isTrue();
         }
+    }
+
+    @Test
+    void summariesOfBothLogsCountWhatTheRunCounted() throws Exception {
+        bothSidesLogTheSameRequests();
+        JsonNode backend = summary(dir.resolve("backend.jsonl"));
+        JsonNode guest = summary(dir.resolve("guest.jsonl"));
+        assertThat(backend.path("records").asLong()).isEqualTo(guest.path("records").asLong()).isPositive();
+        for (int i = 0; i < 2; i++) {
+            JsonNode b = backend.path("devices").get(i);
+            JsonNode g = guest.path("devices").get(i);
+            assertThat(b.path("name").asText()).isEqualTo(g.path("name").asText());
+            assertThat(b.path("ios").asLong()).as("I/Os of %s", b.path("name").asText()).isEqualTo(g.path("ios").asLong());
+        }
+    }
+
+    private static JsonNode summary(Path log) throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = io.vblk.cli.VblkMain.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        assertThat(cl.execute("logs", "summary", log.toString(), "--json")).isZero();
+        return JSON.readTree(out.toString());
     }
 
     private static String key(String device, int queue, long seq) {
