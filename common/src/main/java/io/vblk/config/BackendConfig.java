@@ -8,27 +8,29 @@ import java.util.Map;
 
 /** The backend's whole configuration (the {@code backend:} block of a scenario is the same record). */
 public record BackendConfig(String listen, Integer port, Mode mode, Integer maxInflight, SchedulerConfig scheduler,
-                            DiskConfig disk, LogConfig log, List<DeviceConfig> devices) {
+                            DiskConfig disk, LogConfig log, LimitsConfig limits, AuthConfig auth, TlsConfig tls,
+                            List<DeviceConfig> devices) {
     public BackendConfig {
         listen = listen == null ? "127.0.0.1" : listen;
         port = port == null ? 10809 : port;
         mode = mode == null ? Mode.AIO : mode;
         scheduler = scheduler == null ? SchedulerConfig.DEFAULT : scheduler;
         log = log == null ? new LogConfig(null) : log;
+        limits = limits == null ? LimitsConfig.DEFAULT : limits;
         // not List.copyOf: it throws on the null of an empty "-" entry, which validate() reports by index
         devices = devices == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(devices));
     }
 
     public BackendConfig withMode(Mode m) {
-        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, log, devices);
+        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, log, limits, auth, tls, devices);
     }
 
     public BackendConfig withPort(int p) {
-        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, log, devices);
+        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, log, limits, auth, tls, devices);
     }
 
     public BackendConfig withRequestLog(String path) {
-        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, new LogConfig(path), devices);
+        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, new LogConfig(path), limits, auth, tls, devices);
     }
 
     /** The mode a device is serviced in: its own, else the backend's. */
@@ -54,6 +56,13 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
             disk.validate("disk", p);
         }
         log.validate("log", p);
+        limits.validate("limits", p);
+        if (auth != null) {
+            auth.validate("auth", p);
+        }
+        if (tls != null) {
+            tls.validate("tls", p);
+        }
         p.require(!devices.isEmpty(), "devices", "must list at least one device");
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < devices.size(); i++) {

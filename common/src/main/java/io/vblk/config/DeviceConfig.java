@@ -7,7 +7,7 @@ import io.vblk.protocol.VirtioBlk;
  * set, overrides the backend's mode for this device.
  */
 public record DeviceConfig(String name, ByteSize size, String store, Boolean direct, Boolean readOnly,
-                           Integer queueSize, Integer queues, Integer weight, Mode mode) {
+                           Integer queueSize, Integer queues, Integer weight, Mode mode, FaultConfig fault) {
     public static final int DEFAULT_WEIGHT = 100;
 
     public DeviceConfig {
@@ -20,7 +20,7 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
     }
 
     public static DeviceConfig ram(String name, long bytes, int weight) {
-        return new DeviceConfig(name, ByteSize.of(bytes), "ram", null, null, null, null, weight, null);
+        return new DeviceConfig(name, ByteSize.of(bytes), "ram", null, null, null, null, weight, null, null);
     }
 
     public boolean isFile() {
@@ -52,5 +52,8 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
         p.require(weight >= 1 && weight <= 1_000_000, Problems.join(at, "weight"),
                 "must be a whole number from 1 to 1000000, got " + weight);
         p.require(!direct || isFile(), Problems.join(at, "direct"), "applies to file stores only");
+        if (fault != null) {
+            fault.validate(Problems.join(at, "fault"), p);
+        }
     }
 }

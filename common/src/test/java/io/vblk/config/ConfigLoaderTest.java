@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
-    private static final String DEVICE_KEYS = "direct, mode, name, queue-size, queues, read-only, size, store, weight";
+    private static final String DEVICE_KEYS = "direct, fault, mode, name, queue-size, queues, read-only, size, store, weight";
 
     private static final String BACKEND = """
             listen: 127.0.0.1
@@ -70,8 +70,8 @@ class ConfigLoaderTest {
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null),
-                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null));
+                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null),
+                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null));
         assertThat(c.devices().get(1).filePath()).isEqualTo("images/img0.raw");
         assertThat(c.devices().get(0).capacitySectors()).isEqualTo((1L << 30) / 512);
     }
@@ -85,7 +85,7 @@ class ConfigLoaderTest {
         assertThat(c.mode()).isEqualTo(Mode.AIO);
         assertThat(c.maxInflight()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null));
+                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null));
         assertThat(c.inflightLimit(c.devices().get(0))).isEqualTo(256);
     }
 
@@ -153,7 +153,7 @@ class ConfigLoaderTest {
                 """;
 
         assertThat(backendProblems(yaml)).containsExactly(
-                at(2, "lissen", "unknown key; allowed here: devices, disk, listen, log, max-inflight, mode, port, scheduler"));
+                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, limits, listen, log, max-inflight, mode, port, scheduler, tls"));
     }
 
     @Test

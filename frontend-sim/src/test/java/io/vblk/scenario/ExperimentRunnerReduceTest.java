@@ -33,12 +33,12 @@ class ExperimentRunnerReduceTest {
     private static final long S = 1_000_000_000L;
 
     private static DeviceConfig device(String name, int weight, Mode mode) {
-        return new DeviceConfig(name, ByteSize.of(1L << 30), "ram", null, null, null, null, weight, mode);
+        return new DeviceConfig(name, ByteSize.of(1L << 30), "ram", null, null, null, null, weight, mode, null);
     }
 
     private static Scenario.Variant variant(List<DeviceConfig> devices, List<String> driven, SchedulerConfig.Policy policy) {
         BackendConfig backend = new BackendConfig(null, 0, Mode.AIO, null,
-                new SchedulerConfig(policy, 32, null, null, null), null, null, devices);
+                new SchedulerConfig(policy, 32, null, null, null), null, null, null, null, null, devices);
         List<LoadSpec> load = driven.stream().map(d -> new LoadSpec(d, 16, null, null, null, null)).toList();
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("backend.scheduler.policy", policy.label());
