@@ -15,14 +15,6 @@ public record RequestRecord(String device, int queue, int desc, long seq, String
                             @JsonProperty("inflight_device") int inflightDevice,
                             @JsonProperty("inflight_disk") int inflightDisk) implements JsonLine {
 
-    private static final JsonLineWriter.Key K_DEVICE = JsonLineWriter.key("device");
-    private static final JsonLineWriter.Key K_QUEUE = JsonLineWriter.key("queue");
-    private static final JsonLineWriter.Key K_DESC = JsonLineWriter.key("desc");
-    private static final JsonLineWriter.Key K_SEQ = JsonLineWriter.key("seq");
-    private static final JsonLineWriter.Key K_TYPE = JsonLineWriter.key("type");
-    private static final JsonLineWriter.Key K_SECTOR = JsonLineWriter.key("sector");
-    private static final JsonLineWriter.Key K_BYTES = JsonLineWriter.key("bytes");
-    private static final JsonLineWriter.Key K_STATUS = JsonLineWriter.key("status");
     private static final JsonLineWriter.Key K_WEIGHT = JsonLineWriter.key("weight");
     private static final JsonLineWriter.Key K_MODE = JsonLineWriter.key("mode");
     private static final JsonLineWriter.Key K_Q = JsonLineWriter.key("q");
@@ -35,9 +27,8 @@ public record RequestRecord(String device, int queue, int desc, long seq, String
 
     @Override
     public void writeJson(JsonLineWriter w) {
-        w.str(K_DEVICE, device).num(K_QUEUE, queue).num(K_DESC, desc).num(K_SEQ, seq).str(K_TYPE, type)
-                .num(K_SECTOR, sector).num(K_BYTES, bytes).str(K_STATUS, status).num(K_WEIGHT, weight).str(K_MODE, mode)
-                .num(K_Q, q).num(K_I, i).num(K_D, d).num(K_C, c).num(K_R, r)
+        LogKeys.identity(w, device, queue, desc, seq, type, sector, bytes, status)
+                .num(K_WEIGHT, weight).str(K_MODE, mode).num(K_Q, q).num(K_I, i).num(K_D, d).num(K_C, c).num(K_R, r)
                 .num(K_INFLIGHT_DEVICE, inflightDevice).num(K_INFLIGHT_DISK, inflightDisk);
     }
 
