@@ -1,7 +1,18 @@
 package io.vblk.protocol;
 
-/** Any peer to backend, before attach: ask for the backend's counters. */
-public record StatsQuery() implements Frame {
+/**
+ * Any peer to backend, without attaching: ask for the backend's counters. It carries the same token as
+ * ATTACH (empty without auth) so that a stats connection needs no device to authenticate.
+ */
+public record StatsQuery(String token) implements Frame {
+    public StatsQuery {
+        token = token == null ? "" : token;
+    }
+
+    public StatsQuery() {
+        this("");
+    }
+
     @Override
     public FrameKind kind() {
         return FrameKind.STATS_QUERY;
