@@ -13,7 +13,11 @@ import io.vblk.config.Pattern;
 import io.vblk.config.SettingException;
 import io.vblk.load.LoadException;
 import io.vblk.load.LoadRunner;
+import io.vblk.report.ExperimentResult;
 import io.vblk.report.LoadResult;
+import io.vblk.scenario.ExperimentRunner;
+import io.vblk.scenario.Scenario;
+import io.vblk.scenario.ScenarioLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +43,8 @@ class SecureLoadEndToEndTest {
         token = Files.writeString(dir.resolve("token"), "s3cret\n");
         BackendConfig cfg = ConfigLoader.parse("port: 0\n" + cert.yaml()
                 + "auth: {token-file: \"" + token + "\"}\n"
-                + "devices:\n  - {name: vm1, size: 16MiB}\n", BackendConfig.class, "backend.yaml");
+                // 64 blocks of 4 KiB: even a slow run reads blocks it wrote, so verify has something to check
+                + "devices:\n  - {name: vm1, size: 256KiB}\n", BackendConfig.class, "backend.yaml");
         assertThat(cfg.validate().list()).isEmpty();
         backend = Backend.start(cfg);
     }
@@ -63,7 +68,8 @@ class SecureLoadEndToEndTest {
     void verifiedLoadThroughTokenAndTls() {
         LoadConfig c = load("auth-token-file: \"" + token + "\"\ntls: {trust: \"" + cert.certificate() + "\"}\n");
 
-        LoadResult r = new LoadRunner(c, LoadRunner.Options.of(Duration.ZERO, SHORT)).run();
+        // long enough that even a slow first run (paranoid leak detection, cold JIT) reads blocks it wrote
+        LoadResult r = new LoadRunner(c, LoadRunner.Options.of(Duration.ofMillis(500), Duration.ofSeconds(1))).run();
 
         assertThat(r.problems()).isEmpty();
         assertThat(r.lost()).isZero();
@@ -102,5 +108,27 @@ class SecureLoadEndToEndTest {
 
         assertThatThrownBy(() -> new LoadRunner(c, LoadRunner.Options.of(Duration.ZERO, SHORT)).run())
                 .isInstanceOf(SettingException.class).hasMessageStartingWith("tls.trust: ");
+    }
+
+    @Test
+    void anExperimentWhoseBackendWantsATokenAndTlsRunsThroughBoth() throws Exception {
+        Path file = Files.writeString(dir.resolve("secure.yaml"), String.join("\n",
+                "name: secure",
+                "duration: 1s",
+                "warmup: 0s",
+                "backend:",
+                "  auth: {token-file: \"" + token + "\"}",
+                "  tls: {certificate: \"" + cert.certificate() + "\", private-key: \"" + cert.privateKey() + "\"}",
+                "  devices:",
+                "    - {name: a, size: 16MiB}",
+                "load:",
+                "  - {device: a, processes: 2}",
+                ""));
+        Scenario s = ScenarioLoader.load(file.toString());
+
+        ExperimentResult r = new ExperimentRunner(dir, null, v -> {}).run(s);
+
+        assertThat(r.variants()).hasSize(1);
+        assertThat(r.variants().get(0).devices().get(0).ios()).isPositive();
     }
 }
