@@ -2,6 +2,7 @@ package io.vblk.config;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.vblk.protocol.FrameCodec;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,9 @@ public final class Secrets {
         if (first.isEmpty()) {
             throw new SettingException(key, file + " is empty; its first line must hold the token");
         }
-        if (first.getBytes(StandardCharsets.UTF_8).length > io.vblk.protocol.FrameCodec.MAX_TOKEN_BYTES) {
+        if (first.getBytes(StandardCharsets.UTF_8).length > FrameCodec.MAX_TOKEN_BYTES) {
             throw new SettingException(key, "the token in " + file + " is longer than "
-                    + io.vblk.protocol.FrameCodec.MAX_TOKEN_BYTES + " bytes");
+                    + FrameCodec.MAX_TOKEN_BYTES + " bytes");
         }
         return first;
     }
@@ -43,6 +44,7 @@ public final class Secrets {
 
     /** A server context from {@code tls: {certificate, private-key}}. */
     public static SslContext server(TlsConfig tls) {
+        // read first so that a missing file is named by its setting, not by Netty's one message for both
         read(tls.certificate(), "tls.certificate");
         read(tls.privateKey(), "tls.private-key");
         SslContextBuilder b;

@@ -9,19 +9,17 @@ import java.util.List;
  */
 public final class SettingException extends RuntimeException {
     public final String path;
+    private final String detail;
 
-    public SettingException(String path, String message) {
-        super(path + ": " + message, null, false, false);
+    public SettingException(String path, String detail) {
+        super(path + ": " + detail, null, false, false);
         this.path = path;
-    }
-
-    public String detail() {
-        return getMessage().substring(path.length() + 2);
+        this.detail = detail;
     }
 
     /** The same problem located in the config file it came from, as {@code file:line: path: message}. */
     public ConfigException in(Path file) {
         int line = ConfigLoader.lineOf(ConfigLoader.text(file), path);
-        return new ConfigException(List.of(new ConfigException.Located(file.toString(), line, path, detail())));
+        return new ConfigException(List.of(new ConfigException.Located(file.toString(), line, path, detail)));
     }
 }

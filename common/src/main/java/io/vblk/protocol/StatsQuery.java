@@ -13,6 +13,12 @@ public record StatsQuery(String token) implements Frame {
         this("");
     }
 
+    /** Without the token, so that logging a frame never writes a secret. */
+    @Override
+    public String toString() {
+        return "StatsQuery[token=" + (token.isEmpty() ? "none" : "given") + "]";
+    }
+
     @Override
     public FrameKind kind() {
         return FrameKind.STATS_QUERY;
