@@ -10,10 +10,12 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.DeviceConfig;
+import io.vblk.config.Secrets;
 import io.vblk.disk.EmulatedDisk;
 import io.vblk.log.RecordLog;
 import io.vblk.protocol.FrameCodec;
@@ -72,6 +74,9 @@ public final class Backend implements AutoCloseable {
 
     private Backend(BackendConfig config) throws IOException, InterruptedException {
         this.config = config;
+        // the secrets first: they open no resources, so a bad file fails before any store is opened
+        TokenCheck tokens = TokenCheck.of(config.auth());
+        SslContext ssl = config.tls() == null ? null : Secrets.server(config.tls());
         this.devices = openDevices(config);
         int[] weights = devices.stream().mapToInt(d -> d.config().weight()).toArray();
         Scheduler scheduler = new Scheduler(Policies.create(config.scheduler(), weights), devices.size(),
@@ -85,7 +90,7 @@ public final class Backend implements AutoCloseable {
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
-        StatsHandler stats = new StatsHandler(this::stats);
+        StatsHandler stats = new StatsHandler(this::stats, tokens);
         this.boss = Transport.group(1, "vblk-accept");
         this.workers = Transport.group(0, "vblk-io-loop");
         ServerBootstrap b = new ServerBootstrap()
@@ -98,11 +103,14 @@ public final class Backend implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        if (ssl != null) {
+                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true))
                                 .addLast("decoder", new FrameDecoder(FrameCodec.MAX_CONTROL_BODY))
                                 .addLast("encoder", FrameEncoder.INSTANCE)
                                 .addLast("stats", stats)
-                                .addLast("handshake", new HandshakeHandler(byName, pipeline))
+                                .addLast("handshake", new HandshakeHandler(byName, pipeline, tokens))
                                 .addLast("errors", ErrorHandler.INSTANCE);
                     }
                 });
@@ -114,6 +122,10 @@ public final class Backend implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts serving. A token file or certificate that cannot be used throws
+     * {@link io.vblk.config.SettingException} naming its setting; nothing is left open then.
+     */
     public static Backend start(BackendConfig config) throws IOException {
         try {
             return new Backend(config);

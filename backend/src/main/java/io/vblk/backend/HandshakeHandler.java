@@ -14,18 +14,21 @@ import io.vblk.protocol.ProtocolException;
 import java.util.Map;
 
 /**
- * ATTACH, then ACK: names the device, grants at most its queues, offers features and the config block,
+ * ATTACH, then ACK: checks the token (when auth is on, before anything else, so that a stranger learns
+ * not even the device names), names the device, grants at most its queues, offers features and the config block,
  * checks that the driver acknowledges a subset. Then replaces itself with a {@link RequestHandler}.
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final Map<String, Device> devices;
     private final Pipeline pipeline;
+    private final TokenCheck tokens;
     private Device device;
     private int queues;
 
-    HandshakeHandler(Map<String, Device> devices, Pipeline pipeline) {
+    HandshakeHandler(Map<String, Device> devices, Pipeline pipeline, TokenCheck tokens) {
         this.devices = devices;
         this.pipeline = pipeline;
+        this.tokens = tokens;
     }
 
     @Override
@@ -43,6 +46,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void attach(ChannelHandlerContext ctx, Attach a) {
+        tokens.require(a.token());
         if (a.version() != FrameCodec.VERSION) {
             throw new ProtocolException(ErrorCode.BAD_VERSION,
                     "protocol version " + a.version() + " is not supported; this backend speaks " + FrameCodec.VERSION);

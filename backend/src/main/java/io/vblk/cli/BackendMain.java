@@ -5,6 +5,7 @@ import io.vblk.config.BackendConfig;
 import io.vblk.config.ConfigException;
 import io.vblk.config.ConfigLoader;
 import io.vblk.config.Mode;
+import io.vblk.config.SettingException;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
 import java.io.IOException;
@@ -69,6 +70,9 @@ public final class BackendMain implements Callable<Integer> {
         Backend backend;
         try {
             backend = Backend.start(cfg);
+        } catch (SettingException e) {
+            err.println(e.in(config).getMessage());
+            return 2;
         } catch (Backend.DeviceOpenException e) {
             String path = "devices[" + e.device + "].store";
             err.println(new ConfigException.Located(config.toString(),

@@ -55,4 +55,14 @@ class BackendMainTest {
         Files.writeString(cfg, "port: 0\ndevices:\n  - {name: d, size: 1MiB}\n");
         assertThat(run("--config", cfg.toString(), "--mode", "async")).contains("'async' is not allowed; allowed: sync, aio");
     }
+
+    @Test
+    void unusableTokenFileIsReportedAtItsLine() throws Exception {
+        Path cfg = dir.resolve("backend.yaml");
+        Files.writeString(cfg, "port: 0\nauth:\n  token-file: \"" + dir.resolve("missing") + "\"\n"
+                + "devices:\n  - {name: d, size: 1MiB, store: ram}\n");
+        String err = run("--config", cfg.toString());
+        assertThat(err).startsWith(cfg + ":3: auth.token-file: ").contains("no such file");
+        assertThat(err.lines().count()).isEqualTo(1);
+    }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.vblk.protocol.Ack;
 import io.vblk.protocol.Attach;
@@ -34,10 +35,18 @@ final class TestClient implements AutoCloseable {
     AttachOk attached;
 
     TestClient(InetSocketAddress address) throws InterruptedException {
+        this(address, null);
+    }
+
+    /** With {@code ssl}, the connection speaks TLS and checks that the backend's certificate names its address. */
+    TestClient(InetSocketAddress address, SslContext ssl) throws InterruptedException {
         channel = new Bootstrap().group(GROUP).channel(Transport.clientChannel())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc(), address.getHostString(), address.getPort()));
+                        }
                         ch.pipeline().addLast(new FrameDecoder(8 << 20), FrameEncoder.INSTANCE,
                                 new SimpleChannelInboundHandler<Frame>(false) {
                                     @Override
@@ -55,8 +64,12 @@ final class TestClient implements AutoCloseable {
     }
 
     static TestClient attach(Backend b, String device) throws InterruptedException {
-        TestClient c = new TestClient(b.address());
-        c.send(new Attach(FrameCodec.VERSION, 1, device));
+        return attach(b, device, "", null);
+    }
+
+    static TestClient attach(Backend b, String device, String token, SslContext ssl) throws InterruptedException {
+        TestClient c = new TestClient(b.address(), ssl);
+        c.send(new Attach(FrameCodec.VERSION, 1, device, token));
         c.attached = (AttachOk) c.next();
         c.send(new Ack(c.attached.features()));
         return c;

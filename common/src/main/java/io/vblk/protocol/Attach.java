@@ -13,6 +13,13 @@ public record Attach(int version, int queues, String device, String token) imple
         this(version, queues, device, "");
     }
 
+    /** Without the token, so that logging a frame never writes a secret. */
+    @Override
+    public String toString() {
+        return "Attach[version=" + version + ", queues=" + queues + ", device=" + device
+                + ", token=" + (token.isEmpty() ? "none" : "given") + "]";
+    }
+
     @Override
     public FrameKind kind() {
         return FrameKind.ATTACH;

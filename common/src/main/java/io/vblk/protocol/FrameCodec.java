@@ -23,7 +23,7 @@ import java.nio.charset.StandardCharsets;
  * COMPLETION (5)   queue u16 | descriptor u16 | status u8 | 0 u8 u8 u8 | used_len u32
  *                  | data (used_len bytes, for IN and GET_ID only)                       (12 + data)
  * ERROR (6)        code u16 | message_len u16 | message utf8
- * STATS_QUERY (7)  (empty)
+ * STATS_QUERY (7)  token utf8 (empty without auth; at most MAX_TOKEN_BYTES)
  * STATS_REPLY (8)  json utf8
  * </pre>
  *
@@ -83,7 +83,10 @@ public final class FrameCodec {
                 ByteBuf b = envelope(alloc, FrameKind.ERROR, 4 + msg.length);
                 yield b.writeShortLE(e.code().code).writeShortLE(msg.length).writeBytes(msg);
             }
-            case STATS_QUERY -> envelope(alloc, FrameKind.STATS_QUERY, 0);
+            case STATS_QUERY -> {
+                byte[] token = ((StatsQuery) frame).token().getBytes(StandardCharsets.UTF_8);
+                yield envelope(alloc, FrameKind.STATS_QUERY, token.length).writeBytes(token);
+            }
             case STATS_REPLY -> {
                 byte[] json = ((StatsReply) frame).json().getBytes(StandardCharsets.UTF_8);
                 yield envelope(alloc, FrameKind.STATS_REPLY, json.length).writeBytes(json);
@@ -204,8 +207,11 @@ public final class FrameCodec {
                     yield new ErrorFrame(code, in.readCharSequence(msgLen, StandardCharsets.UTF_8).toString());
                 }
                 case STATS_QUERY -> {
-                    exactly(kind, length, 0);
-                    yield new StatsQuery();
+                    if (length > MAX_TOKEN_BYTES) {
+                        throw malformed("STATS_QUERY body of " + length + " bytes is longer than a token ("
+                                + MAX_TOKEN_BYTES + " bytes at most)");
+                    }
+                    yield new StatsQuery(in.readCharSequence(length, StandardCharsets.UTF_8).toString());
                 }
                 case STATS_REPLY -> new StatsReply(in.readCharSequence(length, StandardCharsets.UTF_8).toString());
             };

@@ -58,6 +58,7 @@ class FrameCodecTest {
                 sample("completion without data", a -> Completion.of(1, 65535, VirtioBlk.S_IOERR)),
                 sample("error", a -> new ErrorFrame(ErrorCode.UNKNOWN_DEVICE, "no device 'sdz'")),
                 sample("stats query", a -> new StatsQuery()),
+                sample("stats query with a token", a -> new StatsQuery("s3cret")),
                 sample("stats reply", a -> new StatsReply("{\"devices\":[{\"name\":\"sda11\",\"reads\":12}]}")));
     }
 
@@ -372,15 +373,18 @@ class FrameCodecTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FrameKind.class, names = {"ATTACH_OK", "ACK", "STATS_QUERY"})
+    @EnumSource(value = FrameKind.class, names = {"ATTACH_OK", "ACK"})
     void fixedSizeBodyWithExtraBytesIsMalformed(FrameKind kind) {
-        int exact = switch (kind) {
-            case ATTACH_OK -> FrameCodec.ATTACH_OK_BYTES;
-            case ACK -> 8;
-            default -> 0;
-        };
+        int exact = kind == FrameKind.ATTACH_OK ? FrameCodec.ATTACH_OK_BYTES : 8;
 
         assertThat(rejectionOf(envelope(kind, exact + 1).writeZero(exact + 1))).isEqualTo(ErrorCode.MALFORMED);
+    }
+
+    @Test
+    void statsQueryTokenLongerThanATokenIsMalformed() {
+        int length = FrameCodec.MAX_TOKEN_BYTES + 1;
+
+        assertThat(rejectionOf(envelope(FrameKind.STATS_QUERY, length).writeZero(length))).isEqualTo(ErrorCode.MALFORMED);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.vblk.cli;
 
 import io.vblk.config.ConfigLoader;
 import io.vblk.config.LoadConfig;
+import io.vblk.config.SettingException;
 import io.vblk.load.LoadRunner;
 import io.vblk.report.JsonReport;
 import io.vblk.report.LoadResult;
@@ -70,7 +71,12 @@ final class LoadCommand implements Callable<Integer> {
                 err.flush();
             });
         }
-        LoadResult result = new LoadRunner(cfg, options).run();
+        LoadResult result;
+        try {
+            result = new LoadRunner(cfg, options).run();
+        } catch (SettingException e) {
+            throw e.in(config);
+        }
         out.print(ResultTable.format(result));
         printNotes(result, out);
         out.flush();

@@ -1,6 +1,7 @@
 package io.vblk.cli;
 
 import io.vblk.config.ConfigException;
+import io.vblk.config.SettingException;
 import io.vblk.load.LoadException;
 import io.vblk.log.LogException;
 import java.io.IOException;
@@ -59,6 +60,11 @@ public final class VblkMain implements Runnable {
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
         if (e instanceof ConfigException) {
             cl.getErr().println(e.getMessage());
+            return USAGE;
+        }
+        if (e instanceof SettingException) {
+            // a token or certificate file named by a scenario, found unusable when the load side opened it
+            cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return USAGE;
         }
         if (e instanceof LogException) {

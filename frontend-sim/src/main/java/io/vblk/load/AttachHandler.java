@@ -25,13 +25,16 @@ final class AttachHandler extends ChannelInboundHandlerAdapter {
 
     private final String device;
     private final long wantedFeatures;
+    private final String token;
     private final FrameDecoder decoder;
     private final CompletableFuture<VirtioClient> result;
     private ScheduledFuture<?> timeout;
 
-    AttachHandler(String device, long wantedFeatures, FrameDecoder decoder, CompletableFuture<VirtioClient> result) {
+    AttachHandler(String device, long wantedFeatures, String token, FrameDecoder decoder,
+                  CompletableFuture<VirtioClient> result) {
         this.device = device;
         this.wantedFeatures = wantedFeatures;
+        this.token = token;
         this.decoder = decoder;
         this.result = result;
     }
@@ -41,7 +44,7 @@ final class AttachHandler extends ChannelInboundHandlerAdapter {
         timeout = ctx.executor().schedule(() -> fail(ctx, LoadException.runFailed(
                 "device '" + device + "': no answer to attach within " + TIMEOUT.toSeconds() + "s")),
                 TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
-        ctx.writeAndFlush(new Attach(FrameCodec.VERSION, 1, device));
+        ctx.writeAndFlush(new Attach(FrameCodec.VERSION, 1, device, token));
         ctx.fireChannelActive();
     }
 
@@ -52,7 +55,9 @@ final class AttachHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof ErrorFrame) {
             ErrorFrame e = (ErrorFrame) msg;
             String text = "device '" + device + "': backend refused the attach: " + e;
-            fail(ctx, e.code() == ErrorCode.UNKNOWN_DEVICE ? LoadException.usage(text) : LoadException.runFailed(text));
+            // an unknown device or a wrong token is a mistake in the load config, not a failed run
+            boolean usage = e.code() == ErrorCode.UNKNOWN_DEVICE || e.code() == ErrorCode.AUTH_FAILED;
+            fail(ctx, usage ? LoadException.usage(text) : LoadException.runFailed(text));
         } else {
             ReferenceCountUtil.release(msg);
             fail(ctx, LoadException.runFailed("device '" + device + "': backend sent " + ((Frame) msg).kind()

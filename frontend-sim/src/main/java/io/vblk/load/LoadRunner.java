@@ -85,16 +85,18 @@ public final class LoadRunner {
 
     /**
      * Runs to the end and returns the result; a result with problems (lost requests, verify mismatches) is a
-     * failed run. Throws {@link LoadException} when the run cannot start or breaks off.
+     * failed run. Throws {@link LoadException} when the run cannot start or breaks off, and
+     * {@link io.vblk.config.SettingException} when the token or trust file cannot be used.
      */
     public LoadResult run() {
         Target target = Target.parse(config.target());
         checkVerifiable();
+        Access access = Access.of(config);
         InetSocketAddress address = target.resolve();
         RecordLog log = openLog();
         EventLoopGroup group = ClientBootstrap.group(config.load().size() > 1 ? 2 : 1);
         try {
-            return run(group, target, address, log);
+            return run(group, target, address, access, log);
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             if (log != null) {
@@ -114,15 +116,15 @@ public final class LoadRunner {
         }
     }
 
-    private LoadResult run(EventLoopGroup group, Target target, InetSocketAddress address, RecordLog log) {
+    private LoadResult run(EventLoopGroup group, Target target, InetSocketAddress address, Access access, RecordLog log) {
         Bootstrap boot = ClientBootstrap.of(group);
         // both stats connections live on one loop, where the window boundaries run, so a query leaves at once
         EventLoop statsLoop = group.next();
-        CompletableFuture<StatsClient> startProbe = StatsClient.connect(boot.clone(statsLoop), address);
-        CompletableFuture<StatsClient> endProbe = StatsClient.connect(boot.clone(statsLoop), address);
+        CompletableFuture<StatsClient> startProbe = StatsClient.connect(boot.clone(statsLoop), address, access);
+        CompletableFuture<StatsClient> endProbe = StatsClient.connect(boot.clone(statsLoop), address, access);
         List<CompletableFuture<VirtioClient>> attaching = new ArrayList<>();
         for (LoadSpec spec : config.load()) {
-            attaching.add(VirtioClient.attach(boot, address, spec.device(), WANTED_FEATURES));
+            attaching.add(VirtioClient.attach(boot, address, spec.device(), WANTED_FEATURES, access));
         }
         Duration setup = ClientBootstrap.CONNECT_TIMEOUT.plus(AttachHandler.TIMEOUT);
         List<DeviceLoad> loads = new ArrayList<>();

@@ -29,20 +29,23 @@ public final class StatsClient {
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Channel channel;
+    private final String token;
     // event loop only: one future per query sent and not yet answered
     private final ArrayDeque<CompletableFuture<BackendStats>> pending = new ArrayDeque<>();
     private String failure;
 
-    private StatsClient(Channel channel) {
+    private StatsClient(Channel channel, String token) {
         this.channel = channel;
+        this.token = token;
     }
 
-    public static CompletableFuture<StatsClient> connect(Bootstrap bootstrap, InetSocketAddress address) {
+    public static CompletableFuture<StatsClient> connect(Bootstrap bootstrap, InetSocketAddress address, Access access) {
         CompletableFuture<StatsClient> result = new CompletableFuture<>();
         Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                StatsClient client = new StatsClient(ch);
+                StatsClient client = new StatsClient(ch, access.token());
+                access.secure(ch, address);
                 ch.pipeline().addLast("decoder", new FrameDecoder(FrameCodec.MAX_CONTROL_BODY))
                         .addLast("encoder", FrameEncoder.INSTANCE)
                         .addLast("stats", client.new Handler());
@@ -93,7 +96,7 @@ public final class StatsClient {
             return;
         }
         pending.addLast(f);
-        channel.writeAndFlush(new StatsQuery());
+        channel.writeAndFlush(new StatsQuery(token));
     }
 
     private void fail(String reason) {

@@ -55,15 +55,16 @@ public final class VirtioClient {
      * {@code wantedFeatures}. Fails with a {@link LoadException} when the backend refuses.
      */
     public static CompletableFuture<VirtioClient> attach(Bootstrap bootstrap, InetSocketAddress address, String device,
-                                                         long wantedFeatures) {
+                                                         long wantedFeatures, Access access) {
         CompletableFuture<VirtioClient> result = new CompletableFuture<>();
         Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 FrameDecoder decoder = new FrameDecoder(FrameCodec.MAX_CONTROL_BODY);
+                access.secure(ch, address);
                 ch.pipeline().addLast("decoder", decoder)
                         .addLast("encoder", FrameEncoder.INSTANCE)
-                        .addLast("attach", new AttachHandler(device, wantedFeatures, decoder, result));
+                        .addLast("attach", new AttachHandler(device, wantedFeatures, access.token(), decoder, result));
             }
         });
         b.connect(address).addListener((ChannelFuture f) -> {

@@ -9,6 +9,7 @@ import io.vblk.config.ConfigLoader;
 import io.vblk.config.Durations;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
+import io.vblk.config.TrustConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -225,7 +226,7 @@ public final class ScenarioLoader {
         try {
             ObjectNode loadTree = tree.objectNode();
             loadTree.set("load", tree.get("load"));
-            load = ConfigLoader.convert(loadTree, LoadConfig.class, file, text, "");
+            load = withBackendAccess(ConfigLoader.convert(loadTree, LoadConfig.class, file, text, ""), backend);
         } catch (ConfigException e) {
             throw withVariant(e, label);
         }
@@ -247,6 +248,17 @@ public final class ScenarioLoader {
         forProcess.put("port", 0);
         return new Scenario.Variant(label, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys)), backend,
                 ConfigLoader.toYaml(forProcess), load);
+    }
+
+    /**
+     * The load side of an experiment gets in the way the backend block says: the same token file, and the
+     * backend's own certificate as the one to trust (the backend runs on loopback, so its certificate
+     * must name 127.0.0.1).
+     */
+    private static LoadConfig withBackendAccess(LoadConfig load, BackendConfig backend) {
+        String tokenFile = backend.auth() == null ? null : backend.auth().tokenFile();
+        TrustConfig trust = backend.tls() == null ? null : new TrustConfig(backend.tls().certificate());
+        return load.withAccess(tokenFile, trust);
     }
 
     private static ConfigException withVariant(ConfigException e, String label) {

@@ -51,6 +51,22 @@ class VblkMainTest {
     }
 
     @Test
+    void anUnusableTokenFileIsOneLocatedLineAndExitTwo() throws Exception {
+        Path cfg = config("target: 127.0.0.1:1\nauth-token-file: \"" + dir.resolve("missing") + "\"\nload:\n  - device: vm1\n");
+
+        assertThat(vblk("load", "--config", cfg.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith(cfg + ":2: auth-token-file: ").contains("no such file");
+    }
+
+    @Test
+    void tlsWithoutATrustFileIsAConfigError() throws Exception {
+        Path cfg = config("target: 127.0.0.1:1\ntls: {}\nload:\n  - device: vm1\n");
+
+        assertThat(vblk("load", "--config", cfg.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith(cfg + ":2: tls.trust: is required");
+    }
+
+    @Test
     void aBadDurationIsAUsageError() throws Exception {
         Path cfg = config("load:\n  - device: vm1\n");
 

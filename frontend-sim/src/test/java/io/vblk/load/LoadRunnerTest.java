@@ -33,7 +33,7 @@ class LoadRunnerTest {
     }
 
     private LoadResult run(boolean verify, LoadSpec... specs) {
-        LoadConfig config = new LoadConfig(backend.target(), verify, List.of(specs));
+        LoadConfig config = new LoadConfig(backend.target(), verify, null, null, List.of(specs));
         return new LoadRunner(config, LoadRunner.Options.of(Duration.ofMillis(100), SHORT)).run();
     }
 
@@ -91,7 +91,7 @@ class LoadRunnerTest {
     @Test
     void aRequestThatNeverCompletesIsReportedLost() {
         backend.swallowAt = 5;
-        LoadConfig config = new LoadConfig(backend.target(), false, List.of(spec("vm1", 4, Pattern.RANDREAD)));
+        LoadConfig config = new LoadConfig(backend.target(), false, null, null, List.of(spec("vm1", 4, Pattern.RANDREAD)));
         LoadRunner.Options options = new LoadRunner.Options(Duration.ZERO, SHORT, Duration.ofMillis(200), null, 1, null);
 
         LoadResult r = new LoadRunner(config, options).run();
@@ -148,7 +148,7 @@ class LoadRunnerTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        LoadConfig config = new LoadConfig("127.0.0.1:" + port, false, List.of(spec("vm1", 1, Pattern.RANDREAD)));
+        LoadConfig config = new LoadConfig("127.0.0.1:" + port, false, null, null, List.of(spec("vm1", 1, Pattern.RANDREAD)));
 
         assertThatThrownBy(() -> new LoadRunner(config, LoadRunner.Options.of(Duration.ZERO, SHORT)).run())
                 .isInstanceOf(LoadException.class)
@@ -158,7 +158,7 @@ class LoadRunnerTest {
     @Test
     void theLiveLineNamesEveryDevice() {
         List<String> lines = new ArrayList<>();
-        LoadConfig config = new LoadConfig(backend.target(), false,
+        LoadConfig config = new LoadConfig(backend.target(), false, null, null,
                 List.of(spec("vm1", 2, Pattern.RANDREAD), spec("vm2", 2, Pattern.RANDREAD)));
         LoadRunner.Options options = LoadRunner.Options.of(Duration.ofMillis(500), Duration.ofMillis(700))
                 .withLive(lines::add);

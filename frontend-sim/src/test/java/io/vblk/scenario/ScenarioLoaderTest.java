@@ -10,6 +10,7 @@ import io.vblk.config.BackendConfig;
 import io.vblk.config.ConfigException;
 import io.vblk.config.ConfigLoader;
 import io.vblk.config.DeviceConfig;
+import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.config.Mode;
 import io.vblk.config.Pattern;
@@ -52,6 +53,25 @@ class ScenarioLoaderTest {
     private static Scenario.Variant variant(Scenario s, String label) {
         return s.variants().stream().filter(v -> v.label().equals(label)).findFirst()
                 .orElseThrow(() -> new AssertionError("no variant " + label + " in " + s.variants()));
+    }
+
+    @Test
+    void theLoadSideGetsInTheWayTheBackendBlockSays() {
+        String yaml = BASE.replace("  mode: sync\n",
+                "  mode: sync\n  auth: {token-file: tok}\n  tls: {certificate: cert.pem, private-key: key.pem}\n");
+
+        LoadConfig load = ScenarioLoader.parse(yaml, "f.yaml").variants().get(0).load();
+
+        assertThat(load.authTokenFile()).isEqualTo("tok");
+        assertThat(load.tls().trust()).isEqualTo("cert.pem");
+    }
+
+    @Test
+    void withoutAuthOrTlsTheLoadSideUsesNeither() {
+        LoadConfig load = ScenarioLoader.parse(BASE, "f.yaml").variants().get(0).load();
+
+        assertThat(load.authTokenFile()).isNull();
+        assertThat(load.tls()).isNull();
     }
 
     // ---- the built-in scenarios
