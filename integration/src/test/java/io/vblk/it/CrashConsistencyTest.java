@@ -114,7 +114,8 @@ class CrashConsistencyTest {
 
         int blocksVerified = 0;
         long unflushedAcked = 0;   // acknowledged writes no completed FLUSH covered: these may be lost
-        int unflushedSurvived = 0; // blocks whose newest acknowledged but unflushed write is on the image anyway
+        int unflushedBlocks = 0;   // blocks whose newest acknowledged write no completed FLUSH covers
+        int unflushedSurvived = 0; // of those, the blocks that hold that write anyway
         int inFlightLanded = 0;    // blocks holding a write sent but never acknowledged
         BackendProcess second = BackendProcess.start(config, dir, "crash-2", null);
         try (BlockClient c = BlockClient.attach(second.target(), "img")) {
@@ -152,8 +153,11 @@ class CrashConsistencyTest {
                 if (flushed[b] > 0) {
                     blocksVerified++;
                 }
-                if (acked.get(b) > flushed[b] && gens[0] >= acked.get(b)) {
-                    unflushedSurvived++;
+                if (acked.get(b) > flushed[b]) {
+                    unflushedBlocks++;
+                    if (gens[0] >= acked.get(b)) {
+                        unflushedSurvived++;
+                    }
                 }
                 if (gens[0] > acked.get(b) || gens[SECTORS - 1] > acked.get(b)) {
                     inFlightLanded++;
@@ -164,8 +168,8 @@ class CrashConsistencyTest {
         }
         System.out.printf("SIGKILL: %d acknowledged writes, %d flushes; %d flushed blocks (%d bytes) verified whole at"
                         + " the flushed generation or later; %d acknowledged writes after their block's last flush"
-                        + " (may be lost; %d blocks kept them anyway); %d blocks hold a write in flight at the kill%n",
-                writes.get(), flushes, blocksVerified, (long) blocksVerified * BLOCK, unflushedAcked, unflushedSurvived,
+                        + " (may be lost), on %d blocks, %d of which kept them anyway; %d blocks hold a write in flight at the kill%n",
+                writes.get(), flushes, blocksVerified, (long) blocksVerified * BLOCK, unflushedAcked, unflushedBlocks, unflushedSurvived,
                 inFlightLanded);
         assertThat(flushes).isGreaterThanOrEqualTo(5);
         assertThat(blocksVerified).isGreaterThan(BLOCKS / 2);
