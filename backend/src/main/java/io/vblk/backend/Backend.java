@@ -27,6 +27,7 @@ import io.vblk.result.DeviceStats;
 import io.vblk.scheduler.Policies;
 import io.vblk.scheduler.Scheduler;
 import io.vblk.store.BlockStore;
+import io.vblk.store.FaultStore;
 import io.vblk.store.FileStore;
 import io.vblk.store.RamStore;
 import java.io.IOException;
@@ -150,6 +151,9 @@ public final class Backend implements AutoCloseable {
                     }
                 } else {
                     store = new RamStore(dc.size().bytes());
+                }
+                if (dc.fault() != null) {
+                    store = new FaultStore(store, dc.fault());
                 }
                 out.add(new Device(dc, i, config.modeOf(dc), config.inflightLimit(dc), store, SEG_MAX, SIZE_MAX));
             }

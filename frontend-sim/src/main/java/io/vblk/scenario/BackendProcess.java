@@ -132,6 +132,13 @@ public final class BackendProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as a crash would end it: no drain, no flush; returns once the process is gone. */
+    public void kill() throws InterruptedException {
+        if (!process.destroyForcibly().waitFor(20, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("backend still alive 20 s after SIGKILL");
+        }
+    }
+
     public int exitCode() {
         return process.isAlive() ? -1 : process.exitValue();
     }
