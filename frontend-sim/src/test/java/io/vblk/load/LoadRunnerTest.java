@@ -51,7 +51,7 @@ class LoadRunnerTest {
         assertThat(r.verify().enabled()).isTrue();
         assertThat(r.verify().checked()).isPositive();
         assertThat(r.verify().mismatches()).isZero();
-        assertThat(r.durationSeconds()).isBetween(0.29, 1.0);
+        assertThat(r.durationSeconds()).isGreaterThanOrEqualTo(0.29);
         assertThat(r.backendEnd().nanos()).isGreaterThan(r.backendStart().nanos());
         assertThat(r.total().latencyUs().p50()).isPositive();
     }
@@ -102,11 +102,11 @@ class LoadRunnerTest {
 
     @Test
     void anErrorFrameFailsTheRunWithItsMessage() {
-        backend.errorAt = 50;
+        backend.errorAt = 5;
 
         assertThatThrownBy(() -> run(false, spec("vm1", 4, Pattern.RANDREAD)))
                 .isInstanceOf(LoadException.class)
-                .hasMessage("device 'vm1': backend error QUEUE_OVERFLOW: fake overflow at request 50")
+                .hasMessage("device 'vm1': backend error QUEUE_OVERFLOW: fake overflow at request 5")
                 .extracting(e -> ((LoadException) e).exitCode()).isEqualTo(LoadException.RUN_FAILED);
     }
 
