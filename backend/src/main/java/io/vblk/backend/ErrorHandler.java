@@ -46,7 +46,7 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
 
     static void refuse(ChannelHandlerContext ctx, ErrorFrame error) {
         if (ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(false);
+            ReadGate.stop(ctx.channel());
             ctx.channel().writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
         }
     }

@@ -25,6 +25,7 @@ final class Virtqueue {
     private final long features;
     private final boolean[] inUse;
     private final ServicePolicy service;
+    private final ReadGate gate;
     private final java.util.function.LongSupplier clock;
     private final RecordLog log;
     // records of replies not yet handed to the log: at most MAX_BATCH, for at most FLUSH_MS, so that the log's
@@ -42,6 +43,7 @@ final class Virtqueue {
         this.clock = pipeline.clock();
         this.log = pipeline.requestLog();
         this.service = ServicePolicy.of(this, pipeline);
+        this.gate = channel.pipeline().get(ReadGate.class);
     }
 
     Device device() {
@@ -62,6 +64,14 @@ final class Virtqueue {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             r.discard();
         }
+    }
+
+    boolean writable() {
+        return channel.isWritable();
+    }
+
+    void writabilityChanged() {
+        service.writabilityChanged();
     }
 
     EventLoop eventLoop() {
@@ -93,6 +103,9 @@ final class Virtqueue {
             r.tI = r.tD = r.tC = now;
             reply(r);
             return;
+        }
+        if (gate != null) {
+            r.hold(gate);
         }
         service.arrived(r);
     }

@@ -79,6 +79,15 @@ final class TestClient implements AutoCloseable {
         return o == CLOSED ? null : (Frame) o;
     }
 
+    /** The next frame if one arrives within {@code ms}, else null; fails if the connection closed. */
+    Frame nextWithin(long ms) throws InterruptedException {
+        Object o = inbox.poll(ms, TimeUnit.MILLISECONDS);
+        if (o == CLOSED) {
+            throw new AssertionError("connection closed");
+        }
+        return (Frame) o;
+    }
+
     Completion call(BlkRequest r) throws InterruptedException {
         send(r);
         Frame f = next();
