@@ -189,11 +189,11 @@ public final class Backend implements AutoCloseable {
         return new BackendStats(clock.getAsLong(), config.scheduler().policy().label(), config.scheduler().depth(), list);
     }
 
-    /** Requests received and not yet answered, over every device and connection. */
+    /** Requests received and neither answered nor cancelled, over every device and connection. */
     public long unanswered() {
         long n = 0;
         for (Device d : devices) {
-            n += d.received.sum() - d.completed.sum();
+            n += d.received.sum() - d.completed.sum() - d.cancelled.sum();
         }
         return n;
     }

@@ -65,8 +65,9 @@ final class IoRequest extends Ticket {
         }
     }
 
-    /** Drops what the request owns without replying (its connection is gone). */
+    /** Drops what the request owns without replying (its connection is gone), and counts it cancelled. */
     void discard() {
+        vq.device().cancelled(vq.index());
         releaseData();
         if (readData != null) {
             readData.release();
