@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * are backed up past the write buffer's high water mark (the client is not reading them), or while the
  * request data it received and has not yet stored exceeds {@code limits.max-connection-memory}; it resumes
  * when both have drained. Once {@link #stop} has been called it never resumes: the connection is closing.
+ * Once {@link #refuse}d, what the client sent after the offending frame is dropped unread.
  */
 final class ReadGate extends ChannelInboundHandlerAdapter {
     private final long maxHeld;
@@ -18,6 +20,7 @@ final class ReadGate extends ChannelInboundHandlerAdapter {
     private final AtomicLong held = new AtomicLong();
     private Channel channel;
     private volatile boolean stopped;
+    private volatile boolean refused;
 
     ReadGate(long maxHeld) {
         this.maxHeld = maxHeld;
@@ -30,6 +33,34 @@ final class ReadGate extends ChannelInboundHandlerAdapter {
             g.stopped = true;
         }
         ch.config().setAutoRead(false);
+    }
+
+    /**
+     * Marks {@code ch} refused: its ERROR frame is (to be) the last frame it gets, so frames already decoded
+     * are dropped and replies are not written. Returns false if it was refused already.
+     */
+    static boolean refuse(Channel ch) {
+        ReadGate g = ch.pipeline().get(ReadGate.class);
+        stop(ch);
+        if (g == null) {
+            return true;
+        }
+        boolean first = !g.refused;
+        g.refused = true;
+        return first;
+    }
+
+    boolean refused() {
+        return refused;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
     }
 
     @Override

@@ -132,7 +132,8 @@ final class Virtqueue {
         if (log != null) {
             logReply(r);
         }
-        if (channel.isActive()) {
+        // after an ERROR frame the client gets nothing more; the connection is closing
+        if (channel.isActive() && (gate == null || !gate.refused())) {
             channel.writeAndFlush(c, channel.voidPromise());
         } else {
             c.release();

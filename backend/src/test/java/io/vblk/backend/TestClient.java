@@ -114,6 +114,14 @@ final class TestClient implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Sends {@code bytes} then half-closes, so the backend sees end of stream while the client still receives.
+     * Either may fail because the backend closed first, which is an outcome the caller checks, not an error.
+     */
+    void sendRawThenShutdown(ByteBuf bytes) {
+        channel.writeAndFlush(bytes).addListener(f -> ((SocketChannel) channel).shutdownOutput());
+    }
+
     boolean isOpen() {
         return channel.isActive();
     }
