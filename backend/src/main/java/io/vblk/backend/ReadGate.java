@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -85,7 +86,11 @@ final class ReadGate extends ChannelInboundHandlerAdapter {
     void unhold(int bytes) {
         long now = held.addAndGet(-bytes);
         if (now <= maxHeld && now + bytes > maxHeld) {
-            channel.eventLoop().execute(this::update);
+            try {
+                channel.eventLoop().execute(this::update);
+            } catch (RejectedExecutionException e) {
+                // the backend is closing: nothing will be read from this connection again anyway
+            }
         }
     }
 

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.vblk.protocol.Ack;
 import io.vblk.protocol.Attach;
+import io.vblk.protocol.AttachOk;
 import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.Completion;
+import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.ErrorFrame;
 import io.vblk.protocol.Frame;
 import io.vblk.protocol.FrameCodec;
@@ -19,6 +20,8 @@ import io.vblk.protocol.StatsReply;
 import io.vblk.protocol.VirtioBlk;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -26,6 +29,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
@@ -40,12 +44,21 @@ class FrameFuzzProperties {
     private static final AtomicLong PIECES = new AtomicLong();
     private static final AtomicLong TRIES = new AtomicLong();
     private static final AtomicLong COMPLETIONS = new AtomicLong();
-    private static final AtomicLong ERRORS = new AtomicLong();
+    private static final Map<ErrorCode, AtomicLong> ERRORS = new ConcurrentSkipListMap<>();
+    private static final int QUEUE_SIZE = 64;
     private Backend backend;
     private long internalErrorsBefore;
 
-    /** One thing a client may send; {@link #bytes} is its wire form. */
-    record Piece(String what, byte[] bytes) {
+    /**
+     * One thing a client may send; {@link #bytes} is its wire form. A {@code fresh} request gets the next
+     * unused descriptor id when the input is assembled, so that most requests are valid and get served
+     * rather than every input ending at its first descriptor collision.
+     */
+    record Piece(String what, byte[] bytes, boolean fresh) {
+        Piece(String what, byte[] bytes) {
+            this(what, bytes, false);
+        }
+
         @Override
         public String toString() {
             return what + "(" + bytes.length + " B)";
@@ -65,8 +78,8 @@ class FrameFuzzProperties {
             backend.close();
             backend = null;
         }
-        System.out.printf("fuzz: %d connections, %d pieces, %d completions, %d ERROR frames so far%n",
-                TRIES.get(), PIECES.get(), COMPLETIONS.get(), ERRORS.get());
+        System.out.printf("fuzz: %d connections, %d pieces, %d completions, ERROR frames %s so far%n",
+                TRIES.get(), PIECES.get(), COMPLETIONS.get(), ERRORS);
         assertThat(ErrorHandler.INTERNAL_ERRORS.sum()).as("internal errors").isEqualTo(internalErrorsBefore);
     }
 
@@ -83,7 +96,7 @@ class FrameFuzzProperties {
     private void survives(String mode, Input input) throws Exception {
         if (backend == null) {
             backend = Backends.start("mode: " + mode + "\nlimits: {idle-timeout: 2s}\ndevices:\n"
-                    + "  - {name: d0, size: 1MiB, store: ram, queue-size: 64, queues: 2}\n");
+                    + "  - {name: d0, size: 1MiB, store: ram, queue-size: " + QUEUE_SIZE + ", queues: 2}\n");
         }
         TRIES.incrementAndGet();
         PIECES.addAndGet(input.pieces().size());
@@ -92,8 +105,13 @@ class FrameFuzzProperties {
             wire.writeBytes(encode(new Attach(FrameCodec.VERSION, input.queues(), "d0")));
             wire.writeBytes(encode(new Ack(0)));
         }
+        int next = 0;
         for (Piece p : input.pieces()) {
+            int at = wire.writerIndex();
             wire.writeBytes(p.bytes());
+            if (p.fresh()) {
+                wire.setShortLE(at + FrameCodec.ENVELOPE_BYTES + 2, next++ % QUEUE_SIZE);
+            }
         }
         wire.writerIndex(Math.max(0, wire.writerIndex() - input.cut()));
         try (TestClient c = new TestClient(backend.address())) {
@@ -108,9 +126,9 @@ class FrameFuzzProperties {
                 } else if (f instanceof ErrorFrame e) {
                     assertThat(e.message()).doesNotContain("internal error");
                     errored = true;
-                    ERRORS.incrementAndGet();
+                    ERRORS.computeIfAbsent(e.code(), k -> new AtomicLong()).incrementAndGet();
                 } else {
-                    assertThat(f).isInstanceOfAny(io.vblk.protocol.AttachOk.class, StatsReply.class);
+                    assertThat(f).isInstanceOfAny(AttachOk.class, StatsReply.class);
                 }
             }
         }
@@ -122,28 +140,34 @@ class FrameFuzzProperties {
     @Provide
     Arbitrary<Input> inputs() {
         Arbitrary<Piece> piece = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, requests()),
-                net.jqwik.api.Tuple.of(2, requests().flatMap(this::mutated)),
-                net.jqwik.api.Tuple.of(1, controlFrames()),
-                net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(40)
+                Tuple.of(100, requests().map(p -> new Piece(p.what(), p.bytes(), true))),
+                Tuple.of(2, requests()),
+                Tuple.of(2, requests().flatMap(this::mutated)),
+                Tuple.of(1, controlFrames()),
+                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(40)
                         .map(b -> new Piece("random", b))));
         return Combinators.combine(Arbitraries.integers().between(0, 9).map(n -> n > 0),
-                        Arbitraries.integers().between(0, 3), piece.list().ofMaxSize(60),
-                        Arbitraries.frequency(net.jqwik.api.Tuple.of(4, 0), net.jqwik.api.Tuple.of(1, 1),
-                                net.jqwik.api.Tuple.of(1, 7), net.jqwik.api.Tuple.of(1, 23)))
+                        Arbitraries.frequency(Tuple.of(1, 0), Tuple.of(8, 1),
+                                Tuple.of(2, 2), Tuple.of(1, 3)), piece.list().ofMaxSize(60),
+                        Arbitraries.frequency(Tuple.of(4, 0), Tuple.of(1, 1),
+                                Tuple.of(1, 7), Tuple.of(1, 23)))
                 .as(Input::new);
     }
 
     private Arbitrary<Piece> requests() {
-        Arbitrary<Integer> type = Arbitraries.frequency(net.jqwik.api.Tuple.of(4, VirtioBlk.T_IN),
-                net.jqwik.api.Tuple.of(4, VirtioBlk.T_OUT), net.jqwik.api.Tuple.of(1, VirtioBlk.T_FLUSH),
-                net.jqwik.api.Tuple.of(1, VirtioBlk.T_GET_ID), net.jqwik.api.Tuple.of(1, VirtioBlk.T_DISCARD),
-                net.jqwik.api.Tuple.of(1, VirtioBlk.T_WRITE_ZEROES), net.jqwik.api.Tuple.of(1, 99));
-        Arbitrary<Long> sector = Arbitraries.oneOf(Arbitraries.longs().between(0, 2100),
-                Arbitraries.longs().between(0, Long.MAX_VALUE));
-        Arbitrary<Integer> length = Arbitraries.oneOf(Arbitraries.of(0, 1, 16, 512, 4096, 65536),
-                Arbitraries.integers().between(0, 70_000));
-        return Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 70),
+        Arbitrary<Integer> type = Arbitraries.frequency(Tuple.of(4, VirtioBlk.T_IN),
+                Tuple.of(4, VirtioBlk.T_OUT), Tuple.of(1, VirtioBlk.T_FLUSH),
+                Tuple.of(1, VirtioBlk.T_GET_ID), Tuple.of(1, VirtioBlk.T_DISCARD),
+                Tuple.of(1, VirtioBlk.T_WRITE_ZEROES), Tuple.of(1, 99));
+        Arbitrary<Long> sector = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.longs().between(0, 2100)),
+                Tuple.of(1, Arbitraries.longs().between(0, Long.MAX_VALUE)));
+        Arbitrary<Integer> length = Arbitraries.frequencyOf(
+                Tuple.of(8, Arbitraries.integers().between(0, 128).map(k -> k * 512)),
+                Tuple.of(1, Arbitraries.of(0, 1, 16, 32, 48)),
+                Tuple.of(1, Arbitraries.integers().between(0, 70_000)));
+        Arbitrary<Integer> queue = Arbitraries.frequency(Tuple.of(60, 0), Tuple.of(1, 1),
+                Tuple.of(1, 2));
+        return Combinators.combine(queue, Arbitraries.integers().between(0, QUEUE_SIZE),
                 type, sector, length).as((q, d, t, s, n) -> {
                     boolean carries = t == VirtioBlk.T_OUT || t == VirtioBlk.T_DISCARD || t == VirtioBlk.T_WRITE_ZEROES;
                     // carried data comes from the length so a write's bytes match what it declares

@@ -60,6 +60,11 @@ final class RawClient implements AutoCloseable {
         return f;
     }
 
+    /** Closes the socket only, unblocking a thread stuck in {@link #send}; {@link #close} still follows. */
+    void closeSocket() throws IOException {
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
