@@ -4,7 +4,8 @@ import java.util.ArrayDeque;
 
 /**
  * aio mode: every request enters the pipeline as it arrives, up to {@code limit} in service per queue
- * (max-inflight) and while the connection is writable; the rest wait here in arrival order. Event-loop confined: completions hop back to it.
+ * (max-inflight) and while the connection is writable; the rest wait here in arrival order. Event-loop
+ * confined: completions hop back to it.
  */
 final class AioService implements ServicePolicy {
     private final Virtqueue vq;

@@ -117,7 +117,10 @@ public final class Backend implements AutoCloseable {
         }
     }
 
-    /** The handlers of one connection; tests feed the same pipeline through an EmbeddedChannel. */
+    /**
+     * The handlers of one connection. The idle guard comes first so that it sees every read; the connection
+     * limit and read gate sit after the encoder so that their ERROR frames are encoded.
+     */
     void initConnection(Channel ch) {
         LimitsConfig limits = config.limits();
         ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout()))
