@@ -165,8 +165,10 @@ class FrameFuzzProperties {
                 Tuple.of(8, Arbitraries.integers().between(0, 128).map(k -> k * 512)),
                 Tuple.of(1, Arbitraries.of(0, 1, 16, 32, 48)),
                 Tuple.of(1, Arbitraries.integers().between(0, 70_000)));
-        Arbitrary<Integer> queue = Arbitraries.frequency(Tuple.of(60, 0), Tuple.of(1, 1),
-                Tuple.of(1, 2));
+        // a queue that was not negotiated ends the connection, so it is rare enough to leave most inputs long
+        // (no edge cases: jqwik would mix queues 1 and 2 into lists far more often than that)
+        Arbitrary<Integer> queue = Arbitraries.integers().between(0, 299)
+                .map(n -> n < 298 ? 0 : n - 297).withoutEdgeCases();
         return Combinators.combine(queue, Arbitraries.integers().between(0, QUEUE_SIZE),
                 type, sector, length).as((q, d, t, s, n) -> {
                     boolean carries = t == VirtioBlk.T_OUT || t == VirtioBlk.T_DISCARD || t == VirtioBlk.T_WRITE_ZEROES;
