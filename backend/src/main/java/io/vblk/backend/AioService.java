@@ -4,7 +4,8 @@ import java.util.ArrayDeque;
 
 /**
  * aio mode: every request enters the pipeline as it arrives, up to {@code limit} in service per queue
- * (max-inflight); the rest wait here in arrival order. Event-loop confined: completions hop back to it.
+ * (max-inflight) and while the connection is writable; the rest wait here in arrival order. Event-loop
+ * confined: completions hop back to it.
  */
 final class AioService implements ServicePolicy {
     private final Virtqueue vq;
@@ -37,6 +38,11 @@ final class AioService implements ServicePolicy {
     }
 
     @Override
+    public void writabilityChanged() {
+        admit();
+    }
+
+    @Override
     public void close() {
         closed = true;
         IoRequest r;
@@ -45,8 +51,10 @@ final class AioService implements ServicePolicy {
         }
     }
 
+    // while the client is not taking its replies, requests wait here rather than become replies nobody reads;
+    // those already in service still finish, so replies overshoot the high water mark by at most max-inflight
     private void admit() {
-        while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty()) {
+        while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && vq.writable()) {
             IoRequest r = waiting.peekFirst();
             if (!pipeline.trySubmit(r, this::roomLater)) {
                 awaitingRoom = true;

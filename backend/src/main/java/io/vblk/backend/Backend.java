@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -15,6 +16,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.DeviceConfig;
+import io.vblk.config.LimitsConfig;
 import io.vblk.config.Secrets;
 import io.vblk.disk.EmulatedDisk;
 import io.vblk.log.RecordLog;
@@ -72,12 +74,17 @@ public final class Backend implements AutoCloseable {
     private final Channel listener;
     private final LongSupplier clock = System::nanoTime;
     private final RecordLog requestLog;
+    private final Map<String, Device> byName;
+    private final StatsHandler stats;
+    private final ConnectionLimit connectionLimit;
+    private final TokenCheck tokens;
+    private final SslContext ssl;
 
     private Backend(BackendConfig config) throws IOException, InterruptedException {
         this.config = config;
         // the secrets first: they open no resources, so a bad file fails before any store is opened
-        TokenCheck tokens = TokenCheck.of(config.auth());
-        SslContext ssl = config.tls() == null ? null : Secrets.server(config.tls());
+        this.tokens = TokenCheck.of(config.auth());
+        this.ssl = config.tls() == null ? null : Secrets.server(config.tls());
         this.devices = openDevices(config);
         int[] weights = devices.stream().mapToInt(d -> d.config().weight()).toArray();
         Scheduler scheduler = new Scheduler(Policies.create(config.scheduler(), weights), devices.size(),
@@ -91,7 +98,9 @@ public final class Backend implements AutoCloseable {
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
-        StatsHandler stats = new StatsHandler(this::stats, tokens);
+        this.byName = byName;
+        this.stats = new StatsHandler(this::stats, tokens);
+        this.connectionLimit = new ConnectionLimit(config.limits().maxConnections());
         this.boss = Transport.group(1, "vblk-accept");
         this.workers = Transport.group(0, "vblk-io-loop");
         ServerBootstrap b = new ServerBootstrap()
@@ -100,19 +109,12 @@ public final class Backend implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config.limits()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
-                        if (ssl != null) {
-                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
-                        }
-                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true))
-                                .addLast("decoder", new FrameDecoder(FrameCodec.MAX_CONTROL_BODY))
-                                .addLast("encoder", FrameEncoder.INSTANCE)
-                                .addLast("stats", stats)
-                                .addLast("handshake", new HandshakeHandler(byName, pipeline, tokens))
-                                .addLast("errors", ErrorHandler.INSTANCE);
+                        initConnection(ch);
                     }
                 });
         try {
@@ -121,6 +123,32 @@ public final class Backend implements AutoCloseable {
             shutdownResources();
             throw new IOException("cannot listen on " + config.listen() + ":" + config.port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The handlers of one connection. TLS, when on, comes first; then the idle guard, so that it sees every
+     * read; the connection limit and read gate sit after the encoder so that their ERROR frames are encoded.
+     */
+    void initConnection(Channel ch) {
+        LimitsConfig limits = config.limits();
+        if (ssl != null) {
+            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+        }
+        ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout()))
+                .addLast("flush", new FlushConsolidationHandler(256, true))
+                .addLast("decoder", new FrameDecoder(FrameCodec.MAX_CONTROL_BODY))
+                .addLast("encoder", FrameEncoder.INSTANCE)
+                .addLast("limit", connectionLimit)
+                .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
+                .addLast("stats", stats)
+                .addLast("handshake", new HandshakeHandler(byName, pipeline, tokens))
+                .addLast("errors", ErrorHandler.INSTANCE);
+    }
+
+    /** Replies may back up to max-connection-memory before the connection stops being read. */
+    private static WriteBufferWaterMark waterMark(LimitsConfig limits) {
+        int high = (int) Math.min(Integer.MAX_VALUE, limits.maxConnectionMemory().bytes());
+        return new WriteBufferWaterMark(high / 2, high);
     }
 
     /**
@@ -182,13 +210,38 @@ public final class Backend implements AutoCloseable {
         return new BackendStats(clock.getAsLong(), config.scheduler().policy().label(), config.scheduler().depth(), list);
     }
 
-    /** Requests received and not yet answered, over every device and connection. */
+    /** Requests received and neither answered nor cancelled, over every device and connection. */
     public long unanswered() {
         long n = 0;
         for (Device d : devices) {
-            n += d.received.sum() - d.completed.sum();
+            n += d.received.sum() - d.completed.sum() - d.cancelled.sum();
         }
         return n;
+    }
+
+    /**
+     * The most bytes any one open connection holds right now: request data not yet stored plus replies not
+     * yet written to its socket.
+     */
+    public long maxConnectionBuffered() {
+        long max = 0;
+        for (Channel ch : channels) {
+            ReadGate g = ch.pipeline().get(ReadGate.class);
+            if (g != null) {
+                max = Math.max(max, g.buffered());
+            }
+        }
+        return max;
+    }
+
+    /** Connections open now, including ones being refused. */
+    public int openConnections() {
+        return connectionLimit.open();
+    }
+
+    /** Requests of every device inside the scheduler (waiting or dispatched). */
+    public int schedulerInFlight() {
+        return pipeline.scheduler().inFlight();
     }
 
     /**
@@ -198,7 +251,7 @@ public final class Backend implements AutoCloseable {
     public void close(long drain, TimeUnit unit) {
         listener.close().syncUninterruptibly();
         for (Channel ch : channels) {
-            ch.config().setAutoRead(false);
+            ReadGate.stop(ch);
         }
         long deadline = System.nanoTime() + unit.toNanos(drain);
         while (unanswered() > 0 && System.nanoTime() < deadline) {

@@ -25,6 +25,8 @@ final class Device {
     final LongAdder received = new LongAdder();
     final LongAdder completed = new LongAdder();
     final LongAdder errors = new LongAdder();
+    // requests dropped unanswered because their connection went away
+    final LongAdder cancelled = new LongAdder();
     final LongAdder bytes = new LongAdder();
     private final AtomicLongArray queueReceived;
     private final AtomicLongArray queueCompleted;
@@ -87,6 +89,12 @@ final class Device {
     void received(int queue) {
         received.increment();
         queueReceived.incrementAndGet(queue);
+    }
+
+    /** A received request will never be answered: its connection is gone. */
+    void cancelled(int queue) {
+        cancelled.increment();
+        queueCompleted.incrementAndGet(queue);
     }
 
     void completed(int queue, int status, int dataBytes) {

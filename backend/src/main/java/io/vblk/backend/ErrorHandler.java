@@ -11,6 +11,7 @@ import io.vblk.protocol.ErrorFrame;
 import io.vblk.protocol.Frame;
 import io.vblk.protocol.ProtocolException;
 import java.io.IOException;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class ErrorHandler extends ChannelInboundHandlerAdapter {
     static final ErrorHandler INSTANCE = new ErrorHandler();
     private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+    // exceptions that are neither a protocol violation nor a dropped socket: bugs; the fuzz tests require none
+    static final LongAdder INTERNAL_ERRORS = new LongAdder();
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -39,14 +42,15 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         } else if (c instanceof IOException) {
             ctx.close();
         } else {
+            INTERNAL_ERRORS.increment();
             log.error("{}: internal error", ctx.channel().remoteAddress(), c);
             refuse(ctx, new ErrorFrame(ErrorCode.MALFORMED, "internal error: " + c));
         }
     }
 
     static void refuse(ChannelHandlerContext ctx, ErrorFrame error) {
-        if (ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(false);
+        // one ERROR frame per connection: frames decoded after the first offence must not add another
+        if (ctx.channel().isActive() && ReadGate.refuse(ctx.channel())) {
             ctx.channel().writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
         }
     }

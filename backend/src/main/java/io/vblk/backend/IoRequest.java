@@ -23,6 +23,9 @@ final class IoRequest extends Ticket {
     long tD;
     long tC;
     long tR;
+    private ReadGate gate;
+    private int held;
+    private boolean dataReleased;
 
     IoRequest(BlkRequest req, Virtqueue vq, long seq, long now) {
         super(vq.device().index(), req.type() == VirtioBlk.T_IN || req.type() == VirtioBlk.T_OUT ? req.length() : 0);
@@ -40,9 +43,32 @@ final class IoRequest extends Ticket {
         return req.sector() << VirtioBlk.SECTOR_SHIFT;
     }
 
-    /** Drops what the request owns without replying (its connection is gone). */
-    void discard() {
+    /** Counts the request's data against its connection's limit until {@link #releaseData}. */
+    void hold(ReadGate gate) {
+        this.gate = gate;
+        this.held = req.data().readableBytes();
+        gate.hold(held);
+    }
+
+    /**
+     * Releases the request's data once, however many paths reach here (the store took it, or the request was
+     * dropped), and gives its bytes back to the connection's limit.
+     */
+    void releaseData() {
+        if (dataReleased) {
+            return;
+        }
+        dataReleased = true;
         req.release();
+        if (gate != null) {
+            gate.unhold(held);
+        }
+    }
+
+    /** Drops what the request owns without replying (its connection is gone), and counts it cancelled. */
+    void discard() {
+        vq.device().cancelled(vq.index());
+        releaseData();
         if (readData != null) {
             readData.release();
             readData = null;

@@ -94,7 +94,7 @@ final class Pipeline {
             log.warn("{}: {} at sector {} failed: {}", r.device().name(), VirtioBlk.typeName(r.req.type()),
                     r.req.sector(), e.toString());
         } finally {
-            r.req.release();
+            r.releaseData();
         }
         r.tC = clock.getAsLong();
         scheduler.complete(r);

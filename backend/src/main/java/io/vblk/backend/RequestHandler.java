@@ -6,7 +6,10 @@ import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.ProtocolException;
 
-/** After the handshake: routes each request to its virtqueue; closes the queues when the connection goes. */
+/**
+ * After the handshake: routes each request to its virtqueue, tells the queues when the connection's replies
+ * back up or drain, and closes the queues when the connection goes.
+ */
 final class RequestHandler extends SimpleChannelInboundHandler<BlkRequest> {
     private final Virtqueue[] queues;
     private long seq;
@@ -24,6 +27,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<BlkRequest> {
                     "queue " + req.queue() + " was not negotiated; this connection has " + queues.length);
         }
         queues[req.queue()].arrive(req, seq++);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        for (Virtqueue q : queues) {
+            q.writabilityChanged();
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override

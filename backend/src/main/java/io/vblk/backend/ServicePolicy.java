@@ -10,6 +10,9 @@ interface ServicePolicy {
 
     void completed(IoRequest r);
 
+    /** On the event loop: the connection's replies drained below the low water mark (or backed up). */
+    default void writabilityChanged() {}
+
     /** The connection is gone: drop what has not entered the pipeline; what has will complete and be dropped. */
     void close();
 

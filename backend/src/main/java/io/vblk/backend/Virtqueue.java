@@ -25,6 +25,7 @@ final class Virtqueue {
     private final long features;
     private final boolean[] inUse;
     private final ServicePolicy service;
+    private final ReadGate gate;
     private final java.util.function.LongSupplier clock;
     private final RecordLog log;
     // records of replies not yet handed to the log: at most MAX_BATCH, for at most FLUSH_MS, so that the log's
@@ -42,6 +43,7 @@ final class Virtqueue {
         this.clock = pipeline.clock();
         this.log = pipeline.requestLog();
         this.service = ServicePolicy.of(this, pipeline);
+        this.gate = channel.pipeline().get(ReadGate.class);
     }
 
     Device device() {
@@ -62,6 +64,14 @@ final class Virtqueue {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             r.discard();
         }
+    }
+
+    boolean writable() {
+        return channel.isWritable();
+    }
+
+    void writabilityChanged() {
+        service.writabilityChanged();
     }
 
     EventLoop eventLoop() {
@@ -94,6 +104,9 @@ final class Virtqueue {
             reply(r);
             return;
         }
+        if (gate != null) {
+            r.hold(gate);
+        }
         service.arrived(r);
     }
 
@@ -119,7 +132,8 @@ final class Virtqueue {
         if (log != null) {
             logReply(r);
         }
-        if (channel.isActive()) {
+        // after an ERROR frame the client gets nothing more; the connection is closing
+        if (channel.isActive() && (gate == null || !gate.refused())) {
             channel.writeAndFlush(c, channel.voidPromise());
         } else {
             c.release();

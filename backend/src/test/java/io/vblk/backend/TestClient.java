@@ -92,6 +92,15 @@ final class TestClient implements AutoCloseable {
         return o == CLOSED ? null : (Frame) o;
     }
 
+    /** The next frame if one arrives within {@code ms}, else null; fails if the connection closed. */
+    Frame nextWithin(long ms) throws InterruptedException {
+        Object o = inbox.poll(ms, TimeUnit.MILLISECONDS);
+        if (o == CLOSED) {
+            throw new AssertionError("connection closed");
+        }
+        return (Frame) o;
+    }
+
     Completion call(BlkRequest r) throws InterruptedException {
         send(r);
         Frame f = next();
@@ -116,6 +125,14 @@ final class TestClient implements AutoCloseable {
             throw new AssertionError("connection still open after the error frame");
         }
         return e;
+    }
+
+    /**
+     * Sends {@code bytes} then half-closes, so the backend sees end of stream while the client still receives.
+     * Either may fail because the backend closed first, which is an outcome the caller checks, not an error.
+     */
+    void sendRawThenShutdown(ByteBuf bytes) {
+        channel.writeAndFlush(bytes).addListener(f -> ((SocketChannel) channel).shutdownOutput());
     }
 
     boolean isOpen() {

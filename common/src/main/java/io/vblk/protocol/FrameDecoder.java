@@ -23,6 +23,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         this.maxBody = maxBody;
     }
 
+    /** Bytes received but not yet decoded: a partial frame. Event loop only. */
+    public int buffered() {
+        return actualReadableBytes();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
