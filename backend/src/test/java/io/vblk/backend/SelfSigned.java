@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** A throwaway certificate for 127.0.0.1 and localhost, made with the openssl CLI, as the README tells users to. */
-record SelfSigned(Path certificate, Path privateKey) {
-    static SelfSigned in(Path dir) throws IOException, InterruptedException {
+public record SelfSigned(Path certificate, Path privateKey) {
+    public static SelfSigned in(Path dir) throws IOException, InterruptedException {
         SelfSigned s = new SelfSigned(dir.resolve("cert.pem"), dir.resolve("key.pem"));
         Process p;
         try {
@@ -27,7 +27,7 @@ record SelfSigned(Path certificate, Path privateKey) {
         return s;
     }
 
-    String yaml() {
+    public String yaml() {
         return "tls: {certificate: \"" + certificate + "\", private-key: \"" + privateKey + "\"}\n";
     }
 }

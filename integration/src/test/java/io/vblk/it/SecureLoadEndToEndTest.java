@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vblk.backend.Backend;
+import io.vblk.backend.SelfSigned;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.ByteSize;
 import io.vblk.config.ConfigLoader;
