@@ -33,7 +33,7 @@ class LoadRunnerTest {
     }
 
     private LoadResult run(boolean verify, LoadSpec... specs) {
-        LoadConfig config = new LoadConfig(backend.target(), verify, null, null, List.of(specs));
+        LoadConfig config = new LoadConfig(backend.target(), verify, null, null, List.of(specs), null, null, null);
         return new LoadRunner(config, LoadRunner.Options.of(Duration.ofMillis(100), SHORT)).run();
     }
 
@@ -91,7 +91,7 @@ class LoadRunnerTest {
     @Test
     void aRequestThatNeverCompletesIsReportedLost() {
         backend.swallowAt = 5;
-        LoadConfig config = new LoadConfig(backend.target(), false, null, null, List.of(spec("vm1", 4, Pattern.RANDREAD)));
+        LoadConfig config = new LoadConfig(backend.target(), false, null, null, List.of(spec("vm1", 4, Pattern.RANDREAD)), null, null, null);
         LoadRunner.Options options = new LoadRunner.Options(Duration.ZERO, SHORT, Duration.ofMillis(200), null, 1, null);
 
         LoadResult r = new LoadRunner(config, options).run();
@@ -148,7 +148,7 @@ class LoadRunnerTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        LoadConfig config = new LoadConfig("127.0.0.1:" + port, false, null, null, List.of(spec("vm1", 1, Pattern.RANDREAD)));
+        LoadConfig config = new LoadConfig("127.0.0.1:" + port, false, null, null, List.of(spec("vm1", 1, Pattern.RANDREAD)), null, null, null);
 
         assertThatThrownBy(() -> new LoadRunner(config, LoadRunner.Options.of(Duration.ZERO, SHORT)).run())
                 .isInstanceOf(LoadException.class)
@@ -159,7 +159,7 @@ class LoadRunnerTest {
     void theLiveLineNamesEveryDevice() {
         List<String> lines = new ArrayList<>();
         LoadConfig config = new LoadConfig(backend.target(), false, null, null,
-                List.of(spec("vm1", 2, Pattern.RANDREAD), spec("vm2", 2, Pattern.RANDREAD)));
+                List.of(spec("vm1", 2, Pattern.RANDREAD), spec("vm2", 2, Pattern.RANDREAD)), null, null, null);
         LoadRunner.Options options = LoadRunner.Options.of(Duration.ofMillis(500), Duration.ofMillis(700))
                 .withLive(lines::add);
 
