@@ -130,7 +130,7 @@ public final class LoadRunner {
         CompletableFuture<StatsClient> endProbe = StatsClient.connect(boot.clone(statsLoop), address, access);
         List<CompletableFuture<VirtioClient>> attaching = new ArrayList<>();
         for (LoadSpec spec : config.load()) {
-            attaching.add(VirtioClient.attach(boot, address, spec.device(), WANTED_FEATURES, access));
+            attaching.add(VirtioClient.attach(boot, address, spec.device(), wantedFeatures(), access));
         }
         Duration setup = ClientBootstrap.CONNECT_TIMEOUT.plus(AttachHandler.TIMEOUT);
         List<DeviceLoad> loads = new ArrayList<>();
@@ -293,6 +293,11 @@ public final class LoadRunner {
         return new LoadResult(seconds, devices, total, start, end, verify, lost, problems);
     }
 
+    /** A backend without F_FLUSH negotiated refuses FLUSH, so it is asked for only when this run flushes. */
+    private long wantedFeatures() {
+        return config.flushEvery() == null ? WANTED_FEATURES : WANTED_FEATURES | VirtioBlk.bit(VirtioBlk.F_FLUSH);
+    }
+
     /** The descriptors a spec may use: the device's queue size, or the spec's own if that is smaller. */
     private int queueSize(int index, VirtioClient client) {
         LoadSpec spec = config.load().get(index);
@@ -302,6 +307,9 @@ public final class LoadRunner {
         if (VirtioBlk.has(client.offeredFeatures(), VirtioBlk.F_RO)
                 && new BlockPicker(spec.pattern(), spec.readPercent(), (int) blockBytes, Long.MAX_VALUE).writes()) {
             throw LoadException.usage(at + "the device is read-only but pattern " + label(spec) + " writes");
+        }
+        if (config.flushEvery() != null && !VirtioBlk.has(client.features(), VirtioBlk.F_FLUSH)) {
+            throw LoadException.usage(at + "flush-every needs F_FLUSH, which the device does not offer");
         }
         if (blockBytes > c.maxTransfer()) {
             throw LoadException.usage(at + "block-size " + blockBytes + " exceeds the device's largest transfer of "
