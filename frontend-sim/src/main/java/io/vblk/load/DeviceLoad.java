@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
@@ -57,8 +58,11 @@ final class DeviceLoad implements VirtioClient.Listener {
     // the descriptor of the FLUSH in flight, or -1; at most one at a time, so they cannot pile up on a slow disk
     private int flushDescriptor = -1;
     private boolean flushWaiting;
-    private java.util.concurrent.ScheduledFuture<?> flushTimer;
+    private ScheduledFuture<?> flushTimer;
+    // what the FLUSH in flight covers, and its place in the request log
     private BlockMap flushCovers;
+    private long flushSeq;
+    private long flushSubmitNanos;
     // verify-only: the flushed blocks to read back, each once, and how many are taken
     private final long[] toVerify;
     private int verifyTaken;
@@ -95,7 +99,7 @@ final class DeviceLoad implements VirtioClient.Listener {
         this.flushEvery = verify && !verifyOnly ? flushEvery : null;
         this.toVerify = verifyOnly ? ledger.flushedBlocks() : null;
         this.busy = verify ? ledger::isBusy : BlockPicker.NONE_BUSY;
-        this.writeTemplate = verify || verifyOnly || !picker.writes() ? null : template(client, blockBytes);
+        this.writeTemplate = verify || !picker.writes() ? null : template(client, blockBytes);
         this.processes = new GuestProcess[spec.processes()];
         for (int i = 0; i < processes.length; i++) {
             processes[i] = new GuestProcess(picker.start(i, processes.length));
@@ -190,8 +194,8 @@ final class DeviceLoad implements VirtioClient.Listener {
 
     /** Event loop: the counts so far; call after {@link #stop()} for final figures. */
     DeviceTally tally() {
-        return new DeviceTally(name, ios, bytes, errors, latency.copy(), completions, checked, checked * blockBytes, skipped, mismatches,
-                List.copyOf(mismatchNotes), queue.inFlight());
+        return new DeviceTally(name, ios, bytes, errors, latency.copy(), completions, checked, checked * blockBytes,
+                skipped, mismatches, List.copyOf(mismatchNotes), queue.inFlight());
     }
 
     /** Drops this load's own reference to the write template; duplicates still queued keep it alive. */
@@ -342,9 +346,6 @@ final class DeviceLoad implements VirtioClient.Listener {
             }
         }
     }
-
-    private long flushSeq;
-    private long flushSubmitNanos;
 
     /** Takes the descriptor granted to the periodic FLUSH. */
     private final class FlushWaiter implements Virtqueue.Waiter {

@@ -75,8 +75,9 @@ class FrontendCrashConsistencyTest {
         try (BackendProcess second = BackendProcess.start(config, dir, "ledger-2", null)) {
             verified = verifyOnly(check.withTarget(second.target()));
         }
-        System.out.printf("SIGKILL via the frontend: %d blocks written, %d flushes, %d flushed blocks; verify-only: %d"
-                        + " blocks (%d bytes) verified, %d mismatches%n", written.get("blocks_written").asLong(), flushes,
+        System.out.printf("SIGKILL via the frontend: %d acknowledged writes on %d blocks, %d flushes, %d flushed blocks;"
+                        + " verify-only: %d blocks (%d bytes) verified, %d mismatches%n", ackedWrites(written),
+                written.get("blocks_written").asLong(), flushes,
                 flushedBlocks, verified.verify().checked(), verified.verify().checkedBytes(), verified.verify().mismatches());
         assertThat(verified.verify().mismatches()).isZero();
         assertThat(verified.verify().checked()).isEqualTo(flushedBlocks);
@@ -98,6 +99,16 @@ class FrontendCrashConsistencyTest {
         assertThat(corrupt.verify().mismatches()).isEqualTo(1);
         assertThat(corrupt.verify().first()).singleElement().asString().contains("block " + victim + " ");
         assertThat(corrupt.succeeded()).isFalse();
+        System.out.printf("after corrupting block %d: %s%n", victim, corrupt.verify().first().get(0));
+    }
+
+    /** Generations start at 1 on every block, so the last acknowledged one counts the block's acknowledged writes. */
+    private static long ackedWrites(JsonNode ledger) {
+        long n = 0;
+        for (JsonNode b : ledger.get("devices").get("img").get("blocks")) {
+            n += b.get("acked").asLong();
+        }
+        return n;
     }
 
     private static LoadResult verifyOnly(LoadConfig config) {
