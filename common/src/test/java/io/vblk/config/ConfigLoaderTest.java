@@ -7,6 +7,7 @@ import io.vblk.config.ConfigException.Located;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,37 @@ class ConfigLoaderTest {
         assertThat(c.load()).containsExactly(
                 new LoadSpec("a", 1, Pattern.RANDREAD, 100, ByteSize.of(4096), null),
                 new LoadSpec("b", 1, Pattern.RANDWRITE, 0, ByteSize.of(4096), null));
+    }
+
+    @Test
+    void verifyLedgerKeysParse() throws IOException {
+        LoadConfig c = ConfigLoader.load(file("""
+                target: 127.0.0.1:10809
+                verify: true
+                verify-ledger: ledger.json
+                flush-every: 100ms
+                load:
+                  - {device: a, pattern: randwrite}
+                """));
+
+        assertThat(c.verifyLedger()).isEqualTo("ledger.json");
+        assertThat(c.flushEvery()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.verifyOnly()).isFalse();
+        assertThat(ConfigLoader.load(file("verify-ledger: l.json\nverify-only: true\nload:\n  - {device: a}\n")).verify())
+                .as("verify-only implies verify").isTrue();
+    }
+
+    @Test
+    void verifyLedgerKeysNeedVerify() throws IOException {
+        String yaml = """
+                verify-ledger: ledger.json
+                flush-every: 100ms
+                load:
+                  - {device: a}
+                """;
+
+        assertThat(problems(yaml, ConfigLoader::load)).extracting(Located::path)
+                .containsExactly("verify-ledger", "flush-every");
     }
 
     // ---- refusals: each names file, line, field path and what is allowed ----

@@ -50,6 +50,10 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--request-log", paramLabel = "PATH", description = "Write one JSON line per request (the guest's view).")
     java.nio.file.Path requestLog;
 
+    @Option(names = "--verify-only", description = {"Read back once every block the config's verify-ledger records as "
+            + "flushed and check it; no writes. Exit 1 on any mismatch."})
+    boolean verifyOnly;
+
     @Option(names = {"-q", "--quiet"}, description = "No live line per second on stderr.")
     boolean quiet;
 
@@ -61,6 +65,9 @@ final class LoadCommand implements Callable<Integer> {
         LoadConfig cfg = ConfigLoader.load(config);
         if (target != null) {
             cfg = cfg.withTarget(target);
+        }
+        if (verifyOnly) {
+            cfg = cfg.withLedger(cfg.verifyLedger(), cfg.flushEvery(), true);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -78,7 +85,7 @@ final class LoadCommand implements Callable<Integer> {
             throw e.in(config);
         }
         out.print(ResultTable.format(result));
-        printNotes(result, out);
+        printNotes(result, cfg.verifyOnly(), out);
         out.flush();
         if (json != null) {
             try {
@@ -93,12 +100,16 @@ final class LoadCommand implements Callable<Integer> {
         return result.succeeded() ? VblkMain.OK : VblkMain.RUN_FAILED;
     }
 
-    private static void printNotes(LoadResult r, PrintWriter out) {
+    private static void printNotes(LoadResult r, boolean verifyOnly, PrintWriter out) {
         out.printf("measured %.2f s%n", r.durationSeconds());
         r.devices().stream().filter(d -> d.errors() > 0)
                 .forEach(d -> out.printf("%s: %d failed requests (IOERR, UNSUPP or short read)%n", d.name(), d.errors()));
         VerifySummary v = r.verify();
-        if (v.enabled()) {
+        if (verifyOnly) {
+            out.printf("verify-only: %d flushed blocks (%d bytes) verified, %d failed reads, %d mismatches%n",
+                    v.checked(), v.checkedBytes(), v.skipped(), v.mismatches());
+            v.first().forEach(m -> out.println("  " + m));
+        } else if (v.enabled()) {
             out.printf("verify: %d reads checked, %d skipped (block not written by this run), %d mismatches%n",
                     v.checked(), v.skipped(), v.mismatches());
             v.first().forEach(m -> out.println("  " + m));

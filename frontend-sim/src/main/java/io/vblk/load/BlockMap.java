@@ -83,6 +83,20 @@ final class BlockMap {
         return (int) (h ^ (h >>> 32));
     }
 
+    /** Receives one entry of a map. */
+    interface Visitor {
+        void visit(long key, int value);
+    }
+
+    /** Calls {@code v} once per entry, in no particular order; {@code v} must not change this map. */
+    void forEach(Visitor v) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != EMPTY) {
+                v.visit(keys[i], values[i]);
+            }
+        }
+    }
+
     private void grow() {
         long[] oldKeys = keys;
         int[] oldValues = values;

@@ -7,10 +7,12 @@ import io.vblk.protocol.Completion;
 import io.vblk.log.GuestRecord;
 import io.vblk.log.RecordLog;
 import io.vblk.protocol.VirtioBlk;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
@@ -51,6 +53,19 @@ final class DeviceLoad implements VirtioClient.Listener {
     private boolean stopping;
     private boolean unflushed;
     private final RecordLog log;
+    private final Duration flushEvery;
+    private final FlushWaiter flusher = new FlushWaiter();
+    // the descriptor of the FLUSH in flight, or -1; at most one at a time, so they cannot pile up on a slow disk
+    private int flushDescriptor = -1;
+    private boolean flushWaiting;
+    private ScheduledFuture<?> flushTimer;
+    // what the FLUSH in flight covers, and its place in the request log
+    private BlockMap flushCovers;
+    private long flushSeq;
+    private long flushSubmitNanos;
+    // verify-only: the flushed blocks to read back, each once, and how many are taken
+    private final long[] toVerify;
+    private int verifyTaken;
     // the connection's request order, the same numbering the backend logs (one connection, one device)
     private long nextSeq;
 
@@ -59,9 +74,13 @@ final class DeviceLoad implements VirtioClient.Listener {
      * @param verify    write self-describing blocks and check every read of a block this run wrote
      * @param onFailure told, once, when the connection fails; thread-safe
      * @param log       the frontend's request log, or null
+     * @param restored  this device's part of an earlier run's verify ledger, or null
+     * @param flushEvery with verify, send a FLUSH this often to learn which writes are durable; null for never
+     * @param verifyOnly read each block the ledger records as flushed once, check it, and stop; no writes
      */
     DeviceLoad(LoadSpec spec, VirtioClient client, int queueSize, boolean verify, long seed, MeasureWindow window,
-               Consumer<String> onFailure, RecordLog log) {
+               Consumer<String> onFailure, RecordLog log, LedgerFile.Device restored, Duration flushEvery,
+               boolean verifyOnly) {
         this.name = spec.device();
         this.log = log;
         this.client = client;
@@ -73,6 +92,12 @@ final class DeviceLoad implements VirtioClient.Listener {
         this.owner = new GuestProcess[queueSize];
         this.rng = new SplittableRandom(seed);
         this.ledger = verify ? new VerifyLedger(Math.min(queueSize, spec.processes())) : null;
+        if (restored != null) {
+            restored.blocks().forEach(ledger::restore);
+            ledger.restoreFlushes(restored.flushes());
+        }
+        this.flushEvery = verify && !verifyOnly ? flushEvery : null;
+        this.toVerify = verifyOnly ? ledger.flushedBlocks() : null;
         this.busy = verify ? ledger::isBusy : BlockPicker.NONE_BUSY;
         this.writeTemplate = verify || !picker.writes() ? null : template(client, blockBytes);
         this.processes = new GuestProcess[spec.processes()];
@@ -115,9 +140,48 @@ final class DeviceLoad implements VirtioClient.Listener {
             if (stopping) {
                 break;
             }
-            queue.acquire(p);
+            next(p);
+        }
+        if (toVerify != null && queue.inFlight() == 0) {
+            drained.complete(null); // nothing flushed to check
+        }
+        if (flushEvery != null) {
+            flushTimer = client.eventLoop().scheduleAtFixedRate(this::flushTick, flushEvery.toNanos(), flushEvery.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
         flushIfNeeded();
+    }
+
+    /** Queues {@code p} for its next request, unless a verify-only pass has no block left for it. */
+    private void next(GuestProcess p) {
+        if (toVerify == null) {
+            queue.acquire(p);
+            return;
+        }
+        if (verifyTaken < toVerify.length) {
+            p.verifyBlock = toVerify[verifyTaken++];
+            queue.acquire(p);
+        }
+    }
+
+    /** Event loop, every flush-every: take a descriptor for a FLUSH unless one is waiting or in flight. */
+    private void flushTick() {
+        if (!stopping && !flushWaiting && flushDescriptor < 0) {
+            flushWaiting = true;
+            queue.acquire(flusher);
+            // outside a read, nothing else would push a FLUSH granted here onto the wire
+            flushIfNeeded();
+        }
+    }
+
+    /** Event loop: this device's verify ledger, as it stands, for the ledger file; null without verify. */
+    LedgerFile.Device ledgerRecord() {
+        if (ledger == null) {
+            return null;
+        }
+        List<VerifyLedger.Block> blocks = new ArrayList<>();
+        ledger.forEach(blocks::add);
+        return new LedgerFile.Device(ledger.flushes(), blocks);
     }
 
     /** Event loop: issue nothing more; {@link #drained()} completes when the last request comes back. */
@@ -130,8 +194,8 @@ final class DeviceLoad implements VirtioClient.Listener {
 
     /** Event loop: the counts so far; call after {@link #stop()} for final figures. */
     DeviceTally tally() {
-        return new DeviceTally(name, ios, bytes, errors, latency.copy(), completions, checked, skipped, mismatches,
-                List.copyOf(mismatchNotes), queue.inFlight());
+        return new DeviceTally(name, ios, bytes, errors, latency.copy(), completions, checked, checked * blockBytes,
+                skipped, mismatches, List.copyOf(mismatchNotes), queue.inFlight());
     }
 
     /** Drops this load's own reference to the write template; duplicates still queued keep it alive. */
@@ -149,6 +213,10 @@ final class DeviceLoad implements VirtioClient.Listener {
             return;
         }
         long now = System.nanoTime();
+        if (d == flushDescriptor) {
+            flushed(c, d, now);
+            return;
+        }
         GuestProcess p = owner[d];
         owner[d] = null;
         completions++; // single writer: the event loop
@@ -173,8 +241,29 @@ final class DeviceLoad implements VirtioClient.Listener {
         }
         queue.release(d);
         if (!stopping) {
-            queue.acquire(p);
-        } else if (queue.inFlight() == 0) {
+            next(p);
+        }
+        if ((stopping || toVerify != null) && queue.inFlight() == 0) {
+            drained.complete(null);
+        }
+    }
+
+    /** A FLUSH came back: if it succeeded, every write acknowledged before it was sent is durable. */
+    private void flushed(Completion c, int d, long now) {
+        flushDescriptor = -1;
+        completions++;
+        if (c.status() == VirtioBlk.S_OK) {
+            ledger.flushed(flushCovers);
+        } else {
+            errors++;
+        }
+        flushCovers = null;
+        if (log != null) {
+            log.write(new GuestRecord(name, 0, d, flushSeq, "FLUSH", 0, 0, VirtioBlk.statusName(c.status()),
+                    flushSubmitNanos, now));
+        }
+        queue.release(d);
+        if (stopping && queue.inFlight() == 0) {
             drained.complete(null);
         }
     }
@@ -192,6 +281,10 @@ final class DeviceLoad implements VirtioClient.Listener {
 
     private void halt() {
         stopping = true;
+        flushWaiting = false;
+        if (flushTimer != null) {
+            flushTimer.cancel(false);
+        }
         queue.dropWaiters();
     }
 
@@ -204,8 +297,8 @@ final class DeviceLoad implements VirtioClient.Listener {
 
     /** Issues the next request of {@code p} on descriptor {@code d}. */
     private void submit(GuestProcess p, int d) {
-        boolean read = picker.nextIsRead(rng);
-        long block = picker.next(rng, p.cursor, busy);
+        boolean read = toVerify != null || picker.nextIsRead(rng);
+        long block = toVerify != null ? p.verifyBlock : picker.next(rng, p.cursor, busy);
         p.cursor = picker.after(block);
         p.read = read;
         p.block = block;
@@ -235,12 +328,17 @@ final class DeviceLoad implements VirtioClient.Listener {
             return;
         }
         ledger.endRead(p.block);
-        if (!ok || p.generation == VerifyLedger.UNKNOWN) {
+        int oldest = ledger.flushedGeneration(p.block);
+        if (!ok || (p.generation == VerifyLedger.UNKNOWN && oldest == 0)) {
             skipped++;
             return;
         }
         checked++;
-        String what = VerifyPattern.check(data, p.block, p.generation, blockBytes);
+        // content not known exactly (a write failed, or an earlier run crashed): anything from the last
+        // flushed generation to the last one sent is allowed, but whole
+        String what = p.generation != VerifyLedger.UNKNOWN
+                ? VerifyPattern.check(data, p.block, p.generation, blockBytes)
+                : VerifyPattern.checkRange(data, p.block, oldest, ledger.newest(p.block), blockBytes);
         if (what != null) {
             mismatches++;
             if (mismatchNotes.size() < MAX_NOTED_MISMATCHES) {
@@ -249,8 +347,24 @@ final class DeviceLoad implements VirtioClient.Listener {
         }
     }
 
+    /** Takes the descriptor granted to the periodic FLUSH. */
+    private final class FlushWaiter implements Virtqueue.Waiter {
+        @Override
+        public void granted(int descriptor) {
+            flushWaiting = false;
+            flushDescriptor = descriptor;
+            // snapshot before sending: a FLUSH covers only what was acknowledged when it left
+            flushCovers = ledger.ackedSnapshot();
+            flushSeq = nextSeq++;
+            flushSubmitNanos = System.nanoTime();
+            client.write(BlkRequest.of(0, descriptor, VirtioBlk.T_FLUSH, 0, 0));
+            unflushed = true;
+        }
+    }
+
     /** A guest process with one request outstanding at most; its fields describe that request. */
     private final class GuestProcess implements Virtqueue.Waiter {
+        long verifyBlock;
         long cursor;
         long block;
         boolean read;

@@ -9,4 +9,4 @@ import org.HdrHistogram.Histogram;
  * {@code inFlight} is what never came back.
  */
 public record DeviceTally(String device, long ios, long bytes, long errors, Histogram latency, long completions,
-                          long checked, long skipped, long mismatches, List<String> mismatchNotes, int inFlight) {}
+                          long checked, long checkedBytes, long skipped, long mismatches, List<String> mismatchNotes, int inFlight) {}

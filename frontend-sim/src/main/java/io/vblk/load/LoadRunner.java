@@ -93,10 +93,11 @@ public final class LoadRunner {
         checkVerifiable();
         Access access = Access.of(config);
         InetSocketAddress address = target.resolve();
+        Map<String, LedgerFile.Device> restored = ledgerPath() == null ? Map.of() : LedgerFile.read(ledgerPath());
         RecordLog log = openLog();
         EventLoopGroup group = ClientBootstrap.group(config.load().size() > 1 ? 2 : 1);
         try {
-            return run(group, target, address, access, log);
+            return run(group, target, address, access, log, restored);
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             if (log != null) {
@@ -116,7 +117,12 @@ public final class LoadRunner {
         }
     }
 
-    private LoadResult run(EventLoopGroup group, Target target, InetSocketAddress address, Access access, RecordLog log) {
+    private java.nio.file.Path ledgerPath() {
+        return config.verifyLedger() == null ? null : java.nio.file.Path.of(config.verifyLedger());
+    }
+
+    private LoadResult run(EventLoopGroup group, Target target, InetSocketAddress address, Access access, RecordLog log,
+                           Map<String, LedgerFile.Device> restored) {
         Bootstrap boot = ClientBootstrap.of(group);
         // both stats connections live on one loop, where the window boundaries run, so a query leaves at once
         EventLoop statsLoop = group.next();
@@ -124,7 +130,7 @@ public final class LoadRunner {
         CompletableFuture<StatsClient> endProbe = StatsClient.connect(boot.clone(statsLoop), address, access);
         List<CompletableFuture<VirtioClient>> attaching = new ArrayList<>();
         for (LoadSpec spec : config.load()) {
-            attaching.add(VirtioClient.attach(boot, address, spec.device(), WANTED_FEATURES, access));
+            attaching.add(VirtioClient.attach(boot, address, spec.device(), wantedFeatures(), access));
         }
         Duration setup = ClientBootstrap.CONNECT_TIMEOUT.plus(AttachHandler.TIMEOUT);
         List<DeviceLoad> loads = new ArrayList<>();
@@ -132,10 +138,24 @@ public final class LoadRunner {
             SplittableRandom seeds = new SplittableRandom(options.seed());
             for (int i = 0; i < attaching.size(); i++) {
                 VirtioClient client = await(attaching.get(i), setup, target);
-                loads.add(new DeviceLoad(config.load().get(i), client, queueSize(i, client), config.verify(),
-                        seeds.nextLong(), window, this::fail, log));
+                LoadSpec spec = config.load().get(i);
+                loads.add(new DeviceLoad(spec, client, queueSize(i, client), config.verify(), seeds.nextLong(), window,
+                        this::fail, log, restored.get(spec.device()), config.flushEvery(), config.verifyOnly()));
             }
-            return measure(loads, await(startProbe, setup, target), await(endProbe, setup, target), statsLoop, target);
+            LoadResult result = config.verifyOnly()
+                    ? verifyOnly(loads, await(startProbe, setup, target), await(endProbe, setup, target), target)
+                    : measure(loads, await(startProbe, setup, target), await(endProbe, setup, target), statsLoop, target);
+            saveLedger(loads, restored);
+            return result;
+        } catch (RuntimeException e) {
+            // the run broke off (the backend may have been killed): what was acknowledged and flushed so far
+            // is exactly what a crash test needs, so the ledger is written now
+            try {
+                saveLedger(loads, restored);
+            } catch (RuntimeException s) {
+                e.addSuppressed(s);
+            }
+            throw e;
         } finally {
             // connections not yet attached or connected here close with the group
             loads.forEach(l -> l.client().close());
@@ -186,6 +206,53 @@ public final class LoadRunner {
         return result(tallies, start, end, (window.end() - window.start()) / 1e9);
     }
 
+    /**
+     * Reads back every block the ledger records as flushed, once, and checks it; no writes. Bounded by the
+     * run's duration plus the drain timeout: what is still in flight then is reported lost.
+     */
+    private LoadResult verifyOnly(List<DeviceLoad> loads, StatsClient startProbe, StatsClient endProbe, Target target) {
+        BackendStats start = await(startProbe.query(), REPLY_TIMEOUT, target);
+        window.open(System.nanoTime());
+        loads.forEach(l -> l.client().eventLoop().execute(l::start));
+        CompletableFuture<Void> allDrained = CompletableFuture.allOf(
+                loads.stream().map(DeviceLoad::drained).toArray(CompletableFuture[]::new));
+        waitFor(allDrained, System.nanoTime() + options.duration().plus(options.drainTimeout()).toNanos(), target);
+        window.close(System.nanoTime());
+        BackendStats end = await(endProbe.query(), REPLY_TIMEOUT, target);
+        List<DeviceTally> tallies = new ArrayList<>();
+        for (DeviceLoad l : loads) {
+            tallies.add(await(CompletableFuture.supplyAsync(() -> {
+                l.stop();
+                return l.tally();
+            }, l.client().eventLoop()), REPLY_TIMEOUT, target));
+        }
+        return result(tallies, start, end, (window.end() - window.start()) / 1e9);
+    }
+
+    /** Writes the verify ledger, when there is one to write: the earlier run's, updated by this run's devices. */
+    private void saveLedger(List<DeviceLoad> loads, Map<String, LedgerFile.Device> restored) {
+        if (ledgerPath() == null || config.verifyOnly()) {
+            return;
+        }
+        Map<String, LedgerFile.Device> devices = new java.util.LinkedHashMap<>(restored);
+        for (DeviceLoad l : loads) {
+            try {
+                devices.put(l.name(), CompletableFuture.supplyAsync(l::ledgerRecord, l.client().eventLoop())
+                        .get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (ExecutionException | TimeoutException e) {
+                throw LoadException.runFailed("cannot read the verify ledger of device '" + l.name() + "': " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw LoadException.runFailed("interrupted while saving the verify ledger");
+            }
+        }
+        try {
+            LedgerFile.write(ledgerPath(), devices);
+        } catch (java.io.IOException e) {
+            throw LoadException.runFailed("cannot write the verify ledger " + ledgerPath() + ": " + e.getMessage());
+        }
+    }
+
     private LoadResult result(List<DeviceTally> tallies, BackendStats start, BackendStats end, double seconds) {
         long allIos = tallies.stream().mapToLong(DeviceTally::ios).sum();
         List<DeviceResult> devices = new ArrayList<>();
@@ -195,6 +262,7 @@ public final class LoadRunner {
         int weights = 0;
         long lost = 0;
         long checked = 0;
+        long checkedBytes = 0;
         long skipped = 0;
         long mismatches = 0;
         List<String> notes = new ArrayList<>();
@@ -208,6 +276,7 @@ public final class LoadRunner {
             weights += weight;
             lost += t.inFlight();
             checked += t.checked();
+            checkedBytes += t.checkedBytes();
             skipped += t.skipped();
             mismatches += t.mismatches();
             notes.addAll(t.mismatchNotes());
@@ -220,8 +289,13 @@ public final class LoadRunner {
             problems.add("verify: " + mismatches + " of " + checked + " checked reads did not match the last write");
         }
         DeviceResult total = DeviceResult.of("total", weights, allIos, bytes, errors, all, seconds, allIos);
-        VerifySummary verify = config.verify() ? new VerifySummary(true, checked, skipped, mismatches, notes) : VerifySummary.OFF;
+        VerifySummary verify = config.verify() ? new VerifySummary(true, checked, checkedBytes, skipped, mismatches, notes) : VerifySummary.OFF;
         return new LoadResult(seconds, devices, total, start, end, verify, lost, problems);
+    }
+
+    /** A backend without F_FLUSH negotiated refuses FLUSH, so it is asked for only when this run flushes. */
+    private long wantedFeatures() {
+        return config.flushEvery() == null ? WANTED_FEATURES : WANTED_FEATURES | VirtioBlk.bit(VirtioBlk.F_FLUSH);
     }
 
     /** The descriptors a spec may use: the device's queue size, or the spec's own if that is smaller. */
@@ -233,6 +307,9 @@ public final class LoadRunner {
         if (VirtioBlk.has(client.offeredFeatures(), VirtioBlk.F_RO)
                 && new BlockPicker(spec.pattern(), spec.readPercent(), (int) blockBytes, Long.MAX_VALUE).writes()) {
             throw LoadException.usage(at + "the device is read-only but pattern " + label(spec) + " writes");
+        }
+        if (config.flushEvery() != null && !VirtioBlk.has(client.features(), VirtioBlk.F_FLUSH)) {
+            throw LoadException.usage(at + "flush-every needs F_FLUSH, which the device does not offer");
         }
         if (blockBytes > c.maxTransfer()) {
             throw LoadException.usage(at + "block-size " + blockBytes + " exceeds the device's largest transfer of "
@@ -257,6 +334,9 @@ public final class LoadRunner {
 
     /** Verify tracks each device in one place, so a device may appear in only one spec. */
     private void checkVerifiable() {
+        if (config.verifyOnly() && config.verifyLedger() == null) {
+            throw LoadException.usage("verify-only needs verify-ledger: the file naming the flushed blocks to check");
+        }
         if (!config.verify()) {
             return;
         }

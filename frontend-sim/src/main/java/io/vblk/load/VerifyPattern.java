@@ -61,6 +61,23 @@ public final class VerifyPattern {
         return null;
     }
 
+    /**
+     * Checks that {@code data} is one whole block as some generation from {@code oldest} to {@code newest}
+     * wrote it: what may be found after a crash, when writes after the last completed FLUSH may or may not
+     * have landed. Returns null when it is, else what differs.
+     */
+    public static String checkRange(ByteBuf data, long block, int oldest, int newest, int blockBytes) {
+        if (data.readableBytes() != blockBytes) {
+            return "read returned " + data.readableBytes() + " bytes, expected " + blockBytes;
+        }
+        int held = data.getIntLE(data.readerIndex() + 4);
+        if (data.getIntLE(data.readerIndex()) == MAGIC && (held < oldest || held > newest)) {
+            return "holds generation " + held + ", expected " + oldest + ".." + newest
+                    + (held < oldest ? " (a flushed write was lost)" : " (a write that was never sent)");
+        }
+        return check(data, block, held, blockBytes);
+    }
+
     private static long seed(long block, int generation) {
         // splitmix64 finaliser: neighbouring (block, generation) pairs get unrelated streams
         long z = block * 0x9E3779B97F4A7C15L + generation;

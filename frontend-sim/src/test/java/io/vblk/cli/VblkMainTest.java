@@ -134,4 +134,26 @@ class VblkMainTest {
             assertThat(err.toString()).startsWith("vblk load: verify: ");
         }
     }
+
+    @Test
+    void verifyOnlyChecksTheFlushedBlocksAndExitsOneOnAMismatch() throws Exception {
+        try (FakeBackend backend = new FakeBackend().device("vm1", 1 << 20, 16).start()) {
+            Path ledger = dir.resolve("ledger.json");
+            Path cfg = config("target: " + backend.target() + "\nverify: true\nverify-ledger: \"" + ledger
+                    + "\"\nflush-every: 20ms\nload:\n  - {device: vm1, processes: 4, pattern: randwrite}\n");
+            assertThat(vblk("load", "--config", cfg.toString(), "--duration", "300ms", "--warmup", "0s", "--quiet"))
+                    .as(err.toString()).isZero();
+            assertThat(ledger).exists();
+
+            assertThat(vblk("load", "--config", cfg.toString(), "--verify-only", "--warmup", "0s", "--quiet"))
+                    .as(err.toString()).isZero();
+            assertThat(out.toString()).containsPattern("verify-only: [1-9]\\d* flushed blocks \\(\\d+ bytes\\) verified,"
+                    + " 0 failed reads, 0 mismatches");
+
+            backend.corruptWrittenReads = true;
+            assertThat(vblk("load", "--config", cfg.toString(), "--verify-only", "--warmup", "0s", "--quiet"))
+                    .isEqualTo(VblkMain.RUN_FAILED);
+            assertThat(err.toString()).contains("did not match");
+        }
+    }
 }

@@ -64,6 +64,8 @@ public final class FakeBackend implements AutoCloseable {
     private Channel server;
     volatile long delayMicros = 50;
     public volatile boolean corruptWrittenReads;
+    /** FLUSH requests completed, over all devices. */
+    public final AtomicLong flushes = new AtomicLong();
     /** The request with this 1-based number on a connection gets an ErrorFrame instead of a completion. */
     volatile long errorAt = Long.MAX_VALUE;
     /** The request with this 1-based number on a connection is never completed. */
@@ -155,6 +157,9 @@ public final class FakeBackend implements AutoCloseable {
             if (r.type() == VirtioBlk.T_OUT) {
                 r.data().getBytes(r.data().readerIndex(), device.data, offset, r.length());
                 device.written.set(offset / 512);
+                c = Completion.of(r.queue(), r.descriptor(), VirtioBlk.S_OK);
+            } else if (r.type() == VirtioBlk.T_FLUSH) {
+                flushes.incrementAndGet();
                 c = Completion.of(r.queue(), r.descriptor(), VirtioBlk.S_OK);
             } else {
                 ByteBuf data = ctx.alloc().buffer(r.length()).writeBytes(device.data, offset, r.length());

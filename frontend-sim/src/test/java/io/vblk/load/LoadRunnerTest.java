@@ -9,11 +9,14 @@ import io.vblk.config.LoadSpec;
 import io.vblk.config.Pattern;
 import io.vblk.report.LoadResult;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The runner against {@link FakeBackend}: short runs that must end by themselves, each within a few seconds. */
 class LoadRunnerTest {
@@ -33,7 +36,7 @@ class LoadRunnerTest {
     }
 
     private LoadResult run(boolean verify, LoadSpec... specs) {
-        LoadConfig config = new LoadConfig(backend.target(), verify, null, null, List.of(specs));
+        LoadConfig config = new LoadConfig(backend.target(), verify, null, null, List.of(specs), null, null, null);
         return new LoadRunner(config, LoadRunner.Options.of(Duration.ofMillis(100), SHORT)).run();
     }
 
@@ -91,7 +94,7 @@ class LoadRunnerTest {
     @Test
     void aRequestThatNeverCompletesIsReportedLost() {
         backend.swallowAt = 5;
-        LoadConfig config = new LoadConfig(backend.target(), false, null, null, List.of(spec("vm1", 4, Pattern.RANDREAD)));
+        LoadConfig config = new LoadConfig(backend.target(), false, null, null, List.of(spec("vm1", 4, Pattern.RANDREAD)), null, null, null);
         LoadRunner.Options options = new LoadRunner.Options(Duration.ZERO, SHORT, Duration.ofMillis(200), null, 1, null);
 
         LoadResult r = new LoadRunner(config, options).run();
@@ -148,7 +151,7 @@ class LoadRunnerTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        LoadConfig config = new LoadConfig("127.0.0.1:" + port, false, null, null, List.of(spec("vm1", 1, Pattern.RANDREAD)));
+        LoadConfig config = new LoadConfig("127.0.0.1:" + port, false, null, null, List.of(spec("vm1", 1, Pattern.RANDREAD)), null, null, null);
 
         assertThatThrownBy(() -> new LoadRunner(config, LoadRunner.Options.of(Duration.ZERO, SHORT)).run())
                 .isInstanceOf(LoadException.class)
@@ -159,7 +162,7 @@ class LoadRunnerTest {
     void theLiveLineNamesEveryDevice() {
         List<String> lines = new ArrayList<>();
         LoadConfig config = new LoadConfig(backend.target(), false, null, null,
-                List.of(spec("vm1", 2, Pattern.RANDREAD), spec("vm2", 2, Pattern.RANDREAD)));
+                List.of(spec("vm1", 2, Pattern.RANDREAD), spec("vm2", 2, Pattern.RANDREAD)), null, null, null);
         LoadRunner.Options options = LoadRunner.Options.of(Duration.ofMillis(500), Duration.ofMillis(700))
                 .withLive(lines::add);
 
@@ -167,5 +170,48 @@ class LoadRunnerTest {
 
         assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).matches(
                 " *\\d+s (warmup|      ) vm1 [\\d,]+ IOPS \\d+\\.\\d% \\| vm2 [\\d,]+ IOPS \\d+\\.\\d%"));
+    }
+
+    @Test
+    void theLedgerRecordsFlushedWritesAndVerifyOnlyReadsThemBackOnce(@TempDir Path dir) {
+        Path ledger = dir.resolve("ledger.json");
+        LoadConfig write = new LoadConfig(backend.target(), true, null, null, List.of(spec("vm1", 4, Pattern.RANDWRITE)),
+                ledger.toString(), Duration.ofMillis(20), false);
+        assertThat(new LoadRunner(write, LoadRunner.Options.of(Duration.ZERO, SHORT)).run().succeeded()).isTrue();
+        LedgerFile.Device vm1 = LedgerFile.read(ledger).get("vm1");
+        assertThat(vm1.flushes()).isPositive().isEqualTo(backend.flushes.get());
+        assertThat(vm1.blocksFlushed()).isPositive();
+
+        LoadConfig check = write.withLedger(ledger.toString(), null, true);
+        LoadResult ok = new LoadRunner(check, LoadRunner.Options.of(Duration.ZERO, SHORT)).run();
+        assertThat(ok.succeeded()).isTrue();
+        assertThat(ok.verify().checked()).isEqualTo(vm1.blocksFlushed());
+        assertThat(ok.verify().checkedBytes()).isEqualTo(vm1.blocksFlushed() * 4096);
+        assertThat(ok.verify().mismatches()).isZero();
+        assertThat(LedgerFile.read(ledger)).as("verify-only leaves the ledger alone").isEqualTo(Map.of("vm1", vm1));
+
+        backend.corruptWrittenReads = true;
+        LoadResult bad = new LoadRunner(check, LoadRunner.Options.of(Duration.ZERO, SHORT)).run();
+        assertThat(bad.succeeded()).isFalse();
+        assertThat(bad.verify().mismatches()).isEqualTo(vm1.blocksFlushed());
+        assertThat(bad.verify().first().get(0)).contains("body differs");
+    }
+
+    @Test
+    void theLedgerFileRoundTrips(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ledger.json");
+        Map<String, LedgerFile.Device> devices = Map.of("vm1", new LedgerFile.Device(7,
+                List.of(new VerifyLedger.Block(3, 5, 4, 2), new VerifyLedger.Block(1L << 33, 1, 0, 0))));
+        LedgerFile.write(file, devices);
+        assertThat(LedgerFile.read(file)).isEqualTo(devices);
+        assertThat(LedgerFile.read(dir.resolve("absent.json"))).isEmpty();
+    }
+
+    @Test
+    void verifyOnlyWithoutALedgerIsAUsageError() {
+        LoadConfig config = new LoadConfig(backend.target(), true, null, null, List.of(spec("vm1", 1, Pattern.RANDREAD)),
+                null, null, true);
+        assertThatThrownBy(() -> new LoadRunner(config, LoadRunner.Options.of(Duration.ZERO, SHORT)).run())
+                .isInstanceOf(LoadException.class).hasMessageContaining("verify-ledger");
     }
 }

@@ -17,6 +17,19 @@ class VerifyPatternTest {
     }
 
     @Test
+    void aRangeAcceptsAnyWholeGenerationInItAndNothingElse() {
+        VerifyPattern.fill(buf, 5, 3, BLOCK);
+        assertThat(VerifyPattern.checkRange(buf, 5, 2, 4, BLOCK)).isNull();
+        assertThat(VerifyPattern.checkRange(buf, 5, 4, 6, BLOCK)).contains("flushed write was lost");
+        assertThat(VerifyPattern.checkRange(buf, 5, 1, 2, BLOCK)).contains("never sent");
+        // a torn block: the first half from generation 3, the rest from generation 4
+        ByteBuf newer = VerifyPattern.fill(Unpooled.buffer(BLOCK), 5, 4, BLOCK);
+        buf.setBytes(BLOCK / 2, newer, BLOCK / 2, BLOCK / 2);
+        newer.release();
+        assertThat(VerifyPattern.checkRange(buf, 5, 2, 4, BLOCK)).contains("body differs");
+    }
+
+    @Test
     void aBlockMatchesItself() {
         VerifyPattern.fill(buf, 12345, 7, BLOCK);
         assertThat(buf.readableBytes()).isEqualTo(BLOCK);

@@ -21,6 +21,6 @@ final class Results {
         BackendStats end = new BackendStats(2_000, "fifo", 64, List.of(
                 new DeviceStats("vm1", 100, "aio", 20, 20, 0, 81920, 4, 900, 300, List.of(new QueueStats(0, 20, 20, 4)))));
         return new LoadResult(10.0, List.of(vm1, vm2), total, start, end,
-                new VerifySummary(true, 50, 10, 0, List.of()), 0, List.of());
+                new VerifySummary(true, 50, 50 * 4096, 10, 0, List.of()), 0, List.of());
     }
 }

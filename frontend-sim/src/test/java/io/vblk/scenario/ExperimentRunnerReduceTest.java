@@ -42,7 +42,7 @@ class ExperimentRunnerReduceTest {
         List<LoadSpec> load = driven.stream().map(d -> new LoadSpec(d, 16, null, null, null, null)).toList();
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("backend.scheduler.policy", policy.label());
-        return new Scenario.Variant("two runs", keys, backend, "", new LoadConfig(null, false, null, null, load));
+        return new Scenario.Variant("two runs", keys, backend, "", new LoadConfig(null, false, null, null, load, null, null, null));
     }
 
     private static Scenario.Variant eightyTwenty() {
