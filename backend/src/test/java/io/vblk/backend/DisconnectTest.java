@@ -14,8 +14,9 @@ class DisconnectTest {
     @ParameterizedTest
     @ValueSource(strings = {"sync", "aio"})
     void requestsInFlightOfAVanishedFrontendAreEndedAndOthersKeepCompleting(String mode) throws Exception {
-        // a 5 ms disk with one slot: 64 requests take 320 ms, so the close lands while most are in flight
-        try (Backend backend = Backends.start("mode: " + mode + "\ndisk: {service-time: 5ms}\n"
+        // a 20 ms disk with one slot: 64 requests take 1.28 s, so the close lands while requests are in flight
+        // however slowly a loaded machine gets through the wait below
+        try (Backend backend = Backends.start("mode: " + mode + "\ndisk: {service-time: 20ms}\n"
                 + "devices:\n  - {name: gone, size: 4MiB, store: ram}\n  - {name: stays, size: 1MiB, store: ram}\n")) {
             try (TestClient other = TestClient.attach(backend, "stays")) {
                 TestClient leaving = TestClient.attach(backend, "gone");
@@ -25,7 +26,7 @@ class DisconnectTest {
                 }
                 Wait.until(() -> backend.stats().devices().get(0).received() == 64, 5000, "the requests to arrive");
                 System.out.printf("%s: closing with %d requests unanswered%n", mode, backend.unanswered());
-                assertThat(backend.unanswered()).isGreaterThan(32);
+                assertThat(backend.unanswered()).isPositive();
                 assertThat(backend.schedulerInFlight()).isPositive();
                 leaving.close();
 
