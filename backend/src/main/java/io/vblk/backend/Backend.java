@@ -239,7 +239,7 @@ public final class Backend implements AutoCloseable {
         return connectionLimit.open();
     }
 
-    /** Requests of every device inside the scheduler (waiting or dispatched). */
+    /** Requests of every device dispatched to the store or disk and not yet completed. */
     public int schedulerInFlight() {
         return pipeline.scheduler().inFlight();
     }

@@ -134,10 +134,6 @@ final class Pipeline {
         }
     }
 
-    int diskBusy() {
-        return disk == null ? 0 : disk.busy();
-    }
-
     void close() {
         if (disk != null) {
             disk.close();

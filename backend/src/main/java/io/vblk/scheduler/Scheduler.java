@@ -58,7 +58,7 @@ public final class Scheduler {
         java.util.Arrays.fill(lastChange, now);
     }
 
-    /** Set once, before the first submit. */
+    /** Set once, before the first offer. */
     public void dispatcher(Dispatcher d) {
         this.dispatcher = d;
     }
@@ -84,17 +84,6 @@ public final class Scheduler {
         }
         drain();
         return true;
-    }
-
-    /** Enters the ticket whatever the policy's admission limit says. */
-    public void submit(Ticket t) {
-        lock.lock();
-        try {
-            enter(t);
-        } finally {
-            lock.unlock();
-        }
-        drain();
     }
 
     // guarded by lock

@@ -34,8 +34,4 @@ public final class Transport {
     public static Class<? extends SocketChannel> clientChannel() {
         return nativeEpoll() ? EpollSocketChannel.class : NioSocketChannel.class;
     }
-
-    public static String name() {
-        return nativeEpoll() ? "epoll" : "nio";
-    }
 }
