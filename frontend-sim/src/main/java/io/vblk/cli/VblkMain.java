@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "vblk", mixinStandardHelpOptions = true, versionProvider = VblkMain.Version.class,
         description = "User-space virtio-blk style block backend emulator: guest simulator and tools.",
         footer = {"", "The backend runs from its own jar: ./vblk backend --help"},
-        subcommands = {LoadCommand.class, DemoCommand.class, ExperimentCommand.class, LogsCommand.class,
+        subcommands = {LoadCommand.class, DemoCommand.class, ExperimentCommand.class, BenchCommand.class, LogsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VblkMain implements Runnable {
     public static final int OK = 0;

@@ -48,9 +48,17 @@ public final class LoadRunner {
      * @param live receives one status line per second while running, or null for none
      * @param seed seeds the devices' random streams, for repeatable offsets
      */
-    /** @param requestLog where to write the frontend's request log (one GuestRecord per request), or null */
+    /**
+     * @param requestLog where to write the frontend's request log (one GuestRecord per request), or null
+     * @param windowListener told when the measured window opens and closes, or null
+     */
     public record Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
-                          java.nio.file.Path requestLog) {
+                          java.nio.file.Path requestLog, WindowListener windowListener) {
+        public Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
+                       java.nio.file.Path requestLog) {
+            this(warmup, duration, drainTimeout, live, seed, requestLog, null);
+        }
+
         public Options {
             if (warmup.isNegative()) {
                 throw LoadException.usage("warmup must not be negative, got " + warmup);
@@ -65,11 +73,15 @@ public final class LoadRunner {
         }
 
         public Options withLive(Consumer<String> l) {
-            return new Options(warmup, duration, drainTimeout, l, seed, requestLog);
+            return new Options(warmup, duration, drainTimeout, l, seed, requestLog, windowListener);
         }
 
         public Options withRequestLog(java.nio.file.Path p) {
-            return new Options(warmup, duration, drainTimeout, live, seed, p);
+            return new Options(warmup, duration, drainTimeout, live, seed, p, windowListener);
+        }
+
+        public Options withWindowListener(WindowListener w) {
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, w);
         }
     }
 
@@ -172,12 +184,19 @@ public final class LoadRunner {
         long t0 = System.nanoTime();
         long warmupEnd = t0 + options.warmup().toNanos();
         long windowEnd = warmupEnd + options.duration().toNanos();
+        WindowListener listener = options.windowListener();
         statsLoop.schedule(() -> {
             window.open(System.nanoTime());
+            if (listener != null) {
+                listener.opened();
+            }
             forward(startProbe.query(), atStart);
         }, warmupEnd - t0, TimeUnit.NANOSECONDS);
         statsLoop.schedule(() -> {
             window.close(System.nanoTime());
+            if (listener != null) {
+                listener.closed();
+            }
             forward(endProbe.query(), atEnd);
             loads.forEach(l -> l.client().eventLoop().execute(l::stop));
         }, windowEnd - t0, TimeUnit.NANOSECONDS);

@@ -33,6 +33,11 @@ public final class JsonReport {
         Files.writeString(file, toJson(result) + "\n");
     }
 
+    /** Any other report record (e.g. {@code vblk bench}'s), with the same naming and layout. */
+    public static void writeValue(Object report, Path file) throws IOException {
+        Files.writeString(file, JSON.writeValueAsString(report) + "\n");
+    }
+
     /** Reads a report back, for tools that compare runs. */
     public static LoadResult read(Path file) throws IOException {
         return JSON.readValue(file.toFile(), LoadResult.class);

@@ -118,6 +118,11 @@ public final class BackendProcess implements AutoCloseable {
         return log;
     }
 
+    /** The backend's process, e.g. to read its CPU time. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** SIGTERM, wait for the drain; returns the exit code (0 for a clean stop). */
     @Override
     public void close() {

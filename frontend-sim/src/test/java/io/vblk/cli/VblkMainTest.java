@@ -156,4 +156,24 @@ class VblkMainTest {
             assertThat(err.toString()).contains("did not match");
         }
     }
+
+    @Test
+    void benchRejectsAnUnknownRwNamingTheAllowedValues() {
+        assertThat(vblk("bench", "--rw", "randread,randrw")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("vblk bench: Invalid value for option '--rw'", "'randrw' is not allowed; allowed: randread, randwrite")
+                .doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void benchRejectsOutOfRangeCountsAndUnknownPoliciesWithExitTwo() {
+        assertThat(vblk("bench", "--inflight", "1,512")).isEqualTo(2);
+        assertThat(err.toString()).contains("--inflight: 512 is out of range; allowed: 1 to 256");
+        assertThat(vblk("bench", "--policy", "cfq")).isEqualTo(2);
+        assertThat(err.toString()).contains("'cfq' is not allowed; allowed: fifo, ioband, sfq");
+        assertThat(vblk("bench", "--mode", "async")).isEqualTo(2);
+        assertThat(err.toString()).contains("'async' is not allowed; allowed: sync, aio").doesNotContain("\tat ");
+        assertThat(vblk("bench", "--duration", "0s")).isEqualTo(2);
+        assertThat(err.toString()).contains("--duration must be positive");
+    }
 }
