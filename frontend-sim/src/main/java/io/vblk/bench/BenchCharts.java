@@ -16,8 +16,8 @@ public final class BenchCharts {
     public static final String CURVE_PNG = "bench-curve.png";
 
     /**
-     * Throughput against requests in flight in total (log scale), one line spreading them over devices (one in
-     * flight each) and one keeping them on a single device.
+     * Throughput against requests in flight in total (log scale): one line per in-flight count per device, the
+     * devices growing along it, and one line keeping everything on a single device.
      */
     public static Path curve(List<CellResult> byDevices, List<CellResult> byDepth, String title, Path dir) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title)
@@ -25,7 +25,8 @@ public final class BenchCharts {
         chart.getStyler().setXAxisLogarithmic(true).setYAxisMin(0.0);
         chart.getStyler().setMarkerSize(7).setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisDecimalPattern("#,###");
-        add(chart, "N devices x 1 in flight", byDevices);
+        byDevices.stream().map(CellResult::inflightPerDevice).distinct().forEach(q -> add(chart,
+                "N devices x " + q + " in flight", byDevices.stream().filter(r -> r.inflightPerDevice() == q).toList()));
         add(chart, "1 device x N in flight", byDepth);
         Path png = dir.resolve(CURVE_PNG);
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);

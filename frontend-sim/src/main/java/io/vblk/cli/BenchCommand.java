@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
                 "IOPS, latency p50/p99/p99.9 seen by the frontend, and CPU seconds per million I/Os of the backend",
                 "process and of this (frontend) process over the measured window. One backend process per",
                 "(mode, policy); after it starts, an unmeasured random-write pass over every device.",
-                "--curve instead measures throughput against devices (1 in flight each) and against depth",
+                "--curve instead measures throughput against devices (1 and 32 in flight each) and against depth",
                 "(one device), aio + sfq, randread, and draws it into --out."},
         footer = {"", "Exit codes: 0 ok, 1 the run failed, 2 usage error."})
 final class BenchCommand implements Callable<Integer> {
@@ -83,6 +83,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Device counts of the curve, 1 in flight each (default: ${DEFAULT-VALUE})")
     List<Integer> curveDevices;
 
+    @Option(names = "--curve-per-device", split = ",", paramLabel = "N[,N]", defaultValue = "1,32",
+            description = "Requests in flight per device on the devices axis, one line each (default: ${DEFAULT-VALUE})")
+    List<Integer> curvePerDevice;
+
     @Option(names = "--curve-depths", split = ",", paramLabel = "N[,N]", defaultValue = "1,2,4,8,16,32,64,128,256",
             description = "In-flight counts of the curve on one device (default: ${DEFAULT-VALUE})")
     List<Integer> curveDepths;
@@ -108,6 +112,7 @@ final class BenchCommand implements Callable<Integer> {
             groups = BenchPlan.expand(rw, inflight, devices, policy, mode);
             if (curve) {
                 BenchPlan.expand(List.of(Cell.Rw.RANDREAD), curveDepths, curveDevices, List.of(Policy.SFQ), List.of(Mode.AIO));
+                BenchPlan.expand(List.of(Cell.Rw.RANDREAD), curvePerDevice, List.of(1), List.of(Policy.SFQ), List.of(Mode.AIO));
             }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
@@ -148,14 +153,17 @@ final class BenchCommand implements Callable<Integer> {
     private int runCurve(BenchRunner runner, BenchReport.Machine machine, PrintWriter o) {
         List<Integer> devs = curveDevices.stream().distinct().sorted().toList();
         List<Integer> depths = curveDepths.stream().distinct().sorted().toList();
+        List<Integer> perDevice = curvePerDevice.stream().distinct().sorted().toList();
         List<Cell> cells = new ArrayList<>();
-        devs.forEach(d -> cells.add(new Cell(Cell.Rw.RANDREAD, 1, d, Policy.SFQ, Mode.AIO)));
+        perDevice.forEach(q -> devs.forEach(d -> cells.add(new Cell(Cell.Rw.RANDREAD, q, d, Policy.SFQ, Mode.AIO))));
         depths.forEach(q -> cells.add(new Cell(Cell.Rw.RANDREAD, q, 1, Policy.SFQ, Mode.AIO)));
         int most = devs.isEmpty() ? 1 : devs.get(devs.size() - 1);
         List<CellResult> all = runner.curve(Policy.SFQ, Mode.AIO, most, cells, r -> { });
-        List<CellResult> byDevices = all.subList(0, devs.size());
-        List<CellResult> byDepth = all.subList(devs.size(), all.size());
-        o.println("curve: 4 KiB randread, aio + sfq; devices axis 1 in flight per device, depth axis 1 device");
+        int onDevicesAxis = devs.size() * perDevice.size();
+        List<CellResult> byDevices = all.subList(0, onDevicesAxis);
+        List<CellResult> byDepth = all.subList(onDevicesAxis, all.size());
+        o.println("curve: 4 KiB randread, aio + sfq; devices axis " + perDevice.stream().map(String::valueOf)
+                .collect(Collectors.joining(" and ")) + " in flight per device, depth axis 1 device");
         o.print(BenchTable.curve(byDevices, byDepth));
         Path png;
         try {

@@ -71,13 +71,13 @@ class BenchEndToEndTest {
     @Test
     void aTinyCurveGivesEveryPointAndAChart() throws Exception {
         Path json = out.resolve("curve.json");
-        int rc = vblk("bench", "--curve", "--curve-devices", "1,2", "--curve-depths", "1,4", "--warmup", "100ms",
+        int rc = vblk("bench", "--curve", "--curve-devices", "1,2", "--curve-per-device", "1,2", "--curve-depths", "1,4", "--warmup", "100ms",
                 "--duration", "300ms", "--prefill", "0s", "--quiet", "--json", json.toString(), "--out", out.toString());
 
         assertThat(rc).as(stderr.toString()).isZero();
         JsonNode curve = new ObjectMapper().readTree(json.toFile()).path("curve");
-        assertThat(curve.path("devices")).extracting(n -> n.path("devices").asInt()).containsExactly(1, 2);
-        assertThat(curve.path("devices")).allSatisfy(n -> assertThat(n.path("inflight_per_device").asInt()).isEqualTo(1));
+        assertThat(curve.path("devices")).extracting(n -> n.path("devices").asInt() + "x" + n.path("inflight_per_device").asInt())
+                .containsExactly("1x1", "2x1", "1x2", "2x2");
         assertThat(curve.path("depth")).extracting(n -> n.path("inflight_per_device").asInt()).containsExactly(1, 4);
         assertThat(curve.path("depth")).allSatisfy(n -> {
             assertThat(n.path("devices").asInt()).isEqualTo(1);
