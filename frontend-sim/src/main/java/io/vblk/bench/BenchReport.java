@@ -2,6 +2,7 @@ package io.vblk.bench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,8 @@ public record BenchReport(Machine machine, @JsonProperty("warmup_s") double warm
                           @JsonProperty("duration_s") double durationSeconds, String setup, List<CellResult> cells,
                           @JsonProperty("sfq_vs_fifo") List<RatioRow> sfqVsFifo, Curve curve) {
 
-    public record Machine(int cores, String cpu, String java, String os) {
+    /** {@code load1} is the 1-minute load average when the run started: other work on the machine skews figures. */
+    public record Machine(int cores, String cpu, String java, String os, double load1) {
         public static Machine current() {
             String cpu = "unknown";
             try {
@@ -26,11 +28,13 @@ public record BenchReport(Machine machine, @JsonProperty("warmup_s") double warm
             }
             return new Machine(Runtime.getRuntime().availableProcessors(), cpu,
                     System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                    System.getProperty("os.name") + " " + System.getProperty("os.version"));
+                    System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
 
         public String line() {
-            return String.format(Locale.ROOT, "%d cores, %s, %s, %s", cores, cpu, java, os);
+            return String.format(Locale.ROOT, "%d cores, %s, %s, %s; load average %.2f at the start", cores, cpu, java,
+                    os, load1);
         }
     }
 
