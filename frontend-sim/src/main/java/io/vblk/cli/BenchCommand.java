@@ -32,34 +32,37 @@ import picocli.CommandLine.Spec;
 /** {@code vblk bench}: end-to-end throughput, latency and CPU cost of the backend over loopback. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"End-to-end benchmark over loopback: RAM devices, no disk model, 4 KiB requests.",
-                "Every combination of --rw, --inflight (per device), --devices, --policy and --mode is one cell:",
-                "IOPS, latency p50/p99/p99.9 seen by the frontend, and CPU seconds per million I/Os of the backend",
-                "process and of this (frontend) process over the measured window. One backend process per",
-                "(mode, policy); after it starts, an unmeasured random-write pass over every device.",
-                "--curve instead measures throughput against devices (1 and 32 in flight each) and against depth",
-                "(one device), aio + sfq, randread, and draws it into --out."},
+                "",
+                "Every combination of --rw, --inflight (per device), --devices, --policy and --mode is one cell: IOPS, "
+                        + "latency p50/p99/p99.9 seen by the frontend, and CPU seconds per million I/Os of the backend "
+                        + "process and of this (frontend) process over the measured window. One backend process per "
+                        + "(mode, policy); after it starts, an unmeasured random-write pass over every device.",
+                "",
+                "--curve instead measures 4 KiB randread, aio + sfq, against devices (--curve-per-device in flight on "
+                        + "each) and against depth on one device, as a table and a PNG in --out.",
+                ""},
         footer = {"", "Exit codes: 0 ok, 1 the run failed, 2 usage error."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rw", split = ",", paramLabel = "RW[,RW]", defaultValue = "randread,randwrite",
+    @Option(names = "--rw", split = ",", paramLabel = "RW", defaultValue = "randread,randwrite",
             converter = RwConverter.class, description = "randread, randwrite (default: ${DEFAULT-VALUE})")
     List<Cell.Rw> rw;
 
-    @Option(names = "--inflight", split = ",", paramLabel = "N[,N]", defaultValue = "1,32",
+    @Option(names = "--inflight", split = ",", paramLabel = "N", defaultValue = "1,32",
             description = "Requests in flight per device, 1 to 256 (default: ${DEFAULT-VALUE})")
     List<Integer> inflight;
 
-    @Option(names = "--devices", split = ",", paramLabel = "N[,N]", defaultValue = "1,8",
+    @Option(names = "--devices", split = ",", paramLabel = "N", defaultValue = "1,8",
             description = "Devices driven at once (default: ${DEFAULT-VALUE})")
     List<Integer> devices;
 
-    @Option(names = "--policy", split = ",", paramLabel = "P[,P]", defaultValue = "fifo,sfq",
+    @Option(names = "--policy", split = ",", paramLabel = "POLICY", defaultValue = "fifo,sfq",
             converter = PolicyConverter.class, description = "Scheduler: fifo, ioband, sfq (default: ${DEFAULT-VALUE})")
     List<Policy> policy;
 
-    @Option(names = "--mode", split = ",", paramLabel = "M[,M]", defaultValue = "sync,aio",
+    @Option(names = "--mode", split = ",", paramLabel = "MODE", defaultValue = "sync,aio",
             converter = ModeConverter.class, description = "Backend mode: sync, aio (default: ${DEFAULT-VALUE})")
     List<Mode> mode;
 
@@ -79,15 +82,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--curve", description = "Measure the scaling curve instead of the cells (table and PNG).")
     boolean curve;
 
-    @Option(names = "--curve-devices", split = ",", paramLabel = "N[,N]", defaultValue = "1,2,4,8,16,32,64",
-            description = "Device counts of the curve, 1 in flight each (default: ${DEFAULT-VALUE})")
+    @Option(names = "--curve-devices", split = ",", paramLabel = "N", defaultValue = "1,2,4,8,16,32,64",
+            description = "Device counts on the curve's devices axis (default: ${DEFAULT-VALUE})")
     List<Integer> curveDevices;
 
-    @Option(names = "--curve-per-device", split = ",", paramLabel = "N[,N]", defaultValue = "1,32",
+    @Option(names = "--curve-per-device", split = ",", paramLabel = "N", defaultValue = "1,32",
             description = "Requests in flight per device on the devices axis, one line each (default: ${DEFAULT-VALUE})")
     List<Integer> curvePerDevice;
 
-    @Option(names = "--curve-depths", split = ",", paramLabel = "N[,N]", defaultValue = "1,2,4,8,16,32,64,128,256",
+    @Option(names = "--curve-depths", split = ",", paramLabel = "N", defaultValue = "1,2,4,8,16,32,64,128,256",
             description = "In-flight counts of the curve on one device (default: ${DEFAULT-VALUE})")
     List<Integer> curveDepths;
 
