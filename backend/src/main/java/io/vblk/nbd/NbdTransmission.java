@@ -23,6 +23,9 @@ import java.util.ArrayDeque;
  * A FUA write is followed by a FLUSH on the same descriptor before it is answered. Event loop only.
  */
 public final class NbdTransmission extends ChannelDuplexHandler {
+    // what a waiting command costs besides its data (the record, its header, the deque slot), so that a flood
+    // of commands without data is bounded by max-connection-memory too
+    private static final int WAITING_OVERHEAD = 128;
     private final AttachedQueue queue;
     private final Exports.Export export;
     private final boolean structured;
@@ -78,7 +81,7 @@ public final class NbdTransmission extends ChannelDuplexHandler {
                 r.release();
                 ctx.writeAndFlush(error(r.cookie(), refusal.error(), refusal.message()));
             } else if (freeCount == 0) {
-                queue.hold(r.data().readableBytes());
+                queue.hold(WAITING_OVERHEAD + r.data().readableBytes());
                 waiting.addLast(r);
             } else {
                 submit(ctx, r, free[--freeCount]);
@@ -107,7 +110,7 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         ctx.write(reply(s, c), promise);
         while (freeCount > 0 && !waiting.isEmpty()) {
             NbdRequest next = waiting.pollFirst();
-            queue.unhold(next.data().readableBytes());
+            queue.unhold(WAITING_OVERHEAD + next.data().readableBytes());
             submit(ctx, next, free[--freeCount]);
         }
         closeIfDone(ctx);
@@ -124,7 +127,7 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         queue.close();
         NbdRequest r;
         while ((r = waiting.pollFirst()) != null) {
-            queue.unhold(r.data().readableBytes());
+            queue.unhold(WAITING_OVERHEAD + r.data().readableBytes());
             r.release();
         }
         super.channelInactive(ctx);
