@@ -198,17 +198,20 @@ class NbdPipelineTest {
     @Test
     void aClientThatVanishesWithRequestsInFlightLeavesNothingUnanswered() throws Exception {
         try (Backend b = NbdBackends.start("mode: aio\ndisk: {service-time: 5ms, parallelism: 1}\n"
-                + "devices:\n  - {name: d0, size: 1MiB, store: ram}\n  - {name: d1, size: 1MiB, store: ram}\n")) {
+                // 8 descriptors: most of the 64 still wait in the adapter, holding write data, when the client goes
+                + "devices:\n  - {name: d0, size: 1MiB, store: ram, queue-size: 8}\n  - {name: d1, size: 1MiB, store: ram}\n")) {
             try (NbdClient c = NbdClient.attach(b.nbdAddress(), "d0", false)) {
                 byte[] block = new byte[4096];
                 for (int i = 0; i < 64; i++) {
                     c.send(i % 2 == 0 ? Nbd.CMD_READ : Nbd.CMD_WRITE, 0, i, i * 4096L, 4096, i % 2 == 0 ? null : block);
                 }
                 c.flush();
-                NbdBackends.waitUntil(() -> stats(b, "d0").received() >= 16, 5000, "requests in flight");
+                NbdBackends.waitUntil(() -> stats(b, "d0").received() >= 8, 5000, "requests in flight");
             }
             NbdBackends.waitUntil(() -> b.unanswered() == 0, 10_000, "unanswered() back to 0");
             NbdBackends.waitUntil(() -> b.schedulerInFlight() == 0, 10_000, "the scheduler empty");
+            NbdBackends.waitUntil(() -> b.maxConnectionBuffered() == 0, 10_000, "nothing held");
+            assertThat(stats(b, "d0").received()).as("requests that reached the device").isLessThan(64);
             try (NbdClient other = NbdClient.attach(b.nbdAddress(), "d1", false)) {
                 assertThat(other.read(0, 512).error()).isZero();
             }
