@@ -46,10 +46,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * A running backend: its devices, the one scheduler in front of their stores, and its listeners (vblk frames, and NBD when configured).
+ * A running backend: its devices, the one scheduler in front of their stores, and its listeners (vblk
+ * frames, and NBD when configured).
  * {@link #start} returns once it accepts connections; {@link #close} stops accepting, lets requests in
  * service finish (bounded), closes connections and flushes the stores.
  */
@@ -116,9 +118,11 @@ public final class Backend implements AutoCloseable {
                 : listen(config.nbdListen(), config.nbd().port(), this::initNbdConnection, listener);
     }
 
-    /** Binds one door; both share the event loops, the connection limit and the set of open channels. */
-    private Channel listen(String host, int port, java.util.function.Consumer<Channel> init, Channel other)
-            throws IOException {
+    /**
+     * Binds one door; both share the event loops, the connection limit and the set of open channels. If it
+     * cannot bind, {@code opened} (a door already bound, or null) is closed with everything else.
+     */
+    private Channel listen(String host, int port, Consumer<Channel> init, Channel opened) throws IOException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(Transport.serverChannel())
@@ -136,8 +140,8 @@ public final class Backend implements AutoCloseable {
         try {
             return b.bind(host, port).sync().channel();
         } catch (Exception e) {
-            if (other != null) {
-                other.close().syncUninterruptibly();
+            if (opened != null) {
+                opened.close().syncUninterruptibly();
             }
             shutdownResources();
             throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);

@@ -1,15 +1,21 @@
 package io.vblk.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vblk.backend.Backend;
+import io.vblk.config.BackendConfig;
+import io.vblk.config.ConfigLoader;
 import io.vblk.protocol.nbd.Nbd;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** limits.* on the NBD door: the idle timeout, and one connection count shared with the main listener. */
+/** limits.* on the NBD door: the idle timeout, one connection count shared with the main listener; a port in use. */
 class NbdLimitsTest {
     private Backend backend;
 
@@ -42,6 +48,16 @@ class NbdLimitsTest {
             }
             assertThat(quiet.closedWithin(700)).isFalse();
             assertThat(quiet.read(0, 512).error()).isZero();
+        }
+    }
+
+    @Test
+    void anNbdPortInUseStopsTheStartAndNamesTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String yaml = "port: 0\nnbd: {port: " + taken.getLocalPort() + "}\ndevices:\n  - {name: d0, size: 1MiB}\n";
+            assertThatThrownBy(() -> Backend.start(ConfigLoader.parse(yaml, BackendConfig.class, "test.yaml")))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
     }
 
