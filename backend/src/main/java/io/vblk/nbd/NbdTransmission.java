@@ -108,6 +108,7 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         slots[id] = null;
         free[freeCount++] = id;
         ctx.write(reply(s, c), promise);
+        // invariant: once a completion is handled, either no descriptor is free or no command waits
         while (freeCount > 0 && !waiting.isEmpty()) {
             NbdRequest next = waiting.pollFirst();
             queue.unhold(WAITING_OVERHEAD + next.data().readableBytes());
