@@ -20,6 +20,10 @@ import io.vblk.config.LimitsConfig;
 import io.vblk.config.Secrets;
 import io.vblk.disk.EmulatedDisk;
 import io.vblk.log.RecordLog;
+import io.vblk.nbd.NbdDecoder;
+import io.vblk.nbd.NbdEncoder;
+import io.vblk.nbd.NbdHandshake;
+import io.vblk.nbd.NbdTransmission;
 import io.vblk.protocol.FrameCodec;
 import io.vblk.protocol.FrameDecoder;
 import io.vblk.protocol.FrameEncoder;
@@ -42,10 +46,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * A running backend: its devices, the one scheduler in front of their stores, and the listener.
+ * A running backend: its devices, the one scheduler in front of their stores, and its listeners (vblk
+ * frames, and NBD when configured).
  * {@link #start} returns once it accepts connections; {@link #close} stops accepting, lets requests in
  * service finish (bounded), closes connections and flushes the stores.
  */
@@ -72,6 +78,9 @@ public final class Backend implements AutoCloseable {
     private final ExecutorService ioPool;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel listener;
+    // the NBD door, or null when config.nbd() is absent
+    private final Channel nbdListener;
+    private final Exports exports;
     private final LongSupplier clock = System::nanoTime;
     private final RecordLog requestLog;
     private final Map<String, Device> byName;
@@ -101,8 +110,19 @@ public final class Backend implements AutoCloseable {
         this.byName = byName;
         this.stats = new StatsHandler(this::stats, tokens);
         this.connectionLimit = new ConnectionLimit(config.limits().maxConnections());
+        this.exports = new Exports(byName, pipeline, tokens);
         this.boss = Transport.group(1, "vblk-accept");
         this.workers = Transport.group(0, "vblk-io-loop");
+        this.listener = listen(config.listen(), config.port(), this::initConnection, null);
+        this.nbdListener = config.nbd() == null ? null
+                : listen(config.nbdListen(), config.nbd().port(), this::initNbdConnection, listener);
+    }
+
+    /**
+     * Binds one door; both share the event loops, the connection limit and the set of open channels. If it
+     * cannot bind, {@code opened} (a door already bound, or null) is closed with everything else.
+     */
+    private Channel listen(String host, int port, Consumer<Channel> init, Channel opened) throws IOException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(Transport.serverChannel())
@@ -114,14 +134,17 @@ public final class Backend implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
-                        initConnection(ch);
+                        init.accept(ch);
                     }
                 });
         try {
-            this.listener = b.bind(config.listen(), config.port()).sync().channel();
+            return b.bind(host, port).sync().channel();
         } catch (Exception e) {
+            if (opened != null) {
+                opened.close().syncUninterruptibly();
+            }
             shutdownResources();
-            throw new IOException("cannot listen on " + config.listen() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
@@ -134,7 +157,7 @@ public final class Backend implements AutoCloseable {
         if (ssl != null) {
             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
         }
-        ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout()))
+        ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout(), RequestHandler.class))
                 .addLast("flush", new FlushConsolidationHandler(256, true))
                 .addLast("decoder", new FrameDecoder(FrameCodec.MAX_CONTROL_BODY))
                 .addLast("encoder", FrameEncoder.INSTANCE)
@@ -142,6 +165,23 @@ public final class Backend implements AutoCloseable {
                 .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
                 .addLast("stats", stats)
                 .addLast("handshake", new HandshakeHandler(byName, pipeline, tokens))
+                .addLast("errors", ErrorHandler.INSTANCE);
+    }
+
+    /**
+     * The handlers of one NBD connection: the same guards as {@link #initConnection} around NBD's codec and
+     * handshake; TLS is added first by the handshake on STARTTLS. ERROR frames from the guards are dropped by
+     * the encoder (NBD has no such message), which then lets the close happen.
+     */
+    void initNbdConnection(Channel ch) {
+        LimitsConfig limits = config.limits();
+        ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout(), NbdTransmission.class))
+                .addLast("flush", new FlushConsolidationHandler(256, true))
+                .addLast("decoder", new NbdDecoder())
+                .addLast("encoder", NbdEncoder.INSTANCE)
+                .addLast("limit", connectionLimit)
+                .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
+                .addLast("handshake", new NbdHandshake(exports, ssl))
                 .addLast("errors", ErrorHandler.INSTANCE);
     }
 
@@ -198,6 +238,16 @@ public final class Backend implements AutoCloseable {
         return (InetSocketAddress) listener.localAddress();
     }
 
+    /** The NBD listener's address, or null when NBD is off. */
+    public InetSocketAddress nbdAddress() {
+        return nbdListener == null ? null : (InetSocketAddress) nbdListener.localAddress();
+    }
+
+    /** Device names, the NBD export names, in config order. */
+    public List<String> deviceNames() {
+        return exports.names();
+    }
+
     public BackendConfig config() {
         return config;
     }
@@ -250,6 +300,9 @@ public final class Backend implements AutoCloseable {
      */
     public void close(long drain, TimeUnit unit) {
         listener.close().syncUninterruptibly();
+        if (nbdListener != null) {
+            nbdListener.close().syncUninterruptibly();
+        }
         for (Channel ch : channels) {
             ReadGate.stop(ch);
         }

@@ -20,9 +20,18 @@ final class TokenCheck {
         return auth == null || auth.tokenFile() == null ? OPEN : new TokenCheck(Secrets.token(auth.tokenFile(), "auth.token-file"));
     }
 
+    boolean required() {
+        return token != null;
+    }
+
+    /** Whether {@code presented} is the token (in constant time); any token passes without auth. */
+    boolean accepts(String presented) {
+        return token == null || Secrets.matches(token, presented);
+    }
+
     /** Refuses a wrong or missing token; the message never repeats what was presented or expected. */
     void require(String presented) {
-        if (token != null && !Secrets.matches(token, presented)) {
+        if (!accepts(presented)) {
             throw new ProtocolException(ErrorCode.AUTH_FAILED, "authentication failed");
         }
     }

@@ -36,6 +36,9 @@ public final class BackendMain implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "overrides the config's port (0 = ephemeral)")
     Integer port;
 
+    @Option(names = "--nbd-port", paramLabel = "N", description = "serves NBD on this port too (0 = ephemeral); overrides nbd.port")
+    Integer nbdPort;
+
     @Option(names = "--progress", description = "print one status line per second on stderr")
     boolean progress;
 
@@ -59,6 +62,9 @@ public final class BackendMain implements Callable<Integer> {
             }
             if (port != null) {
                 cfg = cfg.withPort(port);
+            }
+            if (nbdPort != null) {
+                cfg = cfg.withNbdPort(nbdPort);
             }
             if (requestLog != null) {
                 cfg = cfg.withRequestLog(requestLog);
@@ -86,6 +92,11 @@ public final class BackendMain implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         var a = backend.address();
         System.out.println("vblk backend listening on " + a.getHostString() + ":" + a.getPort());
+        var n = backend.nbdAddress();
+        if (n != null) {
+            System.out.println("vblk nbd listening on " + n.getHostString() + ":" + n.getPort() + " (exports: "
+                    + String.join(", ", backend.deviceNames()) + ")");
+        }
         System.out.flush();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vblk-progress");

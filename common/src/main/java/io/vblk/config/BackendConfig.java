@@ -9,7 +9,7 @@ import java.util.Map;
 /** The backend's whole configuration (the {@code backend:} block of a scenario is the same record). */
 public record BackendConfig(String listen, Integer port, Mode mode, Integer maxInflight, SchedulerConfig scheduler,
                             DiskConfig disk, LogConfig log, LimitsConfig limits, AuthConfig auth, TlsConfig tls,
-                            List<DeviceConfig> devices) {
+                            NbdConfig nbd, List<DeviceConfig> devices) {
     public BackendConfig {
         listen = listen == null ? "127.0.0.1" : listen;
         port = port == null ? 10809 : port;
@@ -22,15 +22,26 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
     }
 
     public BackendConfig withMode(Mode m) {
-        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, log, limits, auth, tls, devices);
+        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, log, limits, auth, tls, nbd, devices);
     }
 
     public BackendConfig withPort(int p) {
-        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, log, limits, auth, tls, devices);
+        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, log, limits, auth, tls, nbd, devices);
+    }
+
+    /** Turns the NBD listener on (keeping its {@code listen}, if any) on port {@code p}. */
+    public BackendConfig withNbdPort(int p) {
+        NbdConfig n = new NbdConfig(nbd == null ? null : nbd.listen(), p);
+        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, log, limits, auth, tls, n, devices);
+    }
+
+    /** The address the NBD listener binds: its own {@code listen}, else the backend's. Null when NBD is off. */
+    public String nbdListen() {
+        return nbd == null ? null : nbd.listen() != null ? nbd.listen() : listen;
     }
 
     public BackendConfig withRequestLog(String path) {
-        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, new LogConfig(path), limits, auth, tls, devices);
+        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, new LogConfig(path), limits, auth, tls, nbd, devices);
     }
 
     /** The mode a device is serviced in: its own, else the backend's. */
@@ -62,6 +73,9 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         }
         if (tls != null) {
             tls.validate("tls", p);
+        }
+        if (nbd != null) {
+            nbd.validate("nbd", p);
         }
         p.require(!devices.isEmpty(), "devices", "must list at least one device");
         Map<String, Integer> seen = new HashMap<>();

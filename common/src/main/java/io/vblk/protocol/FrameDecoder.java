@@ -10,7 +10,7 @@ import java.util.List;
  * before a single body byte is buffered, so a peer cannot make us allocate by lying about a length.
  * After the first protocol error every further byte is discarded; the handler that sees the exception closes.
  */
-public final class FrameDecoder extends ByteToMessageDecoder {
+public final class FrameDecoder extends ByteToMessageDecoder implements PartialInput {
     private volatile int maxBody;
     private boolean failed;
 
@@ -23,7 +23,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         this.maxBody = maxBody;
     }
 
-    /** Bytes received but not yet decoded: a partial frame. Event loop only. */
+    @Override
     public int buffered() {
         return actualReadableBytes();
     }

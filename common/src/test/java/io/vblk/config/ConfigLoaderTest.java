@@ -185,7 +185,45 @@ class ConfigLoaderTest {
                 """;
 
         assertThat(backendProblems(yaml)).containsExactly(
-                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, limits, listen, log, max-inflight, mode, port, scheduler, tls"));
+                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, limits, listen, log, max-inflight, mode, nbd, port, scheduler, tls"));
+    }
+
+    @Test
+    void nbdBlockIsOffWhenAbsentAndListensWhereTheBackendDoesByDefault() throws IOException {
+        assertThat(ConfigLoader.backend(file(BACKEND)).nbd()).isNull();
+        assertThat(ConfigLoader.backend(file(BACKEND)).nbdListen()).isNull();
+
+        BackendConfig c = ConfigLoader.backend(file("nbd: {port: 10810}\n" + BACKEND));
+        assertThat(c.nbd()).isEqualTo(new NbdConfig(null, 10810));
+        assertThat(c.nbdListen()).isEqualTo("127.0.0.1");
+
+        BackendConfig own = ConfigLoader.backend(file("nbd: {listen: 127.0.0.2, port: 0}\n" + BACKEND));
+        assertThat(own.nbdListen()).isEqualTo("127.0.0.2");
+        assertThat(own.nbd().port()).isZero();
+    }
+
+    @Test
+    void withNbdPortCreatesTheBlockOrKeepsItsListen() throws IOException {
+        BackendConfig c = ConfigLoader.backend(file(BACKEND));
+        assertThat(c.withNbdPort(10810).nbd()).isEqualTo(new NbdConfig(null, 10810));
+        BackendConfig own = ConfigLoader.backend(file("nbd: {listen: 127.0.0.2, port: 1}\n" + BACKEND));
+        assertThat(own.withNbdPort(0).nbd()).isEqualTo(new NbdConfig("127.0.0.2", 0));
+    }
+
+    @Test
+    void nbdBlockNeedsAPortInRange() throws IOException {
+        assertThat(backendProblems("nbd: {listen: 127.0.0.1}\n" + BACKEND)).containsExactly(
+                at(1, "nbd.port", "is required: 0 (ephemeral) to 65535, e.g. 10810"));
+        assertThat(backendProblems("nbd:\n  port: 70000\n" + BACKEND)).containsExactly(
+                at(2, "nbd.port", "must be from 0 (ephemeral) to 65535, got 70000"));
+        assertThat(backendProblems("nbd: {listen: \" \", port: 0}\n" + BACKEND)).containsExactly(
+                at(1, "nbd.listen", "must be an address such as 127.0.0.1"));
+    }
+
+    @Test
+    void unknownNbdKeyListsTheAllowedKeys() throws IOException {
+        assertThat(backendProblems("nbd:\n  port: 1\n  tls: true\n" + BACKEND)).containsExactly(
+                at(3, "nbd.tls", "unknown key; allowed here: listen, port"));
     }
 
     @Test

@@ -38,7 +38,7 @@ class ExperimentRunnerReduceTest {
 
     private static Scenario.Variant variant(List<DeviceConfig> devices, List<String> driven, SchedulerConfig.Policy policy) {
         BackendConfig backend = new BackendConfig(null, 0, Mode.AIO, null,
-                new SchedulerConfig(policy, 32, null, null, null), null, null, null, null, null, devices);
+                new SchedulerConfig(policy, 32, null, null, null), null, null, null, null, null, null, devices);
         List<LoadSpec> load = driven.stream().map(d -> new LoadSpec(d, 16, null, null, null, null)).toList();
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("backend.scheduler.policy", policy.label());

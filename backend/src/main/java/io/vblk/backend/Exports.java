@@ -1,0 +1,59 @@
+package io.vblk.backend;
+
+import io.netty.channel.Channel;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The backend as another protocol's front door (NBD) sees it: the devices by name, the token check, and one
+ * virtqueue per attached connection, so that every door shares the same request pipeline.
+ */
+public final class Exports {
+    /** What a client may learn about a device before attaching to it. */
+    public record Export(String name, String description, long size, boolean readOnly, int maxTransfer) {}
+
+    private final Map<String, Device> devices;
+    private final Pipeline pipeline;
+    private final TokenCheck tokens;
+
+    Exports(Map<String, Device> devices, Pipeline pipeline, TokenCheck tokens) {
+        this.devices = devices;
+        this.pipeline = pipeline;
+        this.tokens = tokens;
+    }
+
+    /** Device names in config order. */
+    public List<String> names() {
+        return List.copyOf(devices.keySet());
+    }
+
+    /** The device called {@code name}, or null. */
+    public Export find(String name) {
+        Device d = devices.get(name);
+        if (d == null) {
+            return null;
+        }
+        String description = "vblk device " + d.name() + ": " + d.config().size() + " " + d.config().store() + ", "
+                + d.mode().label() + ", weight " + d.config().weight();
+        return new Export(d.name(), description, d.config().size().bytes(), d.config().readOnly(),
+                (int) d.blkConfig().maxTransfer());
+    }
+
+    public boolean authRequired() {
+        return tokens.required();
+    }
+
+    /** Whether {@code presented} is the token, compared in constant time; always true without auth. */
+    public boolean tokenMatches(String presented) {
+        return tokens.accepts(presented);
+    }
+
+    /**
+     * Gives {@code channel} queue 0 of device {@code name} with every feature the device offers, as a virtio
+     * driver acknowledging them all would have. Event loop of {@code channel} only.
+     */
+    public AttachedQueue attach(String name, Channel channel) {
+        Device d = devices.get(name);
+        return new AttachedQueue(new Virtqueue(d, 0, channel, d.features(), pipeline), channel);
+    }
+}
