@@ -5,13 +5,17 @@ import java.util.ArrayDeque;
 /**
  * aio mode: every request enters the pipeline as it arrives, up to {@code limit} in service per queue
  * (max-inflight) and while the connection is writable; the rest wait here in arrival order. Event-loop
- * confined: completions hop back to it.
+ * confined: completions from other threads hop back to it; one that completes inline while {@link #admit}
+ * submits (a RAM store) is answered right after that submission, without a hop.
  */
 final class AioService implements ServicePolicy {
     private final Virtqueue vq;
     private final Pipeline pipeline;
     private final int limit;
     private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
+    // completed on this loop during admit's submission, answered by admit before it submits the next
+    private final ArrayDeque<IoRequest> completedInline = new ArrayDeque<>();
+    private boolean admitting;
     private int inService;
     private boolean awaitingRoom;
     private boolean closed;
@@ -30,11 +34,19 @@ final class AioService implements ServicePolicy {
 
     @Override
     public void completed(IoRequest r) {
+        if (admitting && vq.eventLoop().inEventLoop()) {
+            completedInline.addLast(r);
+            return;
+        }
         vq.onLoop(r, () -> {
-            inService--;
-            vq.reply(r);
+            answer(r);
             admit();
         });
+    }
+
+    private void answer(IoRequest r) {
+        inService--;
+        vq.reply(r);
     }
 
     @Override
@@ -54,15 +66,24 @@ final class AioService implements ServicePolicy {
     // while the client is not taking its replies, requests wait here rather than become replies nobody reads;
     // those already in service still finish, so replies overshoot the high water mark by at most max-inflight
     private void admit() {
-        while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && vq.writable()) {
-            IoRequest r = waiting.peekFirst();
-            if (!pipeline.trySubmit(r, this::roomLater)) {
-                awaitingRoom = true;
-                return;
+        admitting = true;
+        try {
+            while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && vq.writable()) {
+                IoRequest r = waiting.pollFirst();
+                inService++;
+                vq.inService(inService);
+                if (!pipeline.trySubmit(r, this::roomLater)) {
+                    inService--;
+                    waiting.addFirst(r);
+                    awaitingRoom = true;
+                }
+                IoRequest done;
+                while ((done = completedInline.pollFirst()) != null) {
+                    answer(done);
+                }
             }
-            waiting.pollFirst();
-            inService++;
-            vq.inService(inService);
+        } finally {
+            admitting = false;
         }
     }
 
