@@ -50,7 +50,9 @@ class NbdClientsTest {
     private String run(String... command) throws Exception {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        // in the test's own folder: fio may leave state files in its working directory
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + " did not finish in 120 s");
@@ -123,7 +125,7 @@ class NbdClientsTest {
             for (int depth : new int[] {1, 32}) {
                 JsonNode job = fio("--name=verify", "--ioengine=nbd", "--uri=" + uri(b, "ram0"), "--rw=randwrite",
                         "--bs=4k", "--iodepth=" + depth, "--size=4M", "--verify=crc32c", "--do_verify=1",
-                        "--verify_fatal=1").path("jobs").get(0);
+                        "--verify_fatal=1", "--verify_state_save=0").path("jobs").get(0);
                 assertThat(job.path("error").asInt()).as("fio error at iodepth %d", depth).isZero();
                 // 4 MiB in 4 KiB blocks, every one written and read back and checked
                 assertThat(job.path("write").path("total_ios").asLong()).isEqualTo(1024);
