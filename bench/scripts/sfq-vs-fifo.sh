@@ -8,6 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${1:-5}"; duration="${2:-3s}"; out="${3:-$root/results/bench/sfq-vs-fifo}"
 mkdir -p "$out"
+. "$root/bench/scripts/need.sh"
+need jq jq
 "$root/vblk" --version >/dev/null   # build once, outside the timed runs
 
 one() { # $1 = policy, $2 = run number

@@ -1,5 +1,6 @@
 package io.vblk.bench;
 
+import io.vblk.log.TextTable;
 import io.vblk.report.ResultTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class BenchTable {
                 String.format(Locale.ROOT, "%.2f", r.frontendCpuPerMillion()),
             });
         }
-        return format(rows, 1);
+        return format(rows);
     }
 
     /** One row per point measured under both fifo and sfq: IOPS of each and sfq / fifo. */
@@ -49,7 +50,7 @@ public final class BenchTable {
                 String.format(Locale.ROOT, "%.3f", r.ratio()),
             });
         }
-        return rows.size() == 1 ? "" : format(rows, 1);
+        return rows.size() == 1 ? "" : format(rows);
     }
 
     /** The curve: each axis's points with total in flight, IOPS, latency and CPU per million I/Os. */
@@ -63,7 +64,7 @@ public final class BenchTable {
         for (CellResult r : byDepth) {
             rows.add(curveRow("depth", r));
         }
-        return format(rows, 1);
+        return format(rows);
     }
 
     private static String[] curveRow(String axis, CellResult r) {
@@ -99,31 +100,10 @@ public final class BenchTable {
         }
     }
 
-    private static String format(List<String[]> rows, int leftColumns) {
-        int[] width = new int[rows.get(0).length];
-        for (String[] r : rows) {
-            for (int c = 0; c < r.length; c++) {
-                width[c] = Math.max(width[c], r[c].length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < rows.size(); i++) {
-            if (i == 1) {
-                for (int c = 0; c < width.length; c++) {
-                    out.append(c > 0 ? "-+-" : "").append("-".repeat(width[c]));
-                }
-                out.append('\n');
-            }
-            String[] cells = rows.get(i);
-            for (int c = 0; c < cells.length; c++) {
-                if (c > 0) {
-                    out.append(" | ");
-                }
-                String pad = " ".repeat(width[c] - cells[c].length());
-                out.append(c < leftColumns ? cells[c] + pad : pad + cells[c]);
-            }
-            out.append('\n');
-        }
-        return out.toString();
+    // the first column is text, the rest line up on their last character
+    private static String format(List<String[]> rows) {
+        TextTable t = new TextTable("l" + "r".repeat(rows.get(0).length - 1), rows.get(0));
+        rows.subList(1, rows.size()).forEach(t::row);
+        return t.format();
     }
 }

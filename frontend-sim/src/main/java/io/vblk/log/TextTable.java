@@ -9,13 +9,13 @@ import java.util.Set;
  * Aligned columns in the style of the load report ({@code a | b | c}, a rule under the header): text reads
  * left to right, figures line up on their last digit.
  */
-final class TextTable {
+public final class TextTable {
     private final String align;
     private final List<String[]> rows = new ArrayList<>();
     private final Set<Integer> rulesBefore = new HashSet<>();
 
     /** {@code align} has one letter per column: l for text, r for figures. */
-    TextTable(String align, String... header) {
+    public TextTable(String align, String... header) {
         if (align.length() != header.length) {
             throw new IllegalArgumentException("alignment " + align + " for " + header.length + " columns");
         }
@@ -24,7 +24,7 @@ final class TextTable {
         rulesBefore.add(1);
     }
 
-    TextTable row(String... cells) {
+    public TextTable row(String... cells) {
         if (cells.length != rows.get(0).length) {
             throw new IllegalArgumentException(cells.length + " cells for " + rows.get(0).length + " columns");
         }
@@ -33,12 +33,12 @@ final class TextTable {
     }
 
     /** A rule above the next row, e.g. before a total. */
-    TextTable rule() {
+    public TextTable rule() {
         rulesBefore.add(rows.size());
         return this;
     }
 
-    String format() {
+    public String format() {
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int c = 0; c < r.length; c++) {
