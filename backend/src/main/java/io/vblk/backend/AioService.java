@@ -66,13 +66,17 @@ final class AioService implements ServicePolicy {
     // while the client is not taking its replies, requests wait here rather than become replies nobody reads;
     // those already in service still finish, so replies overshoot the high water mark by at most max-inflight
     private void admit() {
+        // a reply can re-enter admit (writability changes inside the write); the outer call keeps its flag
+        boolean outer = admitting;
         admitting = true;
         try {
             while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && vq.writable()) {
                 IoRequest r = waiting.pollFirst();
+                // counted before the submission, which may complete it inline
                 inService++;
-                vq.inService(inService);
-                if (!pipeline.trySubmit(r, this::roomLater)) {
+                if (pipeline.trySubmit(r, this::roomLater)) {
+                    vq.inService(inService);
+                } else {
                     inService--;
                     waiting.addFirst(r);
                     awaitingRoom = true;
@@ -83,7 +87,7 @@ final class AioService implements ServicePolicy {
                 }
             }
         } finally {
-            admitting = false;
+            admitting = outer;
         }
     }
 
