@@ -112,7 +112,7 @@ public final class Backend implements AutoCloseable {
         this.connectionLimit = new ConnectionLimit(config.limits().maxConnections());
         this.exports = new Exports(byName, pipeline, tokens);
         this.boss = Transport.group(1, "vblk-accept");
-        this.workers = Transport.group(0, "vblk-io-loop");
+        this.workers = Transport.group(config.eventLoops().threadsOr(0), "vblk-io-loop", config.eventLoops().spin());
         this.listener = listen(config.listen(), config.port(), this::initConnection, null);
         this.nbdListener = config.nbd() == null ? null
                 : listen(config.nbdListen(), config.nbd().port(), this::initNbdConnection, listener);

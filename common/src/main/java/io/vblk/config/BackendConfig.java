@@ -8,8 +8,8 @@ import java.util.Map;
 
 /** The backend's whole configuration (the {@code backend:} block of a scenario is the same record). */
 public record BackendConfig(String listen, Integer port, Mode mode, Integer maxInflight, SchedulerConfig scheduler,
-                            DiskConfig disk, LogConfig log, LimitsConfig limits, AuthConfig auth, TlsConfig tls,
-                            NbdConfig nbd, List<DeviceConfig> devices) {
+                            DiskConfig disk, LogConfig log, LimitsConfig limits, EventLoopConfig eventLoops, AuthConfig auth,
+                            TlsConfig tls, NbdConfig nbd, List<DeviceConfig> devices) {
     public BackendConfig {
         listen = listen == null ? "127.0.0.1" : listen;
         port = port == null ? 10809 : port;
@@ -17,22 +17,23 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         scheduler = scheduler == null ? SchedulerConfig.DEFAULT : scheduler;
         log = log == null ? new LogConfig(null) : log;
         limits = limits == null ? LimitsConfig.DEFAULT : limits;
+        eventLoops = eventLoops == null ? EventLoopConfig.DEFAULT : eventLoops;
         // not List.copyOf: it throws on the null of an empty "-" entry, which validate() reports by index
         devices = devices == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(devices));
     }
 
     public BackendConfig withMode(Mode m) {
-        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, log, limits, auth, tls, nbd, devices);
+        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices);
     }
 
     public BackendConfig withPort(int p) {
-        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, log, limits, auth, tls, nbd, devices);
+        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices);
     }
 
     /** Turns the NBD listener on (keeping its {@code listen}, if any) on port {@code p}. */
     public BackendConfig withNbdPort(int p) {
         NbdConfig n = new NbdConfig(nbd == null ? null : nbd.listen(), p);
-        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, log, limits, auth, tls, n, devices);
+        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, log, limits, eventLoops, auth, tls, n, devices);
     }
 
     /** The address the NBD listener binds: its own {@code listen}, else the backend's. Null when NBD is off. */
@@ -41,7 +42,12 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
     }
 
     public BackendConfig withRequestLog(String path) {
-        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, new LogConfig(path), limits, auth, tls, nbd, devices);
+        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, new LogConfig(path), limits, eventLoops, auth, tls, nbd, devices);
+    }
+
+    /** The same backend with its event loops set so. */
+    public BackendConfig withEventLoops(EventLoopConfig loops) {
+        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, log, limits, loops, auth, tls, nbd, devices);
     }
 
     /** The mode a device is serviced in: its own, else the backend's. */
@@ -68,6 +74,7 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         }
         log.validate("log", p);
         limits.validate("limits", p);
+        eventLoops.validate("event-loops", p);
         if (auth != null) {
             auth.validate("auth", p);
         }

@@ -10,11 +10,13 @@ import java.util.List;
  * to trust; both optional) and which processes drive which device. With verify on, a ledger file can carry
  * what was written and flushed from one run to the next (a crash test), and a FLUSH every {@code flushEvery}
  * decides which writes must survive; {@code verifyOnly} only reads back what the ledger says was flushed.
+ * {@code eventLoops} sets the client's Netty loops (by default one, two when it drives several devices).
  */
 public record LoadConfig(String target, Boolean verify, String authTokenFile, TrustConfig tls, List<LoadSpec> load,
-                         String verifyLedger, Duration flushEvery, Boolean verifyOnly) {
+                         String verifyLedger, Duration flushEvery, Boolean verifyOnly, EventLoopConfig eventLoops) {
     public LoadConfig {
         verifyOnly = verifyOnly != null && verifyOnly;
+        eventLoops = eventLoops == null ? EventLoopConfig.DEFAULT : eventLoops;
         // checking what an earlier run flushed is verify's work, so asking for it is asking for verify
         verify = verify != null && verify || verifyOnly;
         // not List.copyOf: it throws on the null of an empty "-" entry, which validate() reports by index
@@ -22,17 +24,22 @@ public record LoadConfig(String target, Boolean verify, String authTokenFile, Tr
     }
 
     public LoadConfig withTarget(String t) {
-        return new LoadConfig(t, verify, authTokenFile, tls, load, verifyLedger, flushEvery, verifyOnly);
+        return new LoadConfig(t, verify, authTokenFile, tls, load, verifyLedger, flushEvery, verifyOnly, eventLoops);
     }
 
     /** The same load reaching a backend that wants this token file and presents this certificate. */
     public LoadConfig withAccess(String tokenFile, TrustConfig trust) {
-        return new LoadConfig(target, verify, tokenFile, trust, load, verifyLedger, flushEvery, verifyOnly);
+        return new LoadConfig(target, verify, tokenFile, trust, load, verifyLedger, flushEvery, verifyOnly, eventLoops);
     }
 
     /** The same load keeping its verify ledger in {@code ledger}, flushing every {@code every} (null: never). */
     public LoadConfig withLedger(String ledger, Duration every, boolean only) {
-        return new LoadConfig(target, verify, authTokenFile, tls, load, ledger, every, only);
+        return new LoadConfig(target, verify, authTokenFile, tls, load, ledger, every, only, eventLoops);
+    }
+
+    /** The same load with the frontend's event loops set so. */
+    public LoadConfig withEventLoops(EventLoopConfig loops) {
+        return new LoadConfig(target, verify, authTokenFile, tls, load, verifyLedger, flushEvery, verifyOnly, loops);
     }
 
     public Problems validate() {
@@ -46,6 +53,7 @@ public record LoadConfig(String target, Boolean verify, String authTokenFile, Tr
         p.require(verifyLedger == null || verify, "verify-ledger", "needs verify: true");
         p.require(flushEvery == null || verify, "flush-every", "needs verify: true");
         p.require(!verifyOnly || verifyLedger != null, "verify-only", "needs verify-ledger: the blocks to check");
+        eventLoops.validate("event-loops", p);
         p.require(!load.isEmpty(), "load", "must list at least one device to drive");
         for (int i = 0; i < load.size(); i++) {
             if (load.get(i) == null) {

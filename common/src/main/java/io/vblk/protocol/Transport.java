@@ -1,8 +1,10 @@
 package io.vblk.protocol;
 
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -13,6 +15,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.spi.SelectorProvider;
+import java.time.Duration;
 
 /** Native epoll where Linux offers it, NIO otherwise; both sides pick the same way. */
 public final class Transport {
@@ -22,8 +26,21 @@ public final class Transport {
         return Epoll.isAvailable() && !Boolean.getBoolean("vblk.nio");
     }
 
+    /** Loops that sleep as soon as they run out of work. */
     public static EventLoopGroup group(int threads, String name) {
-        IoHandlerFactory io = nativeEpoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return group(threads, name, Duration.ZERO);
+    }
+
+    /**
+     * @param threads loop threads; 0 for Netty's default (two per core)
+     * @param spin how long a loop polls after its last work before it sleeps ({@link SpinBeforeSleep})
+     */
+    public static EventLoopGroup group(int threads, String name, Duration spin) {
+        long spinNanos = spin.toNanos();
+        SelectStrategyFactory strategy = spinNanos == 0 ? DefaultSelectStrategyFactory.INSTANCE
+                : () -> new SpinBeforeSleep(spinNanos, System::nanoTime);
+        IoHandlerFactory io = nativeEpoll() ? EpollIoHandler.newFactory(0, strategy)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), strategy);
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), io);
     }
 

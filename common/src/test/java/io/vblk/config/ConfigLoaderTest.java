@@ -185,7 +185,7 @@ class ConfigLoaderTest {
                 """;
 
         assertThat(backendProblems(yaml)).containsExactly(
-                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, limits, listen, log, max-inflight, mode, nbd, port, scheduler, tls"));
+                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, event-loops, limits, listen, log, max-inflight, mode, nbd, port, scheduler, tls"));
     }
 
     @Test
@@ -218,6 +218,38 @@ class ConfigLoaderTest {
                 at(2, "nbd.port", "must be from 0 (ephemeral) to 65535, got 70000"));
         assertThat(backendProblems("nbd: {listen: \" \", port: 0}\n" + BACKEND)).containsExactly(
                 at(1, "nbd.listen", "must be an address such as 127.0.0.1"));
+    }
+
+    @Test
+    void eventLoopsDefaultToTheSidesThreadCountAndA50usSpin() throws IOException {
+        EventLoopConfig backend = ConfigLoader.backend(file(BACKEND)).eventLoops();
+        EventLoopConfig load = ConfigLoader.load(file(LOAD)).eventLoops();
+
+        assertThat(backend).isEqualTo(load).isEqualTo(EventLoopConfig.DEFAULT);
+        assertThat(backend.threadsOr(3)).isEqualTo(3);
+        assertThat(backend.spin()).isEqualTo(Duration.ofNanos(50_000));
+    }
+
+    @Test
+    void eventLoopsBlockSetsThreadsAndSpinOnBothSides() throws IOException {
+        EventLoopConfig backend = ConfigLoader.backend(file("event-loops: {threads: 2, spin: 0s}\n" + BACKEND)).eventLoops();
+        EventLoopConfig load = ConfigLoader.load(file("event-loops:\n  spin: 200us\n" + LOAD)).eventLoops();
+
+        assertThat(backend.threadsOr(4)).isEqualTo(2);
+        assertThat(backend.spin()).isZero();
+        assertThat(load.threadsOr(1)).isEqualTo(1);
+        assertThat(load.spin()).isEqualTo(Duration.ofNanos(200_000));
+    }
+
+    @Test
+    void eventLoopsOutOfRangeNameTheirFields() throws IOException {
+        assertThat(backendProblems("event-loops:\n  threads: 0\n  spin: 20ms\n" + BACKEND)).containsExactly(
+                at(2, "event-loops.threads", "must be from 1 to 256, got 0"),
+                at(3, "event-loops.spin", "must be from 0s (sleep at once) to 10ms, got 20ms"));
+        assertThat(problems("event-loops: {spin: fast}\n" + LOAD, ConfigLoader::load)).containsExactly(
+                at(1, "event-loops.spin", "'fast' is not a duration: expected " + Durations.ALLOWED));
+        assertThat(backendProblems("event-loops: {spin: 1us, thread: 2}\n" + BACKEND)).containsExactly(
+                at(1, "event-loops.thread", "unknown key; allowed here: spin, threads"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.vblk.bench;
 
 import io.vblk.config.ByteSize;
+import io.vblk.config.Durations;
+import io.vblk.config.EventLoopConfig;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.config.Mode;
@@ -35,10 +37,11 @@ public final class BenchRunner {
 
     /**
      * @param prefill length of the unmeasured write pass after each backend start (zero: none)
+     * @param spin event-loops.spin of both processes
      * @param workDir where each backend's config and log go
      * @param live the load's once-a-second line, prefixed with the cell (null: quiet)
      */
-    public record Settings(Duration warmup, Duration duration, Duration prefill, Path workDir, Consumer<String> live) {}
+    public record Settings(Duration warmup, Duration duration, Duration prefill, Duration spin, Path workDir, Consumer<String> live) {}
 
     private final Settings settings;
 
@@ -79,16 +82,17 @@ public final class BenchRunner {
     BackendProcess start(Policy policy, Mode mode, int devices) {
         String name = "bench-" + policy.label() + "-" + mode.label();
         try {
-            return BackendProcess.start(backendYaml(policy, mode, devices), settings.workDir(), name, null);
+            return BackendProcess.start(backendYaml(policy, mode, devices, settings.spin()), settings.workDir(), name, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** RAM devices d0..d(n-1), no disk model, the scheduler's default depth (64), one queue of 256 each. */
-    static String backendYaml(Policy policy, Mode mode, int devices) {
+    static String backendYaml(Policy policy, Mode mode, int devices, Duration spin) {
         StringBuilder b = new StringBuilder();
         b.append("listen: 127.0.0.1\nport: 0\nmode: ").append(mode.label()).append('\n');
+        b.append("event-loops: {spin: ").append(Durations.format(spin)).append("}\n");
         b.append("scheduler: {policy: ").append(policy.label()).append("}\n");
         b.append("devices:\n");
         for (int i = 0; i < devices; i++) {
@@ -125,12 +129,13 @@ public final class BenchRunner {
                 t.latencyUs().p999(), cpu.backendSeconds(), cpu.frontendSeconds(), t.errors());
     }
 
-    private static LoadConfig config(BackendProcess backend, Pattern pattern, int inflight, int devices) {
+    private LoadConfig config(BackendProcess backend, Pattern pattern, int inflight, int devices) {
         List<LoadSpec> specs = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
             specs.add(new LoadSpec(device(i), inflight, pattern, null, ByteSize.of(BLOCK), null));
         }
-        return new LoadConfig(backend.target(), false, null, null, specs, null, null, null);
+        return new LoadConfig(backend.target(), false, null, null, specs, null, null, null,
+                EventLoopConfig.DEFAULT.withSpin(settings.spin()));
     }
 
     private static void check(LoadResult r, String what) {

@@ -7,6 +7,8 @@ import io.vblk.bench.BenchRunner;
 import io.vblk.bench.BenchTable;
 import io.vblk.bench.Cell;
 import io.vblk.bench.CellResult;
+import io.vblk.config.Durations;
+import io.vblk.config.EventLoopConfig;
 import io.vblk.config.Mode;
 import io.vblk.config.SchedulerConfig.Policy;
 import io.vblk.report.JsonReport;
@@ -79,6 +81,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     Duration prefill;
 
+    @Option(names = "--spin", defaultValue = "50us", converter = DurationConverter.class, paramLabel = "TIME",
+            description = "How long each event loop of both processes polls after its last work before it sleeps "
+                    + "(event-loops.spin); 0s sleeps at once (default: ${DEFAULT-VALUE})")
+    Duration spin;
+
     @Option(names = "--curve", description = "Measure the scaling curve instead of the cells (table and PNG).")
     boolean curve;
 
@@ -110,6 +117,9 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup.isNegative() || prefill.isNegative()) {
             throw usage("--warmup and --prefill must not be negative");
         }
+        if (spin.isNegative() || spin.compareTo(EventLoopConfig.MAX_SPIN) > 0) {
+            throw usage("--spin must be from 0s to " + Durations.format(EventLoopConfig.MAX_SPIN));
+        }
         List<BenchPlan.Group> groups;
         try {
             groups = BenchPlan.expand(rw, inflight, devices, policy, mode);
@@ -131,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
             err.println(line);
             err.flush();
         };
-        BenchRunner runner = new BenchRunner(new BenchRunner.Settings(warmup, duration, prefill, out, live));
+        BenchRunner runner = new BenchRunner(new BenchRunner.Settings(warmup, duration, prefill, spin, out, live));
         BenchReport.Machine machine = BenchReport.Machine.current();
         o.println("machine: " + machine.line());
         o.printf(Locale.ROOT, "setup: %s%n", setup());
@@ -183,8 +193,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private String setup() {
         return String.format(Locale.ROOT, "RAM devices of %s, no disk model, loopback TCP, scheduler depth 64, "
-                + "4 KiB requests; warmup %s + %s measured per cell", BenchRunner.DEVICE_SIZE,
-                io.vblk.config.Durations.format(warmup), io.vblk.config.Durations.format(duration));
+                + "4 KiB requests, event loops spin %s; warmup %s + %s measured per cell", BenchRunner.DEVICE_SIZE,
+                Durations.format(spin), Durations.format(warmup), Durations.format(duration));
     }
 
     private void writeJson(BenchReport report) {

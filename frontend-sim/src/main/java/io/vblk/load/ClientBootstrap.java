@@ -13,8 +13,8 @@ public final class ClientBootstrap {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /** One small group for every connection of a run; daemon threads, so a stuck run never holds the JVM. */
-    public static EventLoopGroup group(int threads) {
-        return Transport.group(threads, "vblk-load");
+    public static EventLoopGroup group(int threads, Duration spin) {
+        return Transport.group(threads, "vblk-load", spin);
     }
 
     /** A bootstrap without a handler; each client adds its own pipeline. */

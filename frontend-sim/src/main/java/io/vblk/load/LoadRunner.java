@@ -107,7 +107,8 @@ public final class LoadRunner {
         InetSocketAddress address = target.resolve();
         Map<String, LedgerFile.Device> restored = ledgerPath() == null ? Map.of() : LedgerFile.read(ledgerPath());
         RecordLog log = openLog();
-        EventLoopGroup group = ClientBootstrap.group(config.load().size() > 1 ? 2 : 1);
+        EventLoopGroup group = ClientBootstrap.group(config.eventLoops().threadsOr(config.load().size() > 1 ? 2 : 1),
+                config.eventLoops().spin());
         try {
             return run(group, target, address, access, log, restored);
         } finally {

@@ -71,9 +71,9 @@ class BenchPlanTest {
 
     @Test
     void theBackendConfigHasOneRamDevicePerDeviceAndTheCellsPolicyAndMode() {
-        String yaml = BenchRunner.backendYaml(Policy.SFQ, Mode.SYNC, 3);
+        String yaml = BenchRunner.backendYaml(Policy.SFQ, Mode.SYNC, 3, java.time.Duration.ofNanos(20_000));
 
-        assertThat(yaml).contains("mode: sync", "policy: sfq", "{name: d2, size: 16MiB, store: ram, queue-size: 256}")
+        assertThat(yaml).contains("mode: sync", "policy: sfq", "event-loops: {spin: 20us}", "{name: d2, size: 16MiB, store: ram, queue-size: 256}")
                 .doesNotContain("d3", "disk");
     }
 

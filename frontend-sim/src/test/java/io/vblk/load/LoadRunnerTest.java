@@ -36,7 +36,7 @@ class LoadRunnerTest {
     }
 
     private LoadResult run(boolean verify, LoadSpec... specs) {
-        LoadConfig config = new LoadConfig(backend.target(), verify, null, null, List.of(specs), null, null, null);
+        LoadConfig config = new LoadConfig(backend.target(), verify, null, null, List.of(specs), null, null, null, null);
         return new LoadRunner(config, LoadRunner.Options.of(Duration.ofMillis(100), SHORT)).run();
     }
 
@@ -94,7 +94,7 @@ class LoadRunnerTest {
     @Test
     void aRequestThatNeverCompletesIsReportedLost() {
         backend.swallowAt = 5;
-        LoadConfig config = new LoadConfig(backend.target(), false, null, null, List.of(spec("vm1", 4, Pattern.RANDREAD)), null, null, null);
+        LoadConfig config = new LoadConfig(backend.target(), false, null, null, List.of(spec("vm1", 4, Pattern.RANDREAD)), null, null, null, null);
         LoadRunner.Options options = new LoadRunner.Options(Duration.ZERO, SHORT, Duration.ofMillis(200), null, 1, null);
 
         LoadResult r = new LoadRunner(config, options).run();
@@ -151,7 +151,7 @@ class LoadRunnerTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        LoadConfig config = new LoadConfig("127.0.0.1:" + port, false, null, null, List.of(spec("vm1", 1, Pattern.RANDREAD)), null, null, null);
+        LoadConfig config = new LoadConfig("127.0.0.1:" + port, false, null, null, List.of(spec("vm1", 1, Pattern.RANDREAD)), null, null, null, null);
 
         assertThatThrownBy(() -> new LoadRunner(config, LoadRunner.Options.of(Duration.ZERO, SHORT)).run())
                 .isInstanceOf(LoadException.class)
@@ -162,7 +162,7 @@ class LoadRunnerTest {
     void theLiveLineNamesEveryDevice() {
         List<String> lines = new ArrayList<>();
         LoadConfig config = new LoadConfig(backend.target(), false, null, null,
-                List.of(spec("vm1", 2, Pattern.RANDREAD), spec("vm2", 2, Pattern.RANDREAD)), null, null, null);
+                List.of(spec("vm1", 2, Pattern.RANDREAD), spec("vm2", 2, Pattern.RANDREAD)), null, null, null, null);
         LoadRunner.Options options = LoadRunner.Options.of(Duration.ofMillis(500), Duration.ofMillis(700))
                 .withLive(lines::add);
 
@@ -176,7 +176,7 @@ class LoadRunnerTest {
     void theLedgerRecordsFlushedWritesAndVerifyOnlyReadsThemBackOnce(@TempDir Path dir) {
         Path ledger = dir.resolve("ledger.json");
         LoadConfig write = new LoadConfig(backend.target(), true, null, null, List.of(spec("vm1", 4, Pattern.RANDWRITE)),
-                ledger.toString(), Duration.ofMillis(20), false);
+                ledger.toString(), Duration.ofMillis(20), false, null);
         assertThat(new LoadRunner(write, LoadRunner.Options.of(Duration.ZERO, SHORT)).run().succeeded()).isTrue();
         LedgerFile.Device vm1 = LedgerFile.read(ledger).get("vm1");
         assertThat(vm1.flushes()).isPositive().isEqualTo(backend.flushes.get());
@@ -210,7 +210,7 @@ class LoadRunnerTest {
     @Test
     void verifyOnlyWithoutALedgerIsAUsageError() {
         LoadConfig config = new LoadConfig(backend.target(), true, null, null, List.of(spec("vm1", 1, Pattern.RANDREAD)),
-                null, null, true);
+                null, null, true, null);
         assertThatThrownBy(() -> new LoadRunner(config, LoadRunner.Options.of(Duration.ZERO, SHORT)).run())
                 .isInstanceOf(LoadException.class).hasMessageContaining("verify-ledger");
     }

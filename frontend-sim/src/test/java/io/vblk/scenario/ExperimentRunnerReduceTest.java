@@ -38,11 +38,11 @@ class ExperimentRunnerReduceTest {
 
     private static Scenario.Variant variant(List<DeviceConfig> devices, List<String> driven, SchedulerConfig.Policy policy) {
         BackendConfig backend = new BackendConfig(null, 0, Mode.AIO, null,
-                new SchedulerConfig(policy, 32, null, null, null), null, null, null, null, null, null, devices);
+                new SchedulerConfig(policy, 32, null, null, null), null, null, null, null, null, null, null, devices);
         List<LoadSpec> load = driven.stream().map(d -> new LoadSpec(d, 16, null, null, null, null)).toList();
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("backend.scheduler.policy", policy.label());
-        return new Scenario.Variant("two runs", keys, backend, "", new LoadConfig(null, false, null, null, load, null, null, null));
+        return new Scenario.Variant("two runs", keys, backend, "", new LoadConfig(null, false, null, null, load, null, null, null, null));
     }
 
     private static Scenario.Variant eightyTwenty() {

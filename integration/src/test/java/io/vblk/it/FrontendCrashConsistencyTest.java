@@ -48,7 +48,7 @@ class FrontendCrashConsistencyTest {
         CompletableFuture<LoadResult> run;
         try {
             LoadConfig load = new LoadConfig(first.target(), true, null, null, List.of(randwrite), ledger.toString(),
-                    Duration.ofMillis(100), false);
+                    Duration.ofMillis(100), false, null);
             // far longer than the test waits: the kill, not the clock, ends this run
             run = CompletableFuture.supplyAsync(
                     () -> new LoadRunner(load, LoadRunner.Options.of(Duration.ZERO, Duration.ofSeconds(60))).run());
@@ -70,7 +70,7 @@ class FrontendCrashConsistencyTest {
         assertThat(flushes).isGreaterThanOrEqualTo(5);
         assertThat(flushedBlocks).isPositive();
 
-        LoadConfig check = new LoadConfig(null, true, null, null, List.of(randwrite), ledger.toString(), null, true);
+        LoadConfig check = new LoadConfig(null, true, null, null, List.of(randwrite), ledger.toString(), null, true, null);
         LoadResult verified;
         try (BackendProcess second = BackendProcess.start(config, dir, "ledger-2", null)) {
             verified = verifyOnly(check.withTarget(second.target()));

@@ -51,7 +51,7 @@ class LoadEndToEndTest {
         assertThat(cfg.validate().list()).isEmpty();
         try (Backend backend = Backend.start(cfg)) {
             LoadConfig load = new LoadConfig("127.0.0.1:" + backend.address().getPort(), true, null, null,
-                    List.of(randrw("vm1"), randrw("vm2")), null, null, null);
+                    List.of(randrw("vm1"), randrw("vm2")), null, null, null, null);
             // a short first run loads and compiles the client, so the measured run's setup takes little time
             new LoadRunner(load, LoadRunner.Options.of(Duration.ZERO, Duration.ofMillis(200))).run();
 
