@@ -36,7 +36,7 @@ final class Pipeline {
         this.ioPool = ioPool;
         this.alloc = alloc;
         this.clock = clock;
-        this.disk = diskFactory == null ? null : diskFactory.create(this::serve);
+        this.disk = diskFactory == null ? null : diskFactory.create(t -> serve((IoRequest) t, false));
         scheduler.dispatcher(this::dispatch);
     }
 
@@ -68,20 +68,20 @@ final class Pipeline {
         if (disk != null) {
             disk.submit(r);
         } else {
-            serve(r);
+            serve(r, true);
         }
     }
 
-    private void serve(Ticket t) {
-        IoRequest r = (IoRequest) t;
+    // inDispatch: called by the scheduler's drain loop, which then goes on with the next ticket itself
+    private void serve(IoRequest r, boolean inDispatch) {
         if (r.device().store().blocking()) {
-            ioPool.execute(() -> perform(r));
+            ioPool.execute(() -> perform(r, false));
         } else {
-            perform(r);
+            perform(r, inDispatch);
         }
     }
 
-    private void perform(IoRequest r) {
+    private void perform(IoRequest r, boolean inDispatch) {
         try {
             execute(r);
         } catch (Exception e) {
@@ -97,7 +97,11 @@ final class Pipeline {
             r.releaseData();
         }
         r.tC = clock.getAsLong();
-        scheduler.complete(r);
+        if (inDispatch) {
+            scheduler.completeInline(r);
+        } else {
+            scheduler.complete(r);
+        }
         r.vq.completed(r);
     }
 

@@ -1,6 +1,5 @@
 package io.vblk.scheduler;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -9,8 +8,11 @@ import java.util.function.LongSupplier;
  * keeps the invariant that at most {@code depth} tickets are dispatched and not completed, and keeps the
  * per-flow time integrals of requests in the pipeline and of requests waiting here.
  *
- * <p>Thread-safe. Dispatch happens outside the lock in a queue-drain loop owned by one thread at a time, so a
- * dispatcher that completes inline (a RAM store) never recurses and never runs two dispatch loops at once.
+ * <p>Thread-safe. Each decision is taken under the lock, in the policy's order; the dispatch itself runs
+ * outside it, on whichever thread offered or completed, so several threads may dispatch at once (a RAM
+ * store's copy runs on the connection's own event loop, and no one loop serves the others' requests). A
+ * dispatcher that completes inline reports it with {@link #completeInline}: its drain loop goes on, so
+ * nothing recurses.
  */
 public final class Scheduler {
     /** Hands a dispatched ticket to the store; must not block; the ticket comes back through {@link #complete}. */
@@ -23,7 +25,6 @@ public final class Scheduler {
     private final int depth;
     private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
-    private final AtomicInteger drainers = new AtomicInteger();
     private Dispatcher dispatcher;
     // guarded by lock
     private int inFlight;
@@ -96,7 +97,21 @@ public final class Scheduler {
         policy.enqueue(t, now);
     }
 
+    /** A dispatched ticket completed; this thread then dispatches what may go next. */
     public void complete(Ticket t) {
+        release(t);
+        drain();
+    }
+
+    /**
+     * A ticket completed inside its own {@link Dispatcher#dispatch} (the store finished inline): the drain
+     * loop that dispatched it takes the next ticket.
+     */
+    public void completeInline(Ticket t) {
+        release(t);
+    }
+
+    private void release(Ticket t) {
         lock.lock();
         try {
             long now = clock.getAsLong();
@@ -107,26 +122,17 @@ public final class Scheduler {
         } finally {
             lock.unlock();
         }
-        drain();
     }
 
+    // no decision is lost between threads: every offer and completion drains after changing the state
+    // under the lock, and a drain stops only when take() itself found nothing to dispatch
     private void drain() {
-        if (drainers.getAndIncrement() != 0) {
-            return;
-        }
-        int missed = 1;
-        for (;;) {
-            Ticket t;
-            while ((t = take()) != null) {
-                dispatcher.dispatch(t);
-                Runnable room = takeRoomWaiter(t.flow);
-                if (room != null) {
-                    room.run();
-                }
-            }
-            missed = drainers.addAndGet(-missed);
-            if (missed == 0) {
-                return;
+        Ticket t;
+        while ((t = take()) != null) {
+            dispatcher.dispatch(t);
+            Runnable room = takeRoomWaiter(t.flow);
+            if (room != null) {
+                room.run();
             }
         }
     }
