@@ -15,7 +15,10 @@ import java.util.function.LongSupplier;
  * nothing recurses.
  */
 public final class Scheduler {
-    /** Hands a dispatched ticket to the store; must not block; the ticket comes back through {@link #complete}. */
+    /**
+     * Hands a dispatched ticket to the store; must not block; the ticket comes back through {@link #complete},
+     * or through {@link #completeInline} when the store finished it inside this call.
+     */
     @FunctionalInterface
     public interface Dispatcher {
         void dispatch(Ticket t);
