@@ -9,9 +9,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,22 +29,36 @@ class SchedulerConcurrencyTest {
     }
 
     private static Scheduler scheduler(SchedulerConfig.Policy policy, int flows, int depth) {
+        // io-limit above every test's backlog: ioband admits everything, so that offers never wait for room
+        return scheduler(new SchedulerConfig(policy, depth, null, 1 << 20, null), flows);
+    }
+
+    private static Scheduler scheduler(SchedulerConfig config, int flows) {
         int[] weights = new int[flows];
         for (int f = 0; f < flows; f++) {
             weights[f] = 100 * (f + 1);
         }
-        // io-limit above every test's backlog: ioband admits everything, so that offers never wait for room
-        return new Scheduler(Policies.create(new SchedulerConfig(policy, depth, null, 1 << 20, null), weights), flows,
-                depth, System::nanoTime);
+        return new Scheduler(Policies.create(config, weights), flows, config.depth(), System::nanoTime);
     }
 
     @ParameterizedTest
     @EnumSource(SchedulerConfig.Policy.class)
     void everyTicketIsDispatchedOnceAndNeverMoreThanDepthAtATime(SchedulerConfig.Policy policy) throws Exception {
+        concurrentRun(scheduler(policy, 8, 4), 4);
+    }
+
+    /**
+     * ioband holding devices back (io-throttle 2 below depth 4) and refusing offers (io-limit 3 per device):
+     * the offering threads wait for room as sync mode's workers do, and still every ticket gets through.
+     */
+    @Test
+    void iobandHoldsAndRoomWaitersLoseNothingWithSeveralDrainers() throws Exception {
+        concurrentRun(scheduler(new SchedulerConfig(SchedulerConfig.Policy.IOBAND, 4, 2, 3, null), 8), 4);
+    }
+
+    private static void concurrentRun(Scheduler s, int depth) throws Exception {
         int threads = 4;
         int perThread = 5_000;
-        int depth = 4;
-        Scheduler s = scheduler(policy, 8, depth);
         AtomicIntegerArray dispatched = new AtomicIntegerArray(threads * perThread);
         AtomicInteger outstanding = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
@@ -74,10 +90,15 @@ class SchedulerConcurrencyTest {
             for (int k = 0; k < threads; k++) {
                 int base = k * perThread;
                 offers.add(pool.submit(() -> {
+                    Semaphore room = new Semaphore(0);
                     for (int i = 0; i < perThread; i++) {
                         int id = base + i;
-                        assertThat(s.offer(new Numbered(id % 8, id), () -> { })).isTrue();
+                        Numbered t = new Numbered(id % 8, id);
+                        while (!s.offer(t, room::release)) {
+                            assertThat(room.tryAcquire(30, TimeUnit.SECONDS)).as("room for ticket %d", id).isTrue();
+                        }
                     }
+                    return null;
                 }));
             }
             for (Future<?> f : offers) {

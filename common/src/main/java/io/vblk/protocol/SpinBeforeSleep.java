@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
  * An event loop's choice before it waits for I/O: for up to {@code spinNanos} after its last work it polls
  * (a non-blocking epoll_wait or selectNow, yielding the CPU between polls) instead of sleeping, so that a
  * reply or request that comes back within one round trip finds the thread running rather than a halted CPU
- * to wake, and a task handed to it needs no eventfd write; past that it sleeps as usual, so an idle loop costs
- * nothing. Confined to its loop's thread.
+ * to wake, and (on epoll) a task handed to it needs no eventfd write; past that it sleeps as usual, so an idle
+ * loop costs nothing. Confined to its loop's thread.
  */
 public final class SpinBeforeSleep implements SelectStrategy {
     private final long spinNanos;
