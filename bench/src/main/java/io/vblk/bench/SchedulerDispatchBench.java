@@ -40,14 +40,22 @@ public class SchedulerDispatchBench {
         }
     }
 
-    @Setup
-    public void setup() {
+    /** Weights 100, 200, 300, 400, 100, ... */
+    static int[] weights(int flows) {
         int[] weights = new int[flows];
         for (int f = 0; f < flows; f++) {
             weights[f] = 100 * (1 + f % 4);
         }
-        SchedulerConfig.Policy kind = SchedulerConfig.Policy.valueOf(policy.toUpperCase(Locale.ROOT));
-        p = Policies.create(new SchedulerConfig(kind, null, null, null, null), weights);
+        return weights;
+    }
+
+    static SchedulerConfig.Policy kind(String policy) {
+        return SchedulerConfig.Policy.valueOf(policy.toUpperCase(Locale.ROOT));
+    }
+
+    @Setup
+    public void setup() {
+        p = Policies.create(new SchedulerConfig(kind(policy), null, null, null, null), weights(flows));
         for (int i = 0; i < QUEUED; i++) {
             for (int f = 0; f < flows; f++) {
                 p.enqueue(new BenchTicket(f, 4096), 0);

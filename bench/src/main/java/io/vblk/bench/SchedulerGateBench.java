@@ -4,7 +4,6 @@ import io.vblk.config.SchedulerConfig;
 import io.vblk.scheduler.Policies;
 import io.vblk.scheduler.Scheduler;
 import io.vblk.scheduler.Ticket;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,12 +36,8 @@ public class SchedulerGateBench {
 
     @Setup
     public void setup() {
-        int[] weights = new int[flows];
-        for (int f = 0; f < flows; f++) {
-            weights[f] = 100 * (1 + f % 4);
-        }
-        SchedulerConfig.Policy kind = SchedulerConfig.Policy.valueOf(policy.toUpperCase(Locale.ROOT));
-        scheduler = new Scheduler(Policies.create(new SchedulerConfig(kind, 1, null, null, null), weights), flows, 1,
+        SchedulerConfig config = new SchedulerConfig(SchedulerDispatchBench.kind(policy), 1, null, null, null);
+        scheduler = new Scheduler(Policies.create(config, SchedulerDispatchBench.weights(flows)), flows, 1,
                 System::nanoTime);
         scheduler.dispatcher(t -> inService = t);
         for (int i = 0; i <= SchedulerDispatchBench.QUEUED; i++) {
