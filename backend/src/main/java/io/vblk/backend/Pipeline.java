@@ -64,7 +64,7 @@ final class Pipeline {
 
     private void dispatch(Ticket t) {
         IoRequest r = (IoRequest) t;
-        r.tD = clock.getAsLong();
+        r.tD = t.dispatchedAt;
         if (disk != null) {
             disk.submit(r);
         } else {

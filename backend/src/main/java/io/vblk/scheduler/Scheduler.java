@@ -152,6 +152,7 @@ public final class Scheduler {
                 account(t.flow, now);
                 waiting[t.flow]--;
                 inFlight++;
+                t.dispatchedAt = now;
                 t.flowInPipelineAtDispatch = inPipeline[t.flow];
                 t.inFlightAtDispatch = inFlight;
             }

@@ -16,6 +16,11 @@ public abstract class Ticket {
     public double finishTag;
     /** When the ticket joined the emulated disk's queue (nanoseconds); written by the disk. */
     public long diskArrival;
+    /**
+     * When the scheduler chose this ticket (its clock), written under its lock: in decision order, even though
+     * several threads then dispatch outside the lock.
+     */
+    public long dispatchedAt;
     /** At dispatch: this flow's tickets in the scheduler (waiting or dispatched); written by the Scheduler. */
     public int flowInPipelineAtDispatch;
     /** At dispatch: tickets of every flow dispatched and not completed, this one included. */
