@@ -45,11 +45,6 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, new LogConfig(path), limits, eventLoops, auth, tls, nbd, devices);
     }
 
-    /** The same backend with its event loops set so. */
-    public BackendConfig withEventLoops(EventLoopConfig loops) {
-        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, log, limits, loops, auth, tls, nbd, devices);
-    }
-
     /** The mode a device is serviced in: its own, else the backend's. */
     public Mode modeOf(DeviceConfig d) {
         return d.mode() != null ? d.mode() : mode;

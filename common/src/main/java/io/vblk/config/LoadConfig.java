@@ -37,11 +37,6 @@ public record LoadConfig(String target, Boolean verify, String authTokenFile, Tr
         return new LoadConfig(target, verify, authTokenFile, tls, load, ledger, every, only, eventLoops);
     }
 
-    /** The same load with the frontend's event loops set so. */
-    public LoadConfig withEventLoops(EventLoopConfig loops) {
-        return new LoadConfig(target, verify, authTokenFile, tls, load, verifyLedger, flushEvery, verifyOnly, loops);
-    }
-
     public Problems validate() {
         Problems p = new Problems();
         p.require(authTokenFile == null || !authTokenFile.isBlank(), "auth-token-file", "must be a file path");

@@ -28,12 +28,13 @@ public final class SpinBeforeSleep implements SelectStrategy {
     @Override
     public int calculateStrategy(IntSupplier selectNow, boolean hasTasks) throws Exception {
         int ready = selectNow.get();
+        long now = clock.getAsLong();
         if (ready > 0 || hasTasks || slept) {
             slept = false;
-            lastWork = clock.getAsLong();
+            lastWork = now;
             return ready;
         }
-        if (clock.getAsLong() - lastWork < spinNanos) {
+        if (now - lastWork < spinNanos) {
             // another runnable thread on this CPU (a loop with work) goes first
             Thread.yield();
             return SelectStrategy.CONTINUE;
