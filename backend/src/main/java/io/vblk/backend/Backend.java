@@ -253,11 +253,15 @@ public final class Backend implements AutoCloseable {
     }
 
     public BackendStats stats() {
+        Scheduler.Snapshot s = pipeline.scheduler().snapshot();
         List<DeviceStats> list = new ArrayList<>();
         for (Device d : devices) {
-            list.add(d.stats(pipeline.scheduler()));
+            list.add(d.stats(s.flows().get(d.index()), s.nanos()));
         }
-        return new BackendStats(clock.getAsLong(), config.scheduler().policy().label(), config.scheduler().depth(), list);
+        EmulatedDisk disk = pipeline.disk();
+        return new BackendStats(s.nanos(), config.scheduler().policy().label(), config.scheduler().depth(),
+                s.allBackloggedNanos(), s.lagNanos(), disk == null ? 0 : disk.config().parallelism(),
+                disk == null ? 0 : disk.busyNanos(), list);
     }
 
     /** Requests received and neither answered nor cancelled, over every device and connection. */

@@ -31,6 +31,8 @@ final class Device {
     private final AtomicLongArray queueReceived;
     private final AtomicLongArray queueCompleted;
     private final AtomicIntegerArray queuePeak;
+    // requests received and not yet answered or dropped, wherever they wait: virtqueue, scheduler, disk, store
+    private final Occupancy held = new Occupancy();
 
     Device(DeviceConfig config, int index, Mode mode, int inflightLimit, BlockStore store, int segMax, int sizeMax) {
         this.config = config;
@@ -86,18 +88,21 @@ final class Device {
         return features;
     }
 
-    void received(int queue) {
+    void received(int queue, long now) {
+        held.up(now);
         received.increment();
         queueReceived.incrementAndGet(queue);
     }
 
     /** A received request will never be answered: its connection is gone. */
-    void cancelled(int queue) {
+    void cancelled(int queue, long now) {
+        held.down(now);
         cancelled.increment();
         queueCompleted.incrementAndGet(queue);
     }
 
-    void completed(int queue, int status, int dataBytes) {
+    void completed(int queue, int status, int dataBytes, long now) {
+        held.down(now);
         completed.increment();
         queueCompleted.incrementAndGet(queue);
         if (status != VirtioBlk.S_OK) {
@@ -107,25 +112,19 @@ final class Device {
         }
     }
 
+    /** One virtqueue of this index had {@code n} requests in the pipeline; the queue's peak is the largest. */
     void inService(int queue, int n) {
         queuePeak.accumulateAndGet(queue, n, Math::max);
     }
 
-    int peakInService() {
-        int peak = 0;
-        for (int q = 0; q < queuePeak.length(); q++) {
-            peak = Math.max(peak, queuePeak.get(q));
-        }
-        return peak;
-    }
-
-    io.vblk.result.DeviceStats stats(Scheduler scheduler) {
-        Scheduler.FlowSnapshot s = scheduler.snapshot(index);
+    /** The device's counters; the pipeline's figures come from the scheduler's snapshot {@code s} at {@code now}. */
+    io.vblk.result.DeviceStats stats(Scheduler.FlowSnapshot s, long now) {
         List<QueueStats> queues = new ArrayList<>();
         for (int q = 0; q < queueReceived.length(); q++) {
             queues.add(new QueueStats(q, queueReceived.get(q), queueCompleted.get(q), queuePeak.get(q)));
         }
         return new io.vblk.result.DeviceStats(name(), config.weight(), mode.label(), received.sum(), completed.sum(),
-                errors.sum(), bytes.sum(), peakInService(), s.inPipelineArea(), s.waitingArea(), queues);
+                errors.sum(), bytes.sum(), s.peakInPipeline(), s.inPipelineArea(), s.waitingArea(), s.backloggedNanos(),
+                s.dispatched(), s.dispatchedAllBacklogged(), held.area(now), queues);
     }
 }

@@ -67,7 +67,7 @@ final class IoRequest extends Ticket {
 
     /** Drops what the request owns without replying (its connection is gone), and counts it cancelled. */
     void discard() {
-        vq.device().cancelled(vq.index());
+        vq.device().cancelled(vq.index(), vq.now());
         releaseData();
         if (readData != null) {
             readData.release();

@@ -48,6 +48,11 @@ final class Pipeline {
         return clock;
     }
 
+    /** The emulated disk, or null when the store is served as fast as it goes. */
+    EmulatedDisk disk() {
+        return disk;
+    }
+
     /** The per-request log, or null when the run asked for none. */
     RecordLog requestLog() {
         return requestLog;
@@ -58,12 +63,20 @@ final class Pipeline {
      * {@code onRoom} runs once, later, when it may have.
      */
     boolean trySubmit(IoRequest r, Runnable onRoom) {
-        r.tI = clock.getAsLong();
-        return scheduler.offer(r, onRoom);
+        // counted before the offer, which may complete the request inline
+        int inService = r.vq.enteredService();
+        if (!scheduler.offer(r, onRoom)) {
+            r.vq.leftService();
+            return false;
+        }
+        r.vq.device().inService(r.vq.index(), inService);
+        return true;
     }
 
+    // the I and D stamps are the scheduler's own: a log's backlog figures then equal its counters
     private void dispatch(Ticket t) {
         IoRequest r = (IoRequest) t;
+        r.tI = t.enteredAt;
         r.tD = t.dispatchedAt;
         if (disk != null) {
             disk.submit(r);
@@ -97,6 +110,7 @@ final class Pipeline {
             r.releaseData();
         }
         r.tC = clock.getAsLong();
+        r.vq.leftService();
         if (inDispatch) {
             scheduler.completeInline(r);
         } else {

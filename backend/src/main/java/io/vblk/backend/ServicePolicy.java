@@ -1,24 +1,109 @@
 package io.vblk.backend;
 
+import io.vblk.config.Mode;
+import java.util.ArrayDeque;
+
 /**
- * How a virtqueue lets its requests into the {@link Pipeline}: the one thing sync and aio modes differ in.
- * {@link #arrived} and {@link #close} run on the connection's event loop; {@link #completed} on whichever
- * thread completed the request.
+ * How a virtqueue lets its requests into the {@link Pipeline}, the one thing sync and aio modes differ in:
+ * at most {@code limit} requests of the queue are in service at once, 1 in sync mode (the 2008 backend,
+ * which took the next request only after answering the last) and max-inflight in aio mode. The rest wait
+ * here in arrival order, as do all while the connection is not writable. Event-loop confined: completions
+ * from other threads hop back to it; one that completes inline while {@link #admit} submits (a RAM store)
+ * is answered right after that submission, without a hop.
  */
-interface ServicePolicy {
-    void arrived(IoRequest r);
+final class ServicePolicy {
+    private final Virtqueue vq;
+    private final Pipeline pipeline;
+    private final int limit;
+    private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
+    // completed on this loop during admit's submission, answered by admit before it submits the next
+    private final ArrayDeque<IoRequest> completedInline = new ArrayDeque<>();
+    private boolean admitting;
+    private int inService;
+    private boolean awaitingRoom;
+    private boolean closed;
 
-    void completed(IoRequest r);
-
-    /** On the event loop: the connection's replies drained below the low water mark (or backed up). */
-    default void writabilityChanged() {}
-
-    /** The connection is gone: drop what has not entered the pipeline; what has will complete and be dropped. */
-    void close();
+    ServicePolicy(Virtqueue vq, Pipeline pipeline, int limit) {
+        this.vq = vq;
+        this.pipeline = pipeline;
+        this.limit = limit;
+    }
 
     static ServicePolicy of(Virtqueue vq, Pipeline pipeline) {
-        return vq.device().mode() == io.vblk.config.Mode.SYNC
-                ? new SyncService(vq, pipeline)
-                : new AioService(vq, pipeline, vq.device().inflightLimit());
+        return new ServicePolicy(vq, pipeline, vq.device().mode() == Mode.SYNC ? 1 : vq.device().inflightLimit());
+    }
+
+    /** On the event loop: a checked request, now owned here until it is answered or dropped. */
+    void arrived(IoRequest r) {
+        waiting.addLast(r);
+        admit();
+    }
+
+    /** On whichever thread completed the request. */
+    void completed(IoRequest r) {
+        if (admitting && vq.eventLoop().inEventLoop()) {
+            completedInline.addLast(r);
+            return;
+        }
+        vq.onLoop(r, () -> {
+            answer(r);
+            admit();
+        });
+    }
+
+    private void answer(IoRequest r) {
+        inService--;
+        vq.reply(r);
+    }
+
+    /** On the event loop: the connection's replies drained below the low water mark (or backed up). */
+    void writabilityChanged() {
+        admit();
+    }
+
+    /** The connection is gone: drop what has not entered the pipeline; what has will complete and be dropped. */
+    void close() {
+        closed = true;
+        IoRequest r;
+        while ((r = waiting.pollFirst()) != null) {
+            r.discard();
+        }
+    }
+
+    // while the client is not taking its replies, requests wait here rather than become replies nobody reads;
+    // those already in service still finish, so replies overshoot the high water mark by at most max-inflight
+    private void admit() {
+        // a reply can re-enter admit (writability changes inside the write); the outer call keeps its flag
+        boolean outer = admitting;
+        admitting = true;
+        try {
+            while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && vq.writable()) {
+                IoRequest r = waiting.pollFirst();
+                // counted before the submission, which may complete it inline
+                inService++;
+                if (!pipeline.trySubmit(r, this::roomLater)) {
+                    inService--;
+                    waiting.addFirst(r);
+                    awaitingRoom = true;
+                }
+                IoRequest done;
+                while ((done = completedInline.pollFirst()) != null) {
+                    answer(done);
+                }
+            }
+        } finally {
+            admitting = outer;
+        }
+    }
+
+    private void roomLater() {
+        try {
+            vq.eventLoop().execute(() -> {
+                awaitingRoom = false;
+                admit();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the backend is closing: close() has dropped what was waiting here
+        }
     }
 }

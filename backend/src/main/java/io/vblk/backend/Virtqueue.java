@@ -27,6 +27,9 @@ final class Virtqueue {
     private final ServicePolicy service;
     private final ReadGate gate;
     private final java.util.function.LongSupplier clock;
+    private final io.vblk.scheduler.Scheduler scheduler;
+    // requests of this virtqueue in the pipeline: up before the scheduler takes one, down when the store is done
+    private final java.util.concurrent.atomic.AtomicInteger inService = new java.util.concurrent.atomic.AtomicInteger();
     private final RecordLog log;
     // records of replies not yet handed to the log: at most MAX_BATCH, for at most FLUSH_MS, so that the log's
     // writer thread wakes a few hundred times a second rather than once per completion
@@ -44,6 +47,8 @@ final class Virtqueue {
         this.log = pipeline.requestLog();
         this.service = ServicePolicy.of(this, pipeline);
         this.gate = channel.pipeline().get(ReadGate.class);
+        this.scheduler = pipeline.scheduler();
+        scheduler.join(device.index());
     }
 
     Device device() {
@@ -94,7 +99,7 @@ final class Virtqueue {
                     + ": descriptor id " + desc + " is still in flight");
         }
         inUse[desc] = true;
-        device.received(index);
+        device.received(index, now);
         IoRequest r = new IoRequest(req, this, seq, now);
         int status = RequestCheck.status(req, device, features);
         if (status != VirtioBlk.S_OK) {
@@ -115,9 +120,18 @@ final class Virtqueue {
         service.completed(r);
     }
 
-    /** Records how many of this queue's requests are in service; called by the service policy. */
-    void inService(int n) {
-        device.inService(index, n);
+    /** A request of this queue enters the pipeline; returns how many are in it now. Any thread. */
+    int enteredService() {
+        return inService.incrementAndGet();
+    }
+
+    /** A request of this queue left the pipeline (the store is done with it), or never entered. Any thread. */
+    void leftService() {
+        inService.decrementAndGet();
+    }
+
+    long now() {
+        return clock.getAsLong();
     }
 
     /** On the event loop: frees the descriptor and sends the used-ring entry. */
@@ -125,7 +139,7 @@ final class Virtqueue {
         inUse[r.req.descriptor()] = false;
         r.tR = clock.getAsLong();
         int moved = r.req.type() == VirtioBlk.T_OUT ? r.req.length() : r.used;
-        device.completed(index, r.status, moved);
+        device.completed(index, r.status, moved, r.tR);
         Completion c = new Completion(index, r.req.descriptor(), r.status, r.used,
                 r.readData != null ? r.readData : Unpooled.EMPTY_BUFFER);
         r.readData = null;
@@ -142,6 +156,7 @@ final class Virtqueue {
 
     /** On the event loop, when the connection is gone: a last flush, since scheduled ones die with the loop. */
     void close() {
+        scheduler.leave(device.index());
         service.close();
         if (log != null) {
             flushLog();

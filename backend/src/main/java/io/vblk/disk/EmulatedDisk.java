@@ -26,6 +26,8 @@ public final class EmulatedDisk implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile int busy;
+    // modeled slot-nanoseconds of service started so far; written by the disk's thread only
+    private volatile long busyNanos;
 
     public EmulatedDisk(DiskConfig config, LongSupplier clock, Consumer<Ticket> serve) {
         this.config = config;
@@ -58,6 +60,14 @@ public final class EmulatedDisk implements AutoCloseable {
         LockSupport.unpark(thread);
     }
 
+    /**
+     * Slot-nanoseconds of service the model has started so far: over a window, their difference divided by
+     * slots times the window is the disk's utilization.
+     */
+    public long busyNanos() {
+        return busyNanos;
+    }
+
     /** Requests currently holding a slot. */
     public int busy() {
         return busy;
@@ -72,13 +82,16 @@ public final class EmulatedDisk implements AutoCloseable {
                 if (slot[s] != null && finish[s] <= now) {
                     Ticket done = slot[s];
                     slot[s] = null;
+                    done.slotFreeSince = arrivals.isEmpty() ? finish[s] : 0;
                     serve.accept(done);
                 }
                 if (slot[s] == null) {
                     Ticket next = arrivals.poll();
                     if (next != null) {
-                        finish[s] = Math.max(next.diskArrival, finish[s]) + config.serviceNanos(next.bytes);
+                        long service = config.serviceNanos(next.bytes);
+                        finish[s] = Math.max(next.diskArrival, finish[s]) + service;
                         slot[s] = next;
+                        busyNanos += service;
                     }
                 }
                 if (slot[s] != null) {

@@ -6,7 +6,10 @@ import java.util.function.LongSupplier;
 /**
  * The one gate between every device's virtqueues and the store. A {@link Policy} picks the order; this class
  * keeps the invariant that at most {@code depth} tickets are dispatched and not completed, and keeps the
- * per-flow time integrals of requests in the pipeline and of requests waiting here.
+ * per-flow time integrals of requests in the pipeline and of requests waiting here, and the figures that say
+ * whether the policy could act at all: how long each flow had a request waiting (backlogged), how long every
+ * member flow was backlogged at once, which flows' dispatches were decided then, and how long a decision stood
+ * pending while no thread took it (dispatch lag). A flow is a member while a door has a queue attached to it.
  *
  * <p>Thread-safe. Each decision is taken under the lock, in the policy's order; the dispatch itself runs
  * outside it, on whichever thread offered or completed, so several threads may dispatch at once (a RAM
@@ -38,6 +41,20 @@ public final class Scheduler {
     private final long[] lastChange;
     private final int[] peakPipeline;
     private final java.util.ArrayDeque<Runnable>[] roomWaiters;
+    private final long[] backloggedNanos;
+    private final long[] dispatched;
+    private final long[] dispatchedAllBacklogged;
+    // member flows: attached queues per flow, flows with any, and those of them with a request waiting
+    private final int[] members;
+    private int memberFlows;
+    private int backloggedMembers;
+    private int waitingTotal;
+    private long allBackloggedNanos;
+    private long allBackloggedSince = -1;
+    // a dispatch has been possible since then (requests waiting, depth not reached), or -1
+    private long decisionPendingSince = -1;
+    private long lagNanos;
+    private long lagCountedUntil;
 
     public Scheduler(Policy policy, int flows, int depth, LongSupplier clock) {
         if (depth < 1) {
@@ -58,6 +75,10 @@ public final class Scheduler {
             w[i] = new java.util.ArrayDeque<>();
         }
         this.roomWaiters = w;
+        this.backloggedNanos = new long[flows];
+        this.dispatched = new long[flows];
+        this.dispatchedAllBacklogged = new long[flows];
+        this.members = new int[flows];
         long now = clock.getAsLong();
         java.util.Arrays.fill(lastChange, now);
     }
@@ -69,6 +90,40 @@ public final class Scheduler {
 
     public int depth() {
         return depth;
+    }
+
+    /** A door attached a queue to this flow: from now on the flow counts in "every flow backlogged". */
+    public void join(int flow) {
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            if (members[flow]++ == 0) {
+                memberFlows++;
+                if (waiting[flow] > 0) {
+                    backloggedMembers++;
+                }
+                allBacklogged(now);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A queue of this flow was detached. */
+    public void leave(int flow) {
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            if (--members[flow] == 0) {
+                memberFlows--;
+                if (waiting[flow] > 0) {
+                    backloggedMembers--;
+                }
+                allBacklogged(now);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -93,11 +148,13 @@ public final class Scheduler {
     // guarded by lock
     private void enter(Ticket t) {
         long now = clock.getAsLong();
+        t.enteredAt = now;
         account(t.flow, now);
         inPipeline[t.flow]++;
-        waiting[t.flow]++;
         peakPipeline[t.flow] = Math.max(peakPipeline[t.flow], inPipeline[t.flow]);
+        waitingChanged(t.flow, +1, now);
         policy.enqueue(t, now);
+        decisionPossible(now);
     }
 
     /** A dispatched ticket completed; this thread then dispatches what may go next. */
@@ -119,9 +176,16 @@ public final class Scheduler {
         try {
             long now = clock.getAsLong();
             account(t.flow, now);
+            // a disk slot stood free by the model while this completion had not reached us, and requests
+            // waited: had the backend's threads been on time, one would have taken that slot
+            if (t.slotFreeSince > 0 && waitingTotal > 0) {
+                lagNanos += Math.max(0, now - Math.max(t.slotFreeSince, lagCountedUntil));
+                lagCountedUntil = now;
+            }
             inPipeline[t.flow]--;
             inFlight--;
             policy.completed(t, now);
+            decisionPossible(now);
         } finally {
             lock.unlock();
         }
@@ -148,9 +212,20 @@ public final class Scheduler {
             }
             long now = clock.getAsLong();
             Ticket t = policy.next(now, inFlight);
+            if (decisionPendingSince >= 0) {
+                // a held-back ticket is the policy's choice, not lag
+                if (t != null) {
+                    lagNanos += now - decisionPendingSince;
+                }
+                decisionPendingSince = -1;
+            }
             if (t != null) {
                 account(t.flow, now);
-                waiting[t.flow]--;
+                dispatched[t.flow]++;
+                if (allBackloggedSince >= 0) {
+                    dispatchedAllBacklogged[t.flow]++;
+                }
+                waitingChanged(t.flow, -1, now);
                 inFlight++;
                 t.dispatchedAt = now;
                 t.flowInPipelineAtDispatch = inPipeline[t.flow];
@@ -176,23 +251,71 @@ public final class Scheduler {
         long dt = now - lastChange[flow];
         inPipelineArea[flow] += dt * inPipeline[flow];
         waitingArea[flow] += dt * waiting[flow];
+        if (waiting[flow] > 0) {
+            backloggedNanos[flow] += dt;
+        }
         lastChange[flow] = now;
     }
 
-    /** A consistent copy of one flow's counters, integrals advanced to the snapshot's instant. */
-    public record FlowSnapshot(long nanos, int inPipeline, int waiting, int peakInPipeline, long inPipelineArea,
-                               long waitingArea) {}
+    // guarded by lock, after account(flow, now)
+    private void waitingChanged(int flow, int delta, long now) {
+        int before = waiting[flow];
+        waiting[flow] = before + delta;
+        waitingTotal += delta;
+        if (members[flow] > 0 && (before == 0) != (waiting[flow] == 0)) {
+            backloggedMembers += before == 0 ? 1 : -1;
+            allBacklogged(now);
+        }
+    }
 
-    public FlowSnapshot snapshot(int flow) {
+    // guarded by lock: opens or closes the interval during which every member flow has a request waiting
+    private void allBacklogged(long now) {
+        boolean all = memberFlows > 0 && backloggedMembers == memberFlows;
+        if (all && allBackloggedSince < 0) {
+            allBackloggedSince = now;
+        } else if (!all && allBackloggedSince >= 0) {
+            allBackloggedNanos += now - allBackloggedSince;
+            allBackloggedSince = -1;
+        }
+    }
+
+    // guarded by lock: the thread that changed the state drains next; the time until a dispatch is lag
+    private void decisionPossible(long now) {
+        if (decisionPendingSince < 0 && waitingTotal > 0 && inFlight < depth) {
+            decisionPendingSince = now;
+        }
+    }
+
+    /** A consistent copy of one flow's counters, integrals advanced to the snapshot's instant. */
+    public record FlowSnapshot(int inPipeline, int waiting, int peakInPipeline, long inPipelineArea, long waitingArea,
+                               long backloggedNanos, long dispatched, long dispatchedAllBacklogged) {}
+
+    /**
+     * Every flow's counters at one instant, and the scheduler's own: time every member flow was backlogged
+     * and dispatch lag, both in nanoseconds since the scheduler was built.
+     */
+    public record Snapshot(long nanos, long allBackloggedNanos, long lagNanos, java.util.List<FlowSnapshot> flows) {}
+
+    public Snapshot snapshot() {
         lock.lock();
         try {
             long now = clock.getAsLong();
-            account(flow, now);
-            return new FlowSnapshot(now, inPipeline[flow], waiting[flow], peakPipeline[flow], inPipelineArea[flow],
-                    waitingArea[flow]);
+            java.util.List<FlowSnapshot> flows = new java.util.ArrayList<>(inPipeline.length);
+            for (int f = 0; f < inPipeline.length; f++) {
+                account(f, now);
+                flows.add(new FlowSnapshot(inPipeline[f], waiting[f], peakPipeline[f], inPipelineArea[f],
+                        waitingArea[f], backloggedNanos[f], dispatched[f], dispatchedAllBacklogged[f]));
+            }
+            long all = allBackloggedNanos + (allBackloggedSince >= 0 ? now - allBackloggedSince : 0);
+            long lag = lagNanos + (decisionPendingSince >= 0 ? now - decisionPendingSince : 0);
+            return new Snapshot(now, all, lag, flows);
         } finally {
             lock.unlock();
         }
+    }
+
+    public FlowSnapshot snapshot(int flow) {
+        return snapshot().flows().get(flow);
     }
 
     public int inFlight() {

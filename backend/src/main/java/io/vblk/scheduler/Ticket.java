@@ -17,6 +17,13 @@ public abstract class Ticket {
     /** When the ticket joined the emulated disk's queue (nanoseconds); written by the disk. */
     public long diskArrival;
     /**
+     * Written by the disk when the ticket's time was up: the modeled instant its slot fell free, if no other
+     * request was queued to take it; otherwise 0.
+     */
+    public long slotFreeSince;
+    /** When the ticket entered the scheduler (its clock), written under its lock. */
+    public long enteredAt;
+    /**
      * When the scheduler chose this ticket (its clock), written under its lock: in decision order, even though
      * several threads then dispatch outside the lock.
      */

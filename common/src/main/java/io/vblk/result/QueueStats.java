@@ -1,4 +1,7 @@
 package io.vblk.result;
 
-/** Counters of one virtqueue index of a device, summed over the connections attached to it. */
+/**
+ * Counters of one virtqueue index of a device, summed over the connections attached to it;
+ * {@code peakInflight} is the most requests one such virtqueue had in the pipeline at once.
+ */
 public record QueueStats(int index, long received, long completed, int peakInflight) {}
