@@ -6,6 +6,7 @@ import io.vblk.config.Durations;
 import io.vblk.report.Charts;
 import io.vblk.report.ExperimentResult;
 import io.vblk.report.ExperimentTable;
+import io.vblk.report.VariantResult;
 import io.vblk.scenario.ExperimentRunner;
 import io.vblk.scenario.Scenario;
 import io.vblk.scenario.ScenarioLoader;
@@ -55,6 +56,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--show", description = "print the scenario's YAML and exit")
     boolean show;
 
+    @Option(names = "--strict", description = {"exit 1 when the host limited any run (a load that held under 90 % of "
+            + "its processes' requests, or dispatch lag over 5 %): such a run measures the machine, not the backend"})
+    boolean strict;
+
     @Override
     public Integer call() {
         return run(System.out, System.err);
@@ -99,6 +104,12 @@ public final class ExperimentCommand implements Callable<Integer> {
             if (json != null) {
                 JsonOut.write(json, result);
                 stdout.println("json: " + json);
+            }
+            List<String> invalid = result.variants().stream().filter(v -> !v.valid()).map(VariantResult::label).toList();
+            if (strict && !invalid.isEmpty()) {
+                err.println("vblk experiment: --strict: the host limited variant(s) " + String.join(", ", invalid)
+                        + "; their figures measure the machine, not the backend");
+                return 1;
             }
             return 0;
         } catch (ConfigException e) {

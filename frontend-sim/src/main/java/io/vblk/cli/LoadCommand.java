@@ -4,7 +4,9 @@ import io.vblk.config.ConfigLoader;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.SettingException;
 import io.vblk.load.LoadRunner;
+import io.vblk.report.ExperimentTable;
 import io.vblk.report.JsonReport;
+import io.vblk.report.Reduction;
 import io.vblk.report.LoadResult;
 import io.vblk.report.ResultTable;
 import io.vblk.report.VerifySummary;
@@ -86,6 +88,9 @@ final class LoadCommand implements Callable<Integer> {
         }
         out.print(ResultTable.format(result));
         printNotes(result, cfg.verifyOnly(), out);
+        if (!cfg.verifyOnly()) {
+            out.print(ExperimentTable.format(Reduction.ofLoad(result)));
+        }
         out.flush();
         if (json != null) {
             try {

@@ -13,6 +13,7 @@ import io.vblk.protocol.VirtioBlk;
 import io.vblk.report.DeviceResult;
 import io.vblk.report.LoadResult;
 import io.vblk.report.VerifySummary;
+import io.vblk.report.WindowFigures;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
 import java.net.ConnectException;
@@ -89,6 +90,8 @@ public final class LoadRunner {
     private final Options options;
     private final MeasureWindow window = new MeasureWindow();
     private final CompletableFuture<Void> failure = new CompletableFuture<>();
+    // the host's load when the run started: other work on the machine skews every figure
+    private final double loadAverageStart = loadAverage();
 
     public LoadRunner(LoadConfig config, Options options) {
         this.config = config;
@@ -310,7 +313,15 @@ public final class LoadRunner {
         }
         DeviceResult total = DeviceResult.of("total", weights, allIos, bytes, errors, all, seconds, allIos);
         VerifySummary verify = config.verify() ? new VerifySummary(true, checked, checkedBytes, skipped, mismatches, notes) : VerifySummary.OFF;
-        return new LoadResult(seconds, devices, total, start, end, verify, lost, problems);
+        Map<String, Integer> processes = new java.util.LinkedHashMap<>();
+        config.load().forEach(spec -> processes.merge(spec.device(), spec.processes(), Integer::sum));
+        return new LoadResult(seconds, devices, total, start, end, WindowFigures.of(start, end, processes),
+                loadAverageStart, loadAverage(), verify, lost, problems);
+    }
+
+    /** The host's 1-minute load average, or -1 where the platform has none. */
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** A backend without F_FLUSH negotiated refuses FLUSH, so it is asked for only when this run flushes. */

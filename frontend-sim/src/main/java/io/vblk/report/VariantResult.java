@@ -3,6 +3,23 @@ package io.vblk.report;
 import java.util.List;
 import java.util.Map;
 
-/** The measured outcome of one variant, and the sentence that explains it from those measurements. */
+/**
+ * The measured outcome of one variant, and the sentences that explain it from those measurements.
+ *
+ * @param allBackloggedFraction mean over runs of the time every device had a request waiting
+ * @param dispatchLag the largest over runs (the worst run decides whether the host kept up)
+ * @param diskUtilization mean over runs; null without an emulated disk
+ * @param loadAverageStart the host's 1-minute load average when the first run started; -1 where unknown
+ * @param loadAverageEnd the same when the last run ended
+ * @param hostLimit why the host, not the backend's concurrency or the scheduler, limited a run; null when
+ *     every run kept up with its load
+ */
 public record VariantResult(String label, Map<String, String> keys, String mode, String policy, int repeats,
-                            List<DeviceFigures> devices, double jain, double maxShareErrorPp, String explanation) {}
+                            List<DeviceFigures> devices, double jain, double maxShareErrorPp,
+                            double allBackloggedFraction, double dispatchLag, Double diskUtilization,
+                            double loadAverageStart, double loadAverageEnd, String hostLimit, String explanation) {
+    /** True when every run kept up with the work its load asked for, so its shares measure the backend. */
+    public boolean valid() {
+        return hostLimit == null;
+    }
+}
