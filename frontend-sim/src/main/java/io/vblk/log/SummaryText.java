@@ -18,8 +18,21 @@ public final class SummaryText {
             add(d, devices, phases, inflight);
         }
         add(r.total(), devices.rule(), phases.rule(), inflight.rule());
-        return out.append('\n').append(devices.format()).append('\n').append(phases.format())
-                .append('\n').append(inflight.format()).toString();
+        TextTable backlog = new TextTable("lrrrrrr", "device", "target", "share", "backlogged", "share backlogged",
+                "held", "backlog");
+        for (BackendDevice d : r.devices()) {
+            backlog.row(d.name(), d.weightShare() == null ? "-" : percent(d.weightShare()), percent(d.share()),
+                    d.backloggedFraction() == null ? "-" : percent(d.backloggedFraction()),
+                    d.shareBacklogged() == null ? "–" : percent(d.shareBacklogged()),
+                    String.format(Locale.ROOT, "%.2f", d.heldMean()), String.format(Locale.ROOT, "%.2f", d.backlogMean()));
+        }
+        out.append('\n').append(devices.format()).append('\n').append(phases.format())
+                .append('\n').append(inflight.format()).append('\n').append(backlog.format())
+                .append(String.format(Locale.ROOT, "every device backlogged %s of the span%n", percent(r.allBackloggedFraction())));
+        if (r.explanation() != null) {
+            out.append("=> ").append(r.explanation()).append('\n');
+        }
+        return out.toString();
     }
 
     public static String format(FrontendReport r) {

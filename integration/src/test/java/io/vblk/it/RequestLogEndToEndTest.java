@@ -1,6 +1,7 @@
 package io.vblk.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,8 @@ import io.vblk.load.LoadRunner;
 import io.vblk.log.GuestRecord;
 import io.vblk.log.RequestRecord;
 import io.vblk.report.LoadResult;
+import io.vblk.result.BackendStats;
+import io.vblk.result.DeviceStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,6 +93,45 @@ class RequestLogEndToEndTest {
             assertThat(b.path("name").asText()).isEqualTo(g.path("name").asText());
             assertThat(b.path("ios").asLong()).as("I/Os of %s", b.path("name").asText()).isEqualTo(g.path("ios").asLong());
         }
+    }
+
+    /**
+     * {@code logs summary} recomputes the scheduler's backlog figures from the log's I and D stamps, which are
+     * the scheduler's own: over a whole run they must agree with its counters exactly.
+     */
+    @Test
+    void theLogsBacklogFiguresAreTheSchedulersCounters() throws Exception {
+        Path log = dir.resolve("backend.jsonl");
+        BackendConfig cfg = ConfigLoader.parse("port: 0\nmode: aio\nscheduler: {policy: sfq, depth: 4}\n"
+                + "disk: {service-time: 200us, parallelism: 2}\nlog: {requests: " + log + "}\n"
+                + "devices:\n  - {name: a, size: 64MiB, weight: 80}\n  - {name: b, size: 64MiB, weight: 20}\n",
+                BackendConfig.class, "test");
+        BackendStats stats;
+        Backend backend = Backend.start(cfg);
+        try {
+            LoadConfig load = ConfigLoader.parse("target: 127.0.0.1:" + backend.address().getPort() + "\nload:\n"
+                    + "  - {device: a, processes: 16, pattern: randread}\n  - {device: b, processes: 16, pattern: randread}\n",
+                    LoadConfig.class, "test");
+            assertThat(new LoadRunner(load, LoadRunner.Options.of(Duration.ofMillis(200), Duration.ofSeconds(1))).run()
+                    .problems()).isEmpty();
+            stats = backend.stats();
+        } finally {
+            backend.close();
+        }
+        JsonNode summary = summary(log);
+        double spanNanos = summary.path("span_s").asDouble() * 1e9;
+        long decidedAll = stats.devices().stream().mapToLong(DeviceStats::dispatchedAllBacklogged).sum();
+        assertThat(decidedAll).as("decisions while both were backlogged").isPositive();
+        assertThat(summary.path("all_backlogged_fraction").asDouble() * spanNanos).as("all backlogged, ns")
+                .isCloseTo((double) stats.allBackloggedNanos(), within(1.0));
+        for (JsonNode d : summary.path("devices")) {
+            DeviceStats s = stats.device(d.path("name").asText());
+            assertThat(d.path("backlogged_fraction").asDouble() * spanNanos).as("%s backlogged, ns", s.name())
+                    .isCloseTo((double) s.backloggedNanos(), within(1.0));
+            assertThat(d.path("share_backlogged").asDouble()).as("%s's share while both were backlogged", s.name())
+                    .isCloseTo((double) s.dispatchedAllBacklogged() / decidedAll, within(1e-9));
+        }
+        assertThat(summary.path("explanation").asText()).isNotEmpty();
     }
 
     private static JsonNode summary(Path log) throws Exception {
