@@ -40,6 +40,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
  * handshake, then up to 60 pieces (well-formed requests with random fields, mutated requests, other frames,
  * random bytes), maybe cut short; then the client shuts its output and waits for the backend to close.
  */
+@net.jqwik.api.lifecycle.AddLifecycleHook(io.vblk.testing.LeakCheck.Jqwik.class)
 class FrameFuzzProperties {
     private static final AtomicLong PIECES = new AtomicLong();
     private static final AtomicLong TRIES = new AtomicLong();

@@ -26,6 +26,7 @@ import net.jqwik.api.statistics.Statistics;
  * Whatever bytes arrive, in whatever chunks, the decoder either produces frames or fails with a
  * {@link ProtocolException}; it never throws anything else and never leaks a buffer.
  */
+@net.jqwik.api.lifecycle.AddLifecycleHook(io.vblk.testing.LeakCheck.Jqwik.class)
 class FrameDecoderProperties {
     private static final int MAX_DATA = 1024;
     private static final int MAX_BODY = FrameCodec.REQUEST_HEADER_BYTES + MAX_DATA;

@@ -44,6 +44,8 @@ final class DeviceLoad implements VirtioClient.Listener {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final List<String> mismatchNotes = new ArrayList<>();
     private volatile long completions;
+    // FLUSHes acknowledged OK in this run; single writer: the event loop
+    private volatile long flushesDone;
     private long ios;
     private long bytes;
     private long errors;
@@ -126,6 +128,11 @@ final class DeviceLoad implements VirtioClient.Listener {
     /** Completions seen so far, measured or not: the live line's counter. Any thread. */
     long completions() {
         return completions;
+    }
+
+    /** FLUSHes acknowledged in this run, or -1 when this load does not flush: the live line's. Any thread. */
+    long flushes() {
+        return flushEvery == null ? -1 : flushesDone;
     }
 
     /** Completes when the load has stopped and no request is in flight. */
@@ -254,6 +261,7 @@ final class DeviceLoad implements VirtioClient.Listener {
         completions++;
         if (c.status() == VirtioBlk.S_OK) {
             ledger.flushed(flushCovers);
+            flushesDone++;
         } else {
             errors++;
         }

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
-/** The once-a-second status: elapsed time, then each device's IOPS and share over the last interval. */
+/**
+ * The once-a-second status: elapsed time, then each device's IOPS and share over the last interval, and the
+ * FLUSHes acknowledged so far where the load flushes.
+ */
 final class LiveLine {
     private final List<DeviceLoad> loads;
     private final Consumer<String> sink;
@@ -39,6 +42,10 @@ final class LiveLine {
             b.append(i == 0 ? " " : " | ").append(loads.get(i).name())
                     .append(String.format(Locale.ROOT, " %,.0f IOPS %.1f%%", delta[i] / seconds,
                             sum == 0 ? 0.0 : 100.0 * delta[i] / sum));
+            long flushes = loads.get(i).flushes();
+            if (flushes >= 0) {
+                b.append(" flushes ").append(flushes);
+            }
         }
         sink.accept(b.toString());
     }

@@ -21,17 +21,25 @@ import java.util.regex.Matcher;
 public final class BackendProcess implements AutoCloseable {
     private static final java.util.regex.Pattern READY =
             java.util.regex.Pattern.compile("vblk backend listening on (\\S+):(\\d+)");
+    private static final java.util.regex.Pattern NBD_READY =
+            java.util.regex.Pattern.compile("vblk nbd listening on (\\S+):(\\d+)");
 
     private final Process process;
     private final String host;
     private final int port;
     private final Path log;
+    // the NBD door's port, once its line is printed; the backend prints it right after the first line
+    private final CompletableFuture<Integer> nbdPort;
+    // the stats connection, opened by the first stats() and closed with the process
+    private io.netty.channel.EventLoopGroup statsGroup;
+    private io.vblk.load.StatsClient statsClient;
 
-    private BackendProcess(Process process, String host, int port, Path log) {
+    private BackendProcess(Process process, String host, int port, Path log, CompletableFuture<Integer> nbdPort) {
         this.process = process;
         this.host = host;
         this.port = port;
         this.log = log;
+        this.nbdPort = nbdPort;
     }
 
     /** The backend jar: -Dvblk.backend.jar, else $VBLK_BACKEND_JAR, else next to this jar in the source tree. */
@@ -64,6 +72,7 @@ public final class BackendProcess implements AutoCloseable {
             cmd.addAll(List.of("--request-log", requestLog.toAbsolutePath().toString()));
         }
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        CompletableFuture<Integer> nbdPort = new CompletableFuture<>();
         CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -71,7 +80,7 @@ public final class BackendProcess implements AutoCloseable {
                 while ((line = out.readLine()) != null) {
                     Matcher m = READY.matcher(line);
                     if (m.find()) {
-                        drain(out);
+                        drain(out, nbdPort);
                         return m;
                     }
                 }
@@ -86,20 +95,28 @@ public final class BackendProcess implements AutoCloseable {
                 p.waitFor(5, TimeUnit.SECONDS);
                 throw new IOException("backend exited before listening:\n" + Files.readString(log).strip());
             }
-            return new BackendProcess(p, m.group(1), Integer.parseInt(m.group(2)), log);
+            return new BackendProcess(p, m.group(1), Integer.parseInt(m.group(2)), log, nbdPort);
         } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
             p.destroyForcibly();
             throw new IOException("backend did not start within 60 s; see " + log);
         }
     }
 
-    private static void drain(BufferedReader out) {
-        // the backend prints nothing more on stdout; keep its pipe from ever filling anyway
+    private static void drain(BufferedReader out, CompletableFuture<Integer> nbdPort) {
+        // after the NBD line (if any) the backend prints nothing more until it stops; keep its pipe from filling
         Thread t = new Thread(() -> {
             try {
-                out.transferTo(java.io.Writer.nullWriter());
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher m = NBD_READY.matcher(line);
+                    if (m.find()) {
+                        nbdPort.complete(Integer.parseInt(m.group(2)));
+                    }
+                }
             } catch (IOException ignored) {
                 // the process ended
+            } finally {
+                nbdPort.completeExceptionally(new IOException("the backend opened no NBD door"));
             }
         }, "backend-stdout");
         t.setDaemon(true);
@@ -114,6 +131,32 @@ public final class BackendProcess implements AutoCloseable {
         return host + ":" + port;
     }
 
+    /** The NBD door's port; waits up to 10 s for the backend to print it. */
+    public int nbdPort() throws IOException {
+        try {
+            return nbdPort.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IOException("no NBD door announced by the backend: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The backend's counters now, through its stats query (no token: auth off), on one connection kept for
+     * the next query; by one thread at a time.
+     */
+    public io.vblk.result.BackendStats stats() throws IOException {
+        try {
+            if (statsClient == null) {
+                statsGroup = io.vblk.load.ClientBootstrap.group(1, java.time.Duration.ZERO);
+                statsClient = io.vblk.load.StatsClient.connect(io.vblk.load.ClientBootstrap.of(statsGroup),
+                        new java.net.InetSocketAddress(host, port), io.vblk.load.Access.OPEN).get(10, TimeUnit.SECONDS);
+            }
+            return statsClient.query().get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IOException("stats query to " + target() + " failed: " + e.getMessage());
+        }
+    }
+
     public Path log() {
         return log;
     }
@@ -126,6 +169,10 @@ public final class BackendProcess implements AutoCloseable {
     /** SIGTERM, wait for the drain; returns the exit code (0 for a clean stop). */
     @Override
     public void close() {
+        if (statsClient != null) {
+            statsClient.close();
+            statsGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FrontendCrashConsistencyTest {
     private static final int BLOCK = 4096;
     private static final int BLOCKS = 1024;
-    private static final long RUN_MILLIS = 2000;
+    private static final long MIN_FLUSHES = 5;
 
     @TempDir
     Path dir;
@@ -49,10 +49,18 @@ class FrontendCrashConsistencyTest {
         try {
             LoadConfig load = new LoadConfig(first.target(), true, null, null, List.of(randwrite), ledger.toString(),
                     Duration.ofMillis(100), false, null);
-            // far longer than the test waits: the kill, not the clock, ends this run
-            run = CompletableFuture.supplyAsync(
-                    () -> new LoadRunner(load, LoadRunner.Options.of(Duration.ZERO, Duration.ofSeconds(60))).run());
-            Thread.sleep(RUN_MILLIS);
+            // far longer than the test waits: the kill, not the clock, ends this run, once the live line has
+            // counted MIN_FLUSHES acknowledged flushes
+            CompletableFuture<Void> flushed = new CompletableFuture<>();
+            java.util.regex.Pattern count = java.util.regex.Pattern.compile("flushes (\\d+)");
+            LoadRunner.Options options = LoadRunner.Options.of(Duration.ZERO, Duration.ofSeconds(60)).withLive(line -> {
+                java.util.regex.Matcher m = count.matcher(line);
+                if (m.find() && Long.parseLong(m.group(1)) >= MIN_FLUSHES) {
+                    flushed.complete(null);
+                }
+            });
+            run = CompletableFuture.supplyAsync(() -> new LoadRunner(load, options).run());
+            CompletableFuture.anyOf(flushed, run).get(45, TimeUnit.SECONDS);
             assertThat(run).as("the run is still going when the backend is killed").isNotDone();
         } finally {
             first.kill();
@@ -67,7 +75,7 @@ class FrontendCrashConsistencyTest {
         JsonNode written = new ObjectMapper().readTree(ledger.toFile());
         long flushes = written.get("flushes").asLong();
         long flushedBlocks = written.get("blocks_flushed").asLong();
-        assertThat(flushes).isGreaterThanOrEqualTo(5);
+        assertThat(flushes).isGreaterThanOrEqualTo(MIN_FLUSHES);
         assertThat(flushedBlocks).isPositive();
 
         LoadConfig check = new LoadConfig(null, true, null, null, List.of(randwrite), ledger.toString(), null, true, null);
