@@ -155,7 +155,7 @@ public final class Backend implements AutoCloseable {
     void initConnection(Channel ch) {
         LimitsConfig limits = config.limits();
         if (ssl != null) {
-            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+            ch.pipeline().addLast("tls", NbdHandshake.tlsHandler(ssl, ch.alloc(), limits.idleTimeout()));
         }
         ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout(), RequestHandler.class))
                 .addLast("flush", new FlushConsolidationHandler(256, true))
@@ -181,7 +181,7 @@ public final class Backend implements AutoCloseable {
                 .addLast("encoder", NbdEncoder.INSTANCE)
                 .addLast("limit", connectionLimit)
                 .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
-                .addLast("handshake", new NbdHandshake(exports, ssl))
+                .addLast("handshake", new NbdHandshake(exports, ssl, limits.idleTimeout()))
                 .addLast("errors", ErrorHandler.INSTANCE);
     }
 

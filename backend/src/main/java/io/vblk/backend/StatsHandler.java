@@ -22,6 +22,7 @@ final class StatsHandler extends SimpleChannelInboundHandler<StatsQuery> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, StatsQuery q) throws Exception {
         tokens.require(q.token());
+        IdleGuard.settle(ctx.channel());
         ctx.writeAndFlush(new StatsReply(ConfigLoader.json().writeValueAsString(stats.get())));
     }
 }

@@ -40,6 +40,23 @@ class NbdLimitsTest {
     }
 
     @Test
+    void aGoOptionSentOneByteAtATimeIsClosedAtTheHandshakeDeadline() throws Exception {
+        try (NbdClient c = NbdClient.greeted(backend.nbdAddress())) {
+            long t0 = System.nanoTime();
+            c.sendClientFlags(Nbd.FLAG_C_FIXED_NEWSTYLE);
+            java.nio.ByteBuffer go = java.nio.ByteBuffer.allocate(16 + 8).putLong(Nbd.IHAVEOPT).putInt(Nbd.OPT_GO)
+                    .putInt(8).putInt(2).put((byte) 'd').put((byte) '0').putShort((short) 0);
+            boolean closed = false;
+            for (int i = 0; i < go.capacity() - 1 && !closed; i++) {
+                c.sendRaw(new byte[] {go.get(i)});
+                closed = c.closedWithin(50);
+            }
+            assertThat(closed).as("closed before the option was complete").isTrue();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 900L);
+        }
+    }
+
+    @Test
     void aPartialRequestIsClosedAfterTheIdleTimeoutAndAQuietAttachedOneIsNot() throws Exception {
         try (NbdClient quiet = NbdClient.attach(backend.nbdAddress(), "d0", false)) {
             try (NbdClient partial = NbdClient.attach(backend.nbdAddress(), "d0", false)) {
