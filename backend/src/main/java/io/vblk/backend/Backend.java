@@ -84,7 +84,7 @@ public final class Backend implements AutoCloseable {
     private final LongSupplier clock = System::nanoTime;
     private final RecordLog requestLog;
     private final Map<String, Device> byName;
-    private final StatsHandler stats;
+    private final StatsService stats;
     private final ConnectionLimit connectionLimit;
     private final TokenCheck tokens;
     private final SslContext ssl;
@@ -108,7 +108,7 @@ public final class Backend implements AutoCloseable {
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
         this.byName = byName;
-        this.stats = new StatsHandler(this::stats, tokens);
+        this.stats = new StatsService(this::stats);
         this.connectionLimit = new ConnectionLimit(config.limits().maxConnections());
         this.exports = new Exports(byName, pipeline, tokens);
         this.boss = Transport.group(1, "vblk-accept");
@@ -163,7 +163,7 @@ public final class Backend implements AutoCloseable {
                 .addLast("encoder", FrameEncoder.INSTANCE)
                 .addLast("limit", connectionLimit)
                 .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
-                .addLast("stats", stats)
+                .addLast("stats", new StatsHandler(stats, tokens))
                 .addLast("handshake", new HandshakeHandler(byName, pipeline, tokens))
                 .addLast("errors", ErrorHandler.INSTANCE);
     }
@@ -325,6 +325,7 @@ public final class Backend implements AutoCloseable {
     }
 
     private void shutdownResources() {
+        stats.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         pipeline.close();
