@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
-    private static final String DEVICE_KEYS = "direct, fault, mode, name, queue-size, queues, read-only, size, store, weight";
+    private static final String DEVICE_KEYS = "direct, fault, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, size, store, weight";
 
     private static final String BACKEND = """
             listen: 127.0.0.1
@@ -71,8 +71,8 @@ class ConfigLoaderTest {
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null),
-                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null));
+                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null),
+                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null));
         assertThat(c.devices().get(1).filePath()).isEqualTo("images/img0.raw");
         assertThat(c.devices().get(0).capacitySectors()).isEqualTo((1L << 30) / 512);
     }
@@ -86,7 +86,7 @@ class ConfigLoaderTest {
         assertThat(c.mode()).isEqualTo(Mode.AIO);
         assertThat(c.maxInflight()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null));
+                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null));
         assertThat(c.inflightLimit(c.devices().get(0))).isEqualTo(256);
     }
 
@@ -262,6 +262,24 @@ class ConfigLoaderTest {
     void decimalSizeUnitIsRefusedWithTheBinaryUnits() throws IOException {
         assertThat(backendProblems(BACKEND.replace("size: 4GiB", "size: 1GB"))).containsExactly(
                 at(7, "devices[1].size", "'1GB' has unknown unit 'GB': expected " + ByteSize.ALLOWED));
+    }
+
+    @Test
+    void aRamDeviceOverTheMaximumSizeIsRefusedNamingTheMaximum() throws IOException {
+        assertThat(backendProblems(BACKEND.replace("size: 1GiB", "size: 65536TiB"))).containsExactly(
+                at(6, "devices[0].size", "a RAM device holds at most 64TiB, got 65536TiB"));
+        assertThat(backendProblems(BACKEND.replace("size: 1GiB", "size: 8388607TiB"))).containsExactly(
+                at(6, "devices[0].size", "a RAM device holds at most 64TiB, got 8388607TiB"));
+    }
+
+    @Test
+    void discardAndWriteZeroesLimitsDefaultToQemusAndAreBounded() throws IOException {
+        DeviceConfig d = ConfigLoader.backend(file(BACKEND)).devices().get(0);
+        assertThat(List.of(d.maxDiscardSectors(), d.maxDiscardSeg(), d.maxWriteZeroesSectors(), d.maxWriteZeroesSeg()))
+                .containsExactly(4194303, 1, 4194303, 1);
+        assertThat(backendProblems(BACKEND.replace("weight: 80}", "weight: 80, max-discard-seg: 257, max-write-zeroes-sectors: 0}")))
+                .containsExactly(at(6, "devices[0].max-discard-seg", "must be from 1 to 256, got 257"),
+                        at(6, "devices[0].max-write-zeroes-sectors", "must be from 1 to 4194303, got 0"));
     }
 
     @Test

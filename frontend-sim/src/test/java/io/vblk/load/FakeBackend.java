@@ -127,7 +127,7 @@ public final class FakeBackend implements AutoCloseable {
                 long sectors = device.data.length / VirtioBlk.SECTOR_SIZE;
                 ctx.writeAndFlush(new AttachOk(FrameCodec.VERSION,
                         VirtioBlk.bit(VirtioBlk.F_BLK_SIZE) | VirtioBlk.bit(VirtioBlk.F_FLUSH),
-                        new BlkConfig(sectors, 512, 16, 65536, 1, device.queueSize)));
+                        new BlkConfig(sectors, 512, 16, 65536, 1, device.queueSize, 1, 1, 1, 1)));
             } else if (f.kind() == io.vblk.protocol.FrameKind.STATS_QUERY) {
                 ctx.writeAndFlush(new StatsReply(statsJson()));
             } else if (f instanceof BlkRequest) {
