@@ -61,6 +61,8 @@ public final class Exports {
      */
     public AttachedQueue attach(String name, Channel channel) {
         Device d = devices.get(name);
-        return new AttachedQueue(new Virtqueue(d, 0, channel, d.features(), pipeline), channel);
+        Virtqueue vq = new Virtqueue(d, 0, channel, d.features(), pipeline);
+        vq.reportNoSpace();
+        return new AttachedQueue(vq, channel);
     }
 }

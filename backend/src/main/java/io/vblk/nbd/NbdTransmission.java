@@ -229,6 +229,9 @@ public final class NbdTransmission extends ChannelDuplexHandler {
             return new NbdReply.SimpleReply(s.cookie(), 0, Unpooled.EMPTY_BUFFER);
         }
         c.release();
+        if (c.status() == AttachedQueue.S_NO_SPACE) {
+            return error(s.cookie(), Nbd.ENOSPC, "no space left on the filesystem of the device's image");
+        }
         return c.status() == VirtioBlk.S_UNSUPP
                 ? error(s.cookie(), Nbd.ENOTSUP, Nbd.commandName(s.command()) + " is not supported by the device")
                 : error(s.cookie(), s.ioError(), s.ioMessage());
