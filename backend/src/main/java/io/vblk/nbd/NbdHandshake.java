@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
+import io.vblk.log.ThrottledLog;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * ABORT is answered NBD_REP_ERR_TLS_REQD until STARTTLS has put TLS first in the pipeline.
  */
 public final class NbdHandshake extends ChannelInboundHandlerAdapter {
-    private static final Logger log = LoggerFactory.getLogger(NbdHandshake.class);
+    // a client's mistakes, shown by the shipped logback.xml (WARN) at a bounded rate
+    private static final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(NbdHandshake.class), 10);
     private static final int KNOWN_CLIENT_FLAGS = Nbd.FLAG_C_FIXED_NEWSTYLE | Nbd.FLAG_C_NO_ZEROES;
     static final int MIN_BLOCK = 512;
     static final int PREFERRED_BLOCK = 4096;
@@ -245,7 +246,7 @@ public final class NbdHandshake extends ChannelInboundHandlerAdapter {
     }
 
     private static void closeBecause(ChannelHandlerContext ctx, String why) {
-        log.info("{}: closing NBD connection: {}", ctx.channel().remoteAddress(), why);
+        log.warn("{}: closing NBD connection: {}", ctx.channel().remoteAddress(), why);
         ctx.close();
     }
 

@@ -3,10 +3,6 @@ package io.vblk.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.Unpooled;
 import io.vblk.nbd.NbdClient;
 import io.vblk.protocol.BlkRequest;
@@ -18,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A file device whose filesystem is full: a real 2 MiB tmpfs (mounting needs root, as CI has; skipped
@@ -55,11 +50,8 @@ class NoSpaceTest {
 
     @Test
     void aFullFilesystemIsEnospcOnNbdIoerrOnVirtioAndTrimStillFreesRoom() throws Exception {
-        Logger pipelineLog = (Logger) LoggerFactory.getLogger(Pipeline.class);
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        pipelineLog.addAppender(lines);
-        try (NbdClient nbd = NbdClient.attach(backend.nbdAddress(), "f0", true);
+        try (LogLines lines = new LogLines(Pipeline.class);
+             NbdClient nbd = NbdClient.attach(backend.nbdAddress(), "f0", true);
              TestClient virtio = TestClient.attach(backend, "f0")) {
             byte[] block = new byte[256 * 1024];
             int failed = 0;
@@ -76,13 +68,10 @@ class NoSpaceTest {
             c.release();
             assertThat(c.status()).isEqualTo(VirtioBlk.S_IOERR);
             // the 20-odd failures in well under a second: at most 10 lines and one saying how many were left out
-            long warnings = lines.list.stream().filter(e -> e.getLevel() == Level.WARN).count();
-            assertThat(warnings).isLessThanOrEqualTo(11);
+            assertThat(lines.warnings()).hasSizeLessThanOrEqualTo(11);
 
             assertThat(nbd.call(Nbd.CMD_TRIM, 0, 0, 64L << 20, null).error()).as("TRIM on a full filesystem").isZero();
             assertThat(nbd.write(6L << 20, block, 0).error()).as("a write after the TRIM freed room").isZero();
-        } finally {
-            pipelineLog.detachAppender(lines);
         }
     }
 }
