@@ -36,8 +36,14 @@ import io.vblk.store.BlockStore;
 import io.vblk.store.FaultStore;
 import io.vblk.store.FileStore;
 import io.vblk.store.RamStore;
+import io.vblk.config.SettingException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,8 +107,7 @@ public final class Backend implements AutoCloseable {
         boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
         this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
                 new DefaultThreadFactory("vblk-io", true)) : null;
-        this.requestLog = config.log().requests() == null ? null
-                : RecordLog.open(Path.of(config.log().requests()), "requests");
+        this.requestLog = openRequestLog(config, devices);
         this.pipeline = new Pipeline(scheduler, config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
@@ -113,16 +118,47 @@ public final class Backend implements AutoCloseable {
         this.exports = new Exports(byName, pipeline, tokens);
         this.boss = Transport.group(1, "vblk-accept");
         this.workers = Transport.group(config.eventLoops().threadsOr(0), "vblk-io-loop", config.eventLoops().spin());
-        this.listener = listen(config.listen(), config.port(), this::initConnection, null);
-        this.nbdListener = config.nbd() == null ? null
-                : listen(config.nbdListen(), config.nbd().port(), this::initNbdConnection, listener);
+        this.listener = listen(config.listen(), config.port(), "listen", "port", this::initConnection, null);
+        this.nbdListener = config.nbd() == null ? null : listen(config.nbdListen(), config.nbd().port(),
+                config.nbd().listen() == null ? "listen" : "nbd.listen", "nbd.port", this::initNbdConnection, listener);
+    }
+
+    /** The per-request log, or null; a path that cannot be written names its setting (and closes the stores). */
+    private static RecordLog openRequestLog(BackendConfig config, List<Device> devices) throws IOException {
+        if (config.log().requests() == null) {
+            return null;
+        }
+        try {
+            return RecordLog.open(Path.of(config.log().requests()), "requests");
+        } catch (IOException e) {
+            closeStores(devices);
+            throw new SettingException("log.requests", "cannot write " + config.log().requests() + ": " + why(e));
+        }
+    }
+
+    /** The reason in an exception from the file system, which often carries only the path. */
+    private static String why(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getFile() + " is a file, not a directory";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /**
      * Binds one door; both share the event loops, the connection limit and the set of open channels. If it
-     * cannot bind, {@code opened} (a door already bound, or null) is closed with everything else.
+     * cannot bind, {@code opened} (a door already bound, or null) is closed with everything else, and the
+     * failure names {@code portKey} when the port is taken, else {@code hostKey}.
      */
-    private Channel listen(String host, int port, Consumer<Channel> init, Channel opened) throws IOException {
+    private Channel listen(String host, int port, String hostKey, String portKey, Consumer<Channel> init, Channel opened) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(Transport.serverChannel())
@@ -144,7 +180,11 @@ public final class Backend implements AutoCloseable {
                 opened.close().syncUninterruptibly();
             }
             shutdownResources();
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            // NIO says BindException, epoll a NativeIoException: both say "Address already in use"
+            boolean taken = String.valueOf(e.getMessage()).contains("Address already in use");
+            String why = e instanceof UnresolvedAddressException ? "the address does not resolve"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new SettingException(taken ? portKey : hostKey, "cannot listen on " + host + ":" + port + ": " + why);
         }
     }
 
@@ -226,12 +266,16 @@ public final class Backend implements AutoCloseable {
                 out.add(new Device(dc, i, config.modeOf(dc), config.inflightLimit(dc), store, SEG_MAX, SIZE_MAX));
             }
         } catch (IOException e) {
-            for (Device d : out) {
-                d.store().close();
-            }
+            closeStores(out);
             throw e;
         }
         return out;
+    }
+
+    private static void closeStores(List<Device> devices) throws IOException {
+        for (Device d : devices) {
+            d.store().close();
+        }
     }
 
     public InetSocketAddress address() {

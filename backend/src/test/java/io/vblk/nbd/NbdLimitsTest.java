@@ -7,7 +7,6 @@ import io.vblk.backend.Backend;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.ConfigLoader;
 import io.vblk.protocol.nbd.Nbd;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -73,8 +72,8 @@ class NbdLimitsTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String yaml = "port: 0\nnbd: {port: " + taken.getLocalPort() + "}\ndevices:\n  - {name: d0, size: 1MiB}\n";
             assertThatThrownBy(() -> Backend.start(ConfigLoader.parse(yaml, BackendConfig.class, "test.yaml")))
-                    .isInstanceOf(IOException.class)
-                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+                    .isInstanceOf(io.vblk.config.SettingException.class)
+                    .hasMessageStartingWith("nbd.port: cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
     }
 

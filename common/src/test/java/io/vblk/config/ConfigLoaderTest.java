@@ -265,6 +265,43 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aConfigThatIsNoYamlTextIsRefusedPrecisely() throws IOException {
+        Path f = dir.resolve("config.yaml");
+        Files.write(f, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
+        assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.backend(f)).getMessage())
+                .isEqualTo(f + ": is not UTF-8 text");
+        Files.write(f, new byte[] {'p', 'o', 'r', 't', ':', ' ', '1', 0, 0, '\n'});
+        assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.backend(f)).getMessage())
+                .isEqualTo(f + ":1: holds the control character 0x00, which no YAML text has");
+    }
+
+    @Test
+    void aTabIndentIsNamedAsSuch() throws IOException {
+        assertThat(backendProblems("port: 0\ndevices:\n\t- {name: d, size: 1MiB}\n")).containsExactly(
+                at(3, "", "a tab character indents this line: YAML indents with spaces only"));
+    }
+
+    @Test
+    void aTopLevelScalarOrListIsNotAConfig() throws IOException {
+        assertThat(backendProblems("just some words\n")).containsExactly(
+                at(1, "", "must be a mapping of keys such as 'devices:', not a single value"));
+        assertThat(backendProblems("- port: 0\n")).containsExactly(
+                at(1, "", "must be a mapping of keys such as 'devices:', not a list"));
+    }
+
+    @Test
+    void aHugeCommentLineIsRefusedAtOnce() throws IOException {
+        String yaml = "#" + "x".repeat(10_000_000) + "\n" + BACKEND;
+        long t0 = System.nanoTime();
+        List<Located> problems = backendProblems(yaml);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
+        assertThat(problems).containsExactly(new Located(dir.resolve("config.yaml").toString(), 0, "",
+                "holds " + yaml.length() + " bytes, more than the 3145728 allowed"));
+        assertThat(backendProblems("#" + "x".repeat(100_000) + "\n" + BACKEND)).containsExactly(
+                at(1, "", "line 1 is 100001 characters long, more than the 65536 allowed"));
+    }
+
+    @Test
     void aRamDeviceOverTheMaximumSizeIsRefusedNamingTheMaximum() throws IOException {
         assertThat(backendProblems(BACKEND.replace("size: 1GiB", "size: 65536TiB"))).containsExactly(
                 at(6, "devices[0].size", "a RAM device holds at most 64TiB, got 65536TiB"));

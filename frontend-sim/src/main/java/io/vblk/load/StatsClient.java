@@ -153,7 +153,7 @@ public final class StatsClient {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            fail("stats connection failed: " + cause.getMessage());
+            fail("stats connection: " + ConnectionErrors.describe(cause));
             ctx.close();
         }
     }

@@ -159,6 +159,16 @@ class LoadRunnerTest {
     }
 
     @Test
+    void aBackendThatResetsTheConnectionIsAPlainSentence() {
+        // a backend killed while connections are open resets them
+        backend.resetAt = 50;
+        assertThatThrownBy(() -> run(false, spec("vm1", 4, Pattern.RANDREAD)))
+                .isInstanceOf(LoadException.class)
+                .hasMessageContaining("reset the connection (was it stopped?)")
+                .hasMessageNotContaining("error(-104)").hasMessageNotContaining("recvAddress");
+    }
+
+    @Test
     void theLiveLineNamesEveryDevice() {
         List<String> lines = new ArrayList<>();
         LoadConfig config = new LoadConfig(backend.target(), false, null, null,
