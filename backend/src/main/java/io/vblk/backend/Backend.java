@@ -18,6 +18,7 @@ import io.vblk.config.BackendConfig;
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.LimitsConfig;
 import io.vblk.config.Secrets;
+import io.vblk.config.SettingException;
 import io.vblk.disk.EmulatedDisk;
 import io.vblk.log.RecordLog;
 import io.vblk.nbd.NbdDecoder;
@@ -36,7 +37,6 @@ import io.vblk.store.BlockStore;
 import io.vblk.store.FaultStore;
 import io.vblk.store.FileStore;
 import io.vblk.store.RamStore;
-import io.vblk.config.SettingException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.UnresolvedAddressException;
@@ -101,13 +101,13 @@ public final class Backend implements AutoCloseable {
         this.tokens = TokenCheck.of(config.auth());
         this.ssl = config.tls() == null ? null : Secrets.server(config.tls());
         this.devices = openDevices(config);
+        this.requestLog = openRequestLog(config, devices);
         int[] weights = devices.stream().mapToInt(d -> d.config().weight()).toArray();
         Scheduler scheduler = new Scheduler(Policies.create(config.scheduler(), weights), devices.size(),
                 config.scheduler().depth(), clock);
         boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
         this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
                 new DefaultThreadFactory("vblk-io", true)) : null;
-        this.requestLog = openRequestLog(config, devices);
         this.pipeline = new Pipeline(scheduler, config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
@@ -275,18 +276,14 @@ class ConfigLoaderTest {
                 .isEqualTo(f + ":1: holds the control character 0x00, which no YAML text has");
     }
 
-    @Test
-    void aTabIndentIsNamedAsSuch() throws IOException {
-        assertThat(backendProblems("port: 0\ndevices:\n\t- {name: d, size: 1MiB}\n")).containsExactly(
-                at(3, "", "a tab character indents this line: YAML indents with spaces only"));
-    }
-
-    @Test
-    void aTopLevelScalarOrListIsNotAConfig() throws IOException {
-        assertThat(backendProblems("just some words\n")).containsExactly(
-                at(1, "", "must be a mapping of keys such as 'devices:', not a single value"));
-        assertThat(backendProblems("- port: 0\n")).containsExactly(
-                at(1, "", "must be a mapping of keys such as 'devices:', not a list"));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "port: 0\\ndevices:\\n\\t- {name: d, size: 1MiB}\\n | 3 | a tab character indents this line: YAML indents with spaces only",
+            "just some words\\n | 1 | must be a mapping of keys such as 'devices:', not a single value",
+            "- port: 0\\n | 1 | must be a mapping of keys such as 'devices:', not a list"})
+    void aTabIndentOrATopLevelValueIsNamedAtItsLine(String yaml, int line, String message) throws IOException {
+        String text = yaml.replace("\\n", "\n").replace("\\t", "\t");
+        assertThat(backendProblems(text)).containsExactly(at(line, "", message));
     }
 
     @Test
