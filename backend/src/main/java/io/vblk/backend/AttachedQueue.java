@@ -10,6 +10,8 @@ import io.vblk.protocol.Completion;
  * Event loop only.
  */
 public final class AttachedQueue {
+    /** A completion's status when the store's filesystem was full; never on the virtio wire (IOERR there). */
+    public static final int S_NO_SPACE = 0x100;
     private final Virtqueue vq;
     private final Channel channel;
     private final ReadGate gate;

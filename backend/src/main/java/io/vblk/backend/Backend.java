@@ -18,6 +18,7 @@ import io.vblk.config.BackendConfig;
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.LimitsConfig;
 import io.vblk.config.Secrets;
+import io.vblk.config.SettingException;
 import io.vblk.disk.EmulatedDisk;
 import io.vblk.log.RecordLog;
 import io.vblk.nbd.NbdDecoder;
@@ -38,6 +39,11 @@ import io.vblk.store.FileStore;
 import io.vblk.store.RamStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +90,7 @@ public final class Backend implements AutoCloseable {
     private final LongSupplier clock = System::nanoTime;
     private final RecordLog requestLog;
     private final Map<String, Device> byName;
-    private final StatsHandler stats;
+    private final StatsService stats;
     private final ConnectionLimit connectionLimit;
     private final TokenCheck tokens;
     private final SslContext ssl;
@@ -95,34 +101,64 @@ public final class Backend implements AutoCloseable {
         this.tokens = TokenCheck.of(config.auth());
         this.ssl = config.tls() == null ? null : Secrets.server(config.tls());
         this.devices = openDevices(config);
+        this.requestLog = openRequestLog(config, devices);
         int[] weights = devices.stream().mapToInt(d -> d.config().weight()).toArray();
         Scheduler scheduler = new Scheduler(Policies.create(config.scheduler(), weights), devices.size(),
                 config.scheduler().depth(), clock);
         boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
         this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
                 new DefaultThreadFactory("vblk-io", true)) : null;
-        this.requestLog = config.log().requests() == null ? null
-                : RecordLog.open(Path.of(config.log().requests()), "requests");
         this.pipeline = new Pipeline(scheduler, config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
         this.byName = byName;
-        this.stats = new StatsHandler(this::stats, tokens);
+        this.stats = new StatsService(this::stats);
         this.connectionLimit = new ConnectionLimit(config.limits().maxConnections());
         this.exports = new Exports(byName, pipeline, tokens);
         this.boss = Transport.group(1, "vblk-accept");
         this.workers = Transport.group(config.eventLoops().threadsOr(0), "vblk-io-loop", config.eventLoops().spin());
-        this.listener = listen(config.listen(), config.port(), this::initConnection, null);
-        this.nbdListener = config.nbd() == null ? null
-                : listen(config.nbdListen(), config.nbd().port(), this::initNbdConnection, listener);
+        this.listener = listen(config.listen(), config.port(), "listen", "port", this::initConnection, null);
+        this.nbdListener = config.nbd() == null ? null : listen(config.nbdListen(), config.nbd().port(),
+                config.nbd().listen() == null ? "listen" : "nbd.listen", "nbd.port", this::initNbdConnection, listener);
+    }
+
+    /** The per-request log, or null; a path that cannot be written names its setting (and closes the stores). */
+    private static RecordLog openRequestLog(BackendConfig config, List<Device> devices) throws IOException {
+        if (config.log().requests() == null) {
+            return null;
+        }
+        try {
+            return RecordLog.open(Path.of(config.log().requests()), "requests");
+        } catch (IOException e) {
+            closeStores(devices);
+            throw new SettingException("log.requests", "cannot write " + config.log().requests() + ": " + why(e));
+        }
+    }
+
+    /** The reason in an exception from the file system, which often carries only the path. */
+    private static String why(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getFile() + " is a file, not a directory";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /**
      * Binds one door; both share the event loops, the connection limit and the set of open channels. If it
-     * cannot bind, {@code opened} (a door already bound, or null) is closed with everything else.
+     * cannot bind, {@code opened} (a door already bound, or null) is closed with everything else, and the
+     * failure names {@code portKey} when the port is taken, else {@code hostKey}.
      */
-    private Channel listen(String host, int port, Consumer<Channel> init, Channel opened) throws IOException {
+    private Channel listen(String host, int port, String hostKey, String portKey, Consumer<Channel> init, Channel opened) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(Transport.serverChannel())
@@ -144,7 +180,11 @@ public final class Backend implements AutoCloseable {
                 opened.close().syncUninterruptibly();
             }
             shutdownResources();
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            // NIO says BindException, epoll a NativeIoException: both say "Address already in use"
+            boolean taken = String.valueOf(e.getMessage()).contains("Address already in use");
+            String why = e instanceof UnresolvedAddressException ? "the address does not resolve"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new SettingException(taken ? portKey : hostKey, "cannot listen on " + host + ":" + port + ": " + why);
         }
     }
 
@@ -155,7 +195,7 @@ public final class Backend implements AutoCloseable {
     void initConnection(Channel ch) {
         LimitsConfig limits = config.limits();
         if (ssl != null) {
-            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+            ch.pipeline().addLast("tls", NbdHandshake.tlsHandler(ssl, ch.alloc(), limits.idleTimeout()));
         }
         ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout(), RequestHandler.class))
                 .addLast("flush", new FlushConsolidationHandler(256, true))
@@ -163,7 +203,7 @@ public final class Backend implements AutoCloseable {
                 .addLast("encoder", FrameEncoder.INSTANCE)
                 .addLast("limit", connectionLimit)
                 .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
-                .addLast("stats", stats)
+                .addLast("stats", new StatsHandler(stats, tokens))
                 .addLast("handshake", new HandshakeHandler(byName, pipeline, tokens))
                 .addLast("errors", ErrorHandler.INSTANCE);
     }
@@ -181,7 +221,7 @@ public final class Backend implements AutoCloseable {
                 .addLast("encoder", NbdEncoder.INSTANCE)
                 .addLast("limit", connectionLimit)
                 .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
-                .addLast("handshake", new NbdHandshake(exports, ssl))
+                .addLast("handshake", new NbdHandshake(exports, ssl, limits.idleTimeout()))
                 .addLast("errors", ErrorHandler.INSTANCE);
     }
 
@@ -226,12 +266,16 @@ public final class Backend implements AutoCloseable {
                 out.add(new Device(dc, i, config.modeOf(dc), config.inflightLimit(dc), store, SEG_MAX, SIZE_MAX));
             }
         } catch (IOException e) {
-            for (Device d : out) {
-                d.store().close();
-            }
+            closeStores(out);
             throw e;
         }
         return out;
+    }
+
+    private static void closeStores(List<Device> devices) throws IOException {
+        for (Device d : devices) {
+            d.store().close();
+        }
     }
 
     public InetSocketAddress address() {
@@ -329,6 +373,7 @@ public final class Backend implements AutoCloseable {
     }
 
     private void shutdownResources() {
+        stats.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         pipeline.close();

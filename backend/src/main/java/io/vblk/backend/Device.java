@@ -41,7 +41,8 @@ final class Device {
         this.inflightLimit = inflightLimit;
         this.store = store;
         this.blkConfig = new BlkConfig(config.capacitySectors(), VirtioBlk.SECTOR_SIZE, segMax, sizeMax, config.queues(),
-                config.queueSize());
+                config.queueSize(), config.maxDiscardSectors(), config.maxDiscardSeg(), config.maxWriteZeroesSectors(),
+                config.maxWriteZeroesSeg());
         long f = VirtioBlk.bit(VirtioBlk.F_BLK_SIZE) | VirtioBlk.bit(VirtioBlk.F_FLUSH)
                 | VirtioBlk.bit(VirtioBlk.F_DISCARD) | VirtioBlk.bit(VirtioBlk.F_WRITE_ZEROES);
         if (config.readOnly()) {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
+import io.vblk.log.ThrottledLog;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.ErrorFrame;
 import io.vblk.protocol.Frame;
@@ -17,12 +18,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Last handler of a connection: a protocol violation becomes an {@link ErrorFrame} followed by close; a frame
- * nobody handled is one too; a dropped socket just closes. The backend keeps serving everyone else.
+ * nobody handled is one too; a dropped socket just closes. The backend keeps serving everyone else. Every
+ * refusal is logged with its reason at WARN (what the shipped logback.xml shows), at most 10 lines a second.
  */
 @Sharable
 final class ErrorHandler extends ChannelInboundHandlerAdapter {
     static final ErrorHandler INSTANCE = new ErrorHandler();
     private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+    private static final ThrottledLog refusals = new ThrottledLog(log, 10);
     // exceptions that are neither a protocol violation nor a dropped socket: bugs; the fuzz tests require none
     static final LongAdder INTERNAL_ERRORS = new LongAdder();
 
@@ -37,7 +40,6 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof ProtocolException p) {
-            log.info("{}: {}", ctx.channel().remoteAddress(), p.getMessage());
             refuse(ctx, p.toFrame());
         } else if (c instanceof IOException) {
             ctx.close();
@@ -51,6 +53,7 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
     static void refuse(ChannelHandlerContext ctx, ErrorFrame error) {
         // one ERROR frame per connection: frames decoded after the first offence must not add another
         if (ctx.channel().isActive() && ReadGate.refuse(ctx.channel())) {
+            refusals.warn("{}: refused, {}: {}", ctx.channel().remoteAddress(), error.code(), error.message());
             ctx.channel().writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
         }
     }

@@ -1,6 +1,8 @@
 package io.vblk.backend;
 
 import io.netty.channel.Channel;
+import io.vblk.protocol.BlkConfig;
+import io.vblk.protocol.VirtioBlk;
 import java.util.List;
 import java.util.Map;
 
@@ -9,8 +11,12 @@ import java.util.Map;
  * virtqueue per attached connection, so that every door shares the same request pipeline.
  */
 public final class Exports {
-    /** What a client may learn about a device before attaching to it. */
-    public record Export(String name, String description, long size, boolean readOnly, int maxTransfer) {}
+    /**
+     * What a client may learn about a device before attaching to it; {@code maxTrim} and {@code maxZeroes} are
+     * the device's max-discard-sectors and max-write-zeroes-sectors in bytes (one NBD command is one segment).
+     */
+    public record Export(String name, String description, long size, boolean readOnly, int maxTransfer, long maxTrim,
+                         long maxZeroes) {}
 
     private final Map<String, Device> devices;
     private final Pipeline pipeline;
@@ -35,8 +41,9 @@ public final class Exports {
         }
         String description = "vblk device " + d.name() + ": " + d.config().size() + " " + d.config().store() + ", "
                 + d.mode().label() + ", weight " + d.config().weight();
-        return new Export(d.name(), description, d.config().size().bytes(), d.config().readOnly(),
-                (int) d.blkConfig().maxTransfer());
+        BlkConfig c = d.blkConfig();
+        return new Export(d.name(), description, d.config().size().bytes(), d.config().readOnly(), (int) c.maxTransfer(),
+                (long) c.maxDiscardSectors() << VirtioBlk.SECTOR_SHIFT, (long) c.maxWriteZeroesSectors() << VirtioBlk.SECTOR_SHIFT);
     }
 
     public boolean authRequired() {
@@ -54,6 +61,8 @@ public final class Exports {
      */
     public AttachedQueue attach(String name, Channel channel) {
         Device d = devices.get(name);
-        return new AttachedQueue(new Virtqueue(d, 0, channel, d.features(), pipeline), channel);
+        Virtqueue vq = new Virtqueue(d, 0, channel, d.features(), pipeline);
+        vq.reportNoSpace();
+        return new AttachedQueue(vq, channel);
     }
 }

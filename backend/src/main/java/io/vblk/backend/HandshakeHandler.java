@@ -6,7 +6,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.vblk.protocol.Ack;
 import io.vblk.protocol.Attach;
 import io.vblk.protocol.AttachOk;
-import io.vblk.protocol.BlkConfig;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.FrameCodec;
 import io.vblk.protocol.FrameDecoder;
@@ -61,9 +60,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         device = d;
         queues = Math.min(a.queues(), d.config().queues());
-        BlkConfig c = d.blkConfig();
-        ctx.writeAndFlush(new AttachOk(FrameCodec.VERSION, d.features(),
-                new BlkConfig(c.capacity(), c.blkSize(), c.segMax(), c.sizeMax(), queues, c.queueSize())));
+        ctx.writeAndFlush(new AttachOk(FrameCodec.VERSION, d.features(), d.blkConfig().withQueues(queues)));
     }
 
     private void acknowledge(ChannelHandlerContext ctx, Ack ack) {

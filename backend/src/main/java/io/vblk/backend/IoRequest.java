@@ -17,6 +17,8 @@ final class IoRequest extends Ticket {
     final long seq;
     int status = VirtioBlk.S_OK;
     int used;
+    // the store failed with ENOSPC (status is IOERR, virtio's only word for it)
+    boolean noSpace;
     ByteBuf readData;
     long tQ;
     long tI;

@@ -10,7 +10,8 @@ import io.vblk.scheduler.Ticket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
+import io.vblk.log.ThrottledLog;
+import io.vblk.store.NoSpaceException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * caller's thread; non-blocking ones (RAM) run inline.
  */
 final class Pipeline {
-    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    // a failing disk fails every request: its lines are rate-limited
+    private static final ThrottledLog failures = new ThrottledLog(LoggerFactory.getLogger(Pipeline.class), 10);
 
     private final Scheduler scheduler;
     private final EmulatedDisk disk;
@@ -104,7 +106,8 @@ final class Pipeline {
                 r.readData.release();
                 r.readData = null;
             }
-            log.warn("{}: {} at sector {} failed: {}", r.device().name(), VirtioBlk.typeName(r.req.type()),
+            r.noSpace = e instanceof NoSpaceException;
+            failures.warn("{}: {} at sector {} failed: {}", r.device().name(), VirtioBlk.typeName(r.req.type()),
                     r.req.sector(), e.toString());
         } finally {
             r.releaseData();

@@ -1,27 +1,57 @@
 package io.vblk.backend;
 
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.vblk.config.ConfigLoader;
+import io.vblk.protocol.ErrorCode;
+import io.vblk.protocol.ProtocolException;
 import io.vblk.protocol.StatsQuery;
 import io.vblk.protocol.StatsReply;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 
-/** Answers STATS_QUERY on any connection with the backend's counters as JSON, if it carries the token. */
-@Sharable
+/**
+ * Answers STATS_QUERY on any connection with the backend's counters as JSON, if it carries the token. One
+ * query at a time per connection (a second before the first is answered is ERROR {@code LIMIT}), at most one
+ * answer per {@link #MIN_INTERVAL_MS} per connection (an earlier query waits), and the JSON is made by
+ * {@link StatsService}, off the event loops: a flood of 8-byte queries cannot hold a loop. One per connection.
+ */
 final class StatsHandler extends SimpleChannelInboundHandler<StatsQuery> {
-    private final Supplier<io.vblk.result.BackendStats> stats;
-    private final TokenCheck tokens;
+    static final long MIN_INTERVAL_MS = 10;
+    private static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(MIN_INTERVAL_MS);
 
-    StatsHandler(Supplier<io.vblk.result.BackendStats> stats, TokenCheck tokens) {
-        this.stats = stats;
+    private final StatsService service;
+    private final TokenCheck tokens;
+    private boolean inFlight;
+    private long answeredAt = System.nanoTime() - MIN_INTERVAL_NANOS;
+
+    StatsHandler(StatsService service, TokenCheck tokens) {
+        this.service = service;
         this.tokens = tokens;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, StatsQuery q) throws Exception {
+    protected void channelRead0(ChannelHandlerContext ctx, StatsQuery q) {
         tokens.require(q.token());
-        ctx.writeAndFlush(new StatsReply(ConfigLoader.json().writeValueAsString(stats.get())));
+        if (inFlight) {
+            throw new ProtocolException(ErrorCode.LIMIT,
+                    "STATS_QUERY before the previous one was answered: send one at a time");
+        }
+        inFlight = true;
+        IdleGuard.settle(ctx.channel());
+        long wait = answeredAt + MIN_INTERVAL_NANOS - System.nanoTime();
+        if (wait > 0) {
+            ctx.executor().schedule(() -> ask(ctx), wait, TimeUnit.NANOSECONDS);
+        } else {
+            ask(ctx);
+        }
+    }
+
+    private void ask(ChannelHandlerContext ctx) {
+        service.ask(json -> ctx.executor().execute(() -> {
+            inFlight = false;
+            answeredAt = System.nanoTime();
+            if (ctx.channel().isActive()) {
+                ctx.writeAndFlush(new StatsReply(json));
+            }
+        }));
     }
 }

@@ -34,6 +34,8 @@ final class Virtqueue {
     // records of replies not yet handed to the log: at most MAX_BATCH, for at most FLUSH_MS, so that the log's
     // writer thread wakes a few hundred times a second rather than once per completion
     private RecordBatch batch;
+    // a door that can say "no space" (NBD) gets AttachedQueue.S_NO_SPACE instead of IOERR for ENOSPC
+    private boolean reportsNoSpace;
     private static final int MAX_BATCH = 512;
     private static final long FLUSH_MS = 2;
 
@@ -53,6 +55,10 @@ final class Virtqueue {
 
     Device device() {
         return device;
+    }
+
+    void reportNoSpace() {
+        reportsNoSpace = true;
     }
 
     int index() {
@@ -140,7 +146,8 @@ final class Virtqueue {
         r.tR = clock.getAsLong();
         int moved = r.req.type() == VirtioBlk.T_OUT ? r.req.length() : r.used;
         device.completed(index, r.status, moved, r.tR);
-        Completion c = new Completion(index, r.req.descriptor(), r.status, r.used,
+        int status = r.noSpace && reportsNoSpace ? AttachedQueue.S_NO_SPACE : r.status;
+        Completion c = new Completion(index, r.req.descriptor(), status, r.used,
                 r.readData != null ? r.readData : Unpooled.EMPTY_BUFFER);
         r.readData = null;
         if (log != null) {

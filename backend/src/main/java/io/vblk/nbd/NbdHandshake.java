@@ -1,9 +1,11 @@
 package io.vblk.nbd;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vblk.backend.Exports;
 import io.vblk.protocol.ErrorCode;
@@ -11,7 +13,9 @@ import io.vblk.protocol.ProtocolException;
 import io.vblk.protocol.nbd.Nbd;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.slf4j.Logger;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import io.vblk.log.ThrottledLog;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -21,21 +25,34 @@ import org.slf4j.LoggerFactory;
  * ABORT is answered NBD_REP_ERR_TLS_REQD until STARTTLS has put TLS first in the pipeline.
  */
 public final class NbdHandshake extends ChannelInboundHandlerAdapter {
-    private static final Logger log = LoggerFactory.getLogger(NbdHandshake.class);
+    // a client's mistakes, shown by the shipped logback.xml (WARN) at a bounded rate
+    private static final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(NbdHandshake.class), 10);
     private static final int KNOWN_CLIENT_FLAGS = Nbd.FLAG_C_FIXED_NEWSTYLE | Nbd.FLAG_C_NO_ZEROES;
     static final int MIN_BLOCK = 512;
     static final int PREFERRED_BLOCK = 4096;
 
     private final Exports exports;
     private final SslContext ssl;
+    private final Duration tlsTimeout;
     private boolean tls;
     private boolean noZeroes;
     private boolean structured;
 
-    /** @param ssl the server's TLS context, or null when TLS is off */
-    public NbdHandshake(Exports exports, SslContext ssl) {
+    /**
+     * @param ssl the server's TLS context, or null when TLS is off
+     * @param tlsTimeout how long a TLS handshake may take ({@code limits.idle-timeout})
+     */
+    public NbdHandshake(Exports exports, SslContext ssl, Duration tlsTimeout) {
         this.exports = exports;
         this.ssl = ssl;
+        this.tlsTimeout = tlsTimeout;
+    }
+
+    /** A server-side TLS handler whose handshake must finish within {@code timeout}, on either door. */
+    public static SslHandler tlsHandler(SslContext ssl, ByteBufAllocator alloc, Duration timeout) {
+        SslHandler h = ssl.newHandler(alloc);
+        h.setHandshakeTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return h;
     }
 
     /** An export found, or why not: an option error reply type and a message for a person. */
@@ -123,7 +140,7 @@ public final class NbdHandshake extends ChannelInboundHandlerAdapter {
         } else {
             // the ACK has passed the pipeline's head in plain text before the TLS handler goes in front of it
             reply(ctx, Nbd.OPT_STARTTLS, Nbd.REP_ACK, "");
-            ctx.pipeline().addFirst("tls", ssl.newHandler(ctx.alloc()));
+            ctx.pipeline().addFirst("tls", tlsHandler(ssl, ctx.alloc(), tlsTimeout));
             tls = true;
         }
     }
@@ -229,7 +246,7 @@ public final class NbdHandshake extends ChannelInboundHandlerAdapter {
     }
 
     private static void closeBecause(ChannelHandlerContext ctx, String why) {
-        log.info("{}: closing NBD connection: {}", ctx.channel().remoteAddress(), why);
+        log.warn("{}: closing NBD connection: {}", ctx.channel().remoteAddress(), why);
         ctx.close();
     }
 

@@ -157,6 +157,12 @@ public final class NbdTransmission extends ChannelDuplexHandler {
             return new Refusal(t == Nbd.CMD_READ ? Nbd.EOVERFLOW : Nbd.EINVAL, "length " + r.length()
                     + " is over the maximum block size of " + export.maxTransfer());
         }
+        long most = t == Nbd.CMD_TRIM ? export.maxTrim() : t == Nbd.CMD_WRITE_ZEROES ? export.maxZeroes() : Long.MAX_VALUE;
+        if (r.length() > most) {
+            return new Refusal(Nbd.EINVAL, Nbd.commandName(t) + " of " + r.length() + " bytes is over the device's "
+                    + (t == Nbd.CMD_TRIM ? "max-discard-sectors" : "max-write-zeroes-sectors") + " (" + most
+                    + " bytes): send it in parts");
+        }
         return null;
     }
 
@@ -223,6 +229,9 @@ public final class NbdTransmission extends ChannelDuplexHandler {
             return new NbdReply.SimpleReply(s.cookie(), 0, Unpooled.EMPTY_BUFFER);
         }
         c.release();
+        if (c.status() == AttachedQueue.S_NO_SPACE) {
+            return error(s.cookie(), Nbd.ENOSPC, "no space left on the filesystem of the device's image");
+        }
         return c.status() == VirtioBlk.S_UNSUPP
                 ? error(s.cookie(), Nbd.ENOTSUP, Nbd.commandName(s.command()) + " is not supported by the device")
                 : error(s.cookie(), s.ioError(), s.ioMessage());

@@ -10,15 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A raw image file. Created sparse at the configured size when absent. With {@code direct}, requests whose
  * offset and length are multiples of the filesystem block go through an O_DIRECT channel via this thread's
  * own aligned bounce buffer (O_DIRECT channels get no other buffers: on JDK 17 a heap buffer there breaks
  * later reads); other requests use the buffered channel, which the kernel keeps coherent with direct I/O.
- * FLUSH is fsync.
+ * FLUSH is fsync. DISCARD punches a hole (fallocate PUNCH_HOLE | KEEP_SIZE: the blocks are freed, the range
+ * reads as zeros, as NBD's TRIM and virtio's DISCARD allow) and WRITE_ZEROES zeroes the range in place
+ * (ZERO_RANGE); where the filesystem cannot, both write zeroes, and the log says so once per store. A full
+ * filesystem is a {@link NoSpaceException}.
  */
 public final class FileStore implements BlockStore {
+    private static final Logger log = LoggerFactory.getLogger(FileStore.class);
     private static final int ZERO_CHUNK = 1 << 20;
 
     private final Path path;
@@ -27,9 +34,15 @@ public final class FileStore implements BlockStore {
     private final FileChannel direct;
     private final int align;
     private final ThreadLocal<ByteBuffer> bounce;
+    // null on a read-only image or where libc's fallocate cannot be called; then both fall back to writing
+    private final Fallocate fallocate;
+    private final AtomicBoolean punchFallbackLogged = new AtomicBoolean();
+    private final AtomicBoolean zeroFallbackLogged = new AtomicBoolean();
 
-    private FileStore(Path path, long capacity, FileChannel buffered, FileChannel direct, int align, int maxTransfer) {
+    private FileStore(Path path, long capacity, FileChannel buffered, FileChannel direct, int align, int maxTransfer,
+                      Fallocate fallocate) {
         this.path = path;
+        this.fallocate = fallocate;
         this.capacity = capacity;
         this.buffered = buffered;
         this.direct = direct;
@@ -75,7 +88,21 @@ public final class FileStore implements BlockStore {
                 throw new IOException("O_DIRECT is not available for " + abs + ": " + e.getMessage());
             }
         }
-        return new FileStore(abs, capacity, buffered, directChannel, align, maxTransfer);
+        Fallocate f = null;
+        if (!readOnly && Fallocate.unavailable() == null) {
+            try {
+                f = Fallocate.open(abs);
+            } catch (IOException e) {
+                buffered.close();
+                if (directChannel != null) {
+                    directChannel.close();
+                }
+                throw e;
+            }
+        } else if (!readOnly) {
+            log.warn("{}: {}; DISCARD and WRITE_ZEROES write zeroes instead", abs, Fallocate.unavailable());
+        }
+        return new FileStore(abs, capacity, buffered, directChannel, align, maxTransfer, f);
     }
 
     public Path path() {
@@ -119,6 +146,14 @@ public final class FileStore implements BlockStore {
 
     @Override
     public void write(long offset, ByteBuf src) throws IOException {
+        try {
+            writeAt(offset, src);
+        } catch (IOException e) {
+            throw NoSpaceException.classify(e);
+        }
+    }
+
+    private void writeAt(long offset, ByteBuf src) throws IOException {
         int length = src.readableBytes();
         if (aligned(offset, length)) {
             ByteBuffer b = bounce.get();
@@ -136,17 +171,37 @@ public final class FileStore implements BlockStore {
 
     @Override
     public void writeZeroes(long offset, long length) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, ZERO_CHUNK));
-        long done = 0;
-        while (done < length) {
-            zeros.clear().limit((int) Math.min(zeros.capacity(), length - done));
-            done += writeFully(buffered, zeros, offset + done);
+        if (fallocate == null || !fallocate.zeroRange(offset, length)) {
+            fallBack(zeroFallbackLogged, "zero ranges in place (fallocate ZERO_RANGE)", "WRITE_ZEROES");
+            writeZeroesByWriting(offset, length);
         }
     }
 
     @Override
     public void discard(long offset, long length) throws IOException {
-        writeZeroes(offset, length);
+        if (fallocate == null || !fallocate.punchHole(offset, length)) {
+            fallBack(punchFallbackLogged, "punch holes (fallocate PUNCH_HOLE)", "DISCARD and TRIM");
+            writeZeroesByWriting(offset, length);
+        }
+    }
+
+    private void fallBack(AtomicBoolean logged, String cannot, String what) {
+        if (fallocate != null && logged.compareAndSet(false, true)) {
+            log.warn("{}: the filesystem cannot {}; {} write zeroes instead", path, cannot, what);
+        }
+    }
+
+    private void writeZeroesByWriting(long offset, long length) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, ZERO_CHUNK));
+        long done = 0;
+        try {
+            while (done < length) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), length - done));
+                done += writeFully(buffered, zeros, offset + done);
+            }
+        } catch (IOException e) {
+            throw NoSpaceException.classify(e);
+        }
     }
 
     @Override
@@ -165,6 +220,9 @@ public final class FileStore implements BlockStore {
             buffered.close();
             if (direct != null) {
                 direct.close();
+            }
+            if (fallocate != null) {
+                fallocate.close();
             }
         }
     }

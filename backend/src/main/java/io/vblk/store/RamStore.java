@@ -1,25 +1,42 @@
 package io.vblk.store;
 
 import io.netty.buffer.ByteBuf;
+import io.vblk.config.ByteSize;
+import io.vblk.config.DeviceConfig;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A sparse in-memory device: 4 KiB pages allocated on first write, grouped in 16 MiB segments, so a 64 GiB
- * device costs a small directory until written. Unwritten pages read as zeros.
+ * device costs a small directory until written. Unwritten pages read as zeros. Each segment counts its
+ * pages, so DISCARD and WRITE_ZEROES cost the segments a range spans plus the pages actually present, never
+ * a walk over every page of the range: they run on an event loop.
  */
 public final class RamStore implements BlockStore {
     private static final int PAGE_SHIFT = 12;
     private static final int PAGE = 1 << PAGE_SHIFT;
     private static final int SEGMENT_SHIFT = 12; // pages per segment: 4096
     private static final int SEGMENT_PAGES = 1 << SEGMENT_SHIFT;
+    private static final long SEGMENT_BYTES = (long) SEGMENT_PAGES << PAGE_SHIFT;
+
+    /** The pages of one 16 MiB segment and how many of them are present (invariant: the non-null slots). */
+    private static final class Segment {
+        final AtomicReferenceArray<byte[]> pages = new AtomicReferenceArray<>(SEGMENT_PAGES);
+        final AtomicInteger present = new AtomicInteger();
+    }
 
     private final long capacity;
-    private final AtomicReferenceArray<AtomicReferenceArray<byte[]>> segments;
+    private final AtomicReferenceArray<Segment> segments;
 
+    /** @throws IllegalArgumentException past {@link DeviceConfig#MAX_RAM_BYTES}, which config validation refuses */
     public RamStore(long capacity) {
+        if (capacity < 0 || capacity > DeviceConfig.MAX_RAM_BYTES) {
+            throw new IllegalArgumentException("a RAM store holds at most " + ByteSize.of(DeviceConfig.MAX_RAM_BYTES)
+                    + ", asked for " + capacity + " bytes");
+        }
         this.capacity = capacity;
-        long pages = (capacity + PAGE - 1) >>> PAGE_SHIFT;
-        this.segments = new AtomicReferenceArray<>((int) ((pages + SEGMENT_PAGES - 1) >>> SEGMENT_SHIFT));
+        this.segments = new AtomicReferenceArray<>((int) ((capacity + SEGMENT_BYTES - 1) / SEGMENT_BYTES));
     }
 
     @Override
@@ -70,25 +87,40 @@ public final class RamStore implements BlockStore {
         discard(offset, length);
     }
 
-    /** Whole pages are dropped (memory returns), partial pages zeroed. */
+    /** Whole segments and pages are dropped (memory returns), partial pages zeroed. */
     @Override
     public void discard(long offset, long length) {
-        long pos = offset;
         long end = offset + length;
-        while (pos < end) {
+        for (long s = offset / SEGMENT_BYTES; s * SEGMENT_BYTES < end; s++) {
+            long segStart = s * SEGMENT_BYTES;
+            long from = Math.max(offset, segStart);
+            long to = Math.min(end, segStart + SEGMENT_BYTES);
+            if (from == segStart && to == segStart + SEGMENT_BYTES) {
+                segments.set((int) s, null);
+                continue;
+            }
+            Segment seg = segments.get((int) s);
+            if (seg != null && seg.present.get() > 0) {
+                clear(seg, from - segStart, to - segStart);
+            }
+        }
+    }
+
+    /** Drops or zeroes the bytes [from, to) of one segment, offsets within it. */
+    private static void clear(Segment seg, long from, long to) {
+        long pos = from;
+        while (pos < to) {
             int in = (int) (pos & (PAGE - 1));
-            int n = (int) Math.min(end - pos, PAGE - in);
-            long pageIndex = pos >>> PAGE_SHIFT;
-            AtomicReferenceArray<byte[]> seg = segments.get((int) (pageIndex >>> SEGMENT_SHIFT));
-            if (seg != null) {
-                int slot = (int) (pageIndex & (SEGMENT_PAGES - 1));
-                if (n == PAGE) {
-                    seg.set(slot, null);
-                } else {
-                    byte[] page = seg.get(slot);
-                    if (page != null) {
-                        java.util.Arrays.fill(page, in, in + n, (byte) 0);
-                    }
+            int n = (int) Math.min(to - pos, PAGE - in);
+            int slot = (int) (pos >>> PAGE_SHIFT);
+            if (n == PAGE) {
+                if (seg.pages.getAndSet(slot, null) != null) {
+                    seg.present.decrementAndGet();
+                }
+            } else {
+                byte[] page = seg.pages.get(slot);
+                if (page != null) {
+                    Arrays.fill(page, in, in + n, (byte) 0);
                 }
             }
             pos += n;
@@ -105,13 +137,9 @@ public final class RamStore implements BlockStore {
     public long residentBytes() {
         long pages = 0;
         for (int s = 0; s < segments.length(); s++) {
-            AtomicReferenceArray<byte[]> seg = segments.get(s);
+            Segment seg = segments.get(s);
             if (seg != null) {
-                for (int i = 0; i < SEGMENT_PAGES; i++) {
-                    if (seg.get(i) != null) {
-                        pages++;
-                    }
-                }
+                pages += seg.present.get();
             }
         }
         return pages * PAGE;
@@ -119,19 +147,21 @@ public final class RamStore implements BlockStore {
 
     private byte[] page(long pageIndex, boolean create) {
         int s = (int) (pageIndex >>> SEGMENT_SHIFT);
-        AtomicReferenceArray<byte[]> seg = segments.get(s);
-        if (seg == null) {
+        Segment seg;
+        // a loop, not one try: a DISCARD of the whole segment may drop it again between the set and the get
+        while ((seg = segments.get(s)) == null) {
             if (!create) {
                 return null;
             }
-            segments.compareAndSet(s, null, new AtomicReferenceArray<>(SEGMENT_PAGES));
-            seg = segments.get(s);
+            segments.compareAndSet(s, null, new Segment());
         }
         int slot = (int) (pageIndex & (SEGMENT_PAGES - 1));
-        byte[] page = seg.get(slot);
+        byte[] page = seg.pages.get(slot);
         if (page == null && create) {
-            seg.compareAndSet(slot, null, new byte[PAGE]);
-            page = seg.get(slot);
+            if (seg.pages.compareAndSet(slot, null, new byte[PAGE])) {
+                seg.present.incrementAndGet();
+            }
+            page = seg.pages.get(slot);
         }
         return page;
     }

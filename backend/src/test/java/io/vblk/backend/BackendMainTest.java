@@ -65,4 +65,48 @@ class BackendMainTest {
         assertThat(err).startsWith(cfg + ":3: auth.token-file: ").contains("no such file");
         assertThat(err.lines().count()).isEqualTo(1);
     }
+
+    @Test
+    void anAddressThatIsNoneIsNamedAtItsLine() throws Exception {
+        Path cfg = dir.resolve("b.yaml");
+        Files.writeString(cfg, "listen: 999.1.1.1\nport: 0\ndevices:\n  - {name: d, size: 1MiB}\n");
+        String err = run("--config", cfg.toString());
+        assertThat(err).startsWith(cfg + ":1: listen: cannot listen on 999.1.1.1:0: ").doesNotContain("null");
+        assertThat(err.lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnwritableRequestLogSaysWhy() throws Exception {
+        Path notADir = Files.writeString(dir.resolve("plain-file"), "x");
+        Path cfg = dir.resolve("b.yaml");
+        Files.writeString(cfg, "port: 0\nlog: {requests: \"" + notADir.resolve("r.jsonl") + "\"}\n"
+                + "devices:\n  - {name: d, size: 1MiB}\n");
+        String err = run("--config", cfg.toString());
+        assertThat(err).startsWith(cfg + ":2: log.requests: cannot write " + notADir.resolve("r.jsonl") + ": ");
+        assertThat(err.lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void tokenFilesThatAreNoTextAreRefusedWithoutReadingThemWhole() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path binary = Files.write(dir.resolve("binary"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, '\n'});
+        Path huge = dir.resolve("huge");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(100L << 20);
+        }
+        String[][] cases = {
+                {"/dev/zero", "/dev/zero is not a regular file"},
+                {fifo.toString(), fifo + " is not a regular file"},
+                {binary.toString(), binary + " is not UTF-8 text"},
+                {huge.toString(), huge + " holds 104857600 bytes, more than the 65536 allowed"}};
+        for (String[] c : cases) {
+            Path cfg = dir.resolve("backend.yaml");
+            Files.writeString(cfg, "port: 0\nauth:\n  token-file: \"" + c[0] + "\"\n"
+                    + "devices:\n  - {name: d, size: 1MiB, store: ram}\n");
+            String err = run("--config", cfg.toString());
+            assertThat(err).isEqualTo(cfg + ":3: auth.token-file: " + c[1] + System.lineSeparator());
+        }
+    }
 }

@@ -39,6 +39,9 @@ import net.jqwik.api.lifecycle.BeforeProperty;
  * Each try is one connection on a real socket to a backend started once per property: usually a valid
  * handshake, then up to 60 pieces (well-formed requests with random fields, mutated requests, other frames,
  * random bytes), maybe cut short; then the client shuts its output and waits for the backend to close.
+ * A third property sends what costs the backend most (slowloris byte streams, floods of stats queries,
+ * DISCARD and WRITE_ZEROES at and past the segment limits) while another client on the same event loop
+ * reads in a loop: the longest that client waits for a reply is bounded.
  */
 @net.jqwik.api.lifecycle.AddLifecycleHook(io.vblk.testing.LeakCheck.Jqwik.class)
 class FrameFuzzProperties {
@@ -49,6 +52,20 @@ class FrameFuzzProperties {
     private static final int QUEUE_SIZE = 64;
     private Backend backend;
     private long internalErrorsBefore;
+    // the hostile property's backend and its bystander: one event loop for everyone, limits as configured
+    private static final long HOSTILE_TIMEOUT_MS = 300;
+    private static final int MAX_SEGMENTS = 256;
+    private static final long MAX_SECTORS = 4194303;
+    private static final long HOSTILE_SECTORS = (4L << 30) / 512;
+    /** The bound asserted on the bystander's longest wait for a reply, whatever the hostile client sends. */
+    static final long BYSTANDER_BOUND_MS = 500;
+    private static final AtomicLong BYSTANDER_WORST = new AtomicLong();
+    private static final AtomicLong BYSTANDER_READS = new AtomicLong();
+    private static final Map<String, AtomicLong> HOSTILE = new ConcurrentSkipListMap<>();
+    private Backend hostileBackend;
+    private Thread bystander;
+    private volatile boolean bystanderStop;
+    private volatile Throwable bystanderFailure;
 
     /**
      * One thing a client may send; {@link #bytes} is its wire form. A {@code fresh} request gets the next
@@ -74,7 +91,18 @@ class FrameFuzzProperties {
     }
 
     @AfterProperty
-    void stop() {
+    void stop() throws Exception {
+        if (bystander != null) {
+            bystanderStop = true;
+            bystander.join(15_000);
+            bystander = null;
+            System.out.printf("hostile fuzz: connections %s; the bystander made %d reads, its longest wait for a reply "
+                    + "was %.1f ms%n", HOSTILE, BYSTANDER_READS.get(), BYSTANDER_WORST.get() / 1e6);
+        }
+        if (hostileBackend != null) {
+            hostileBackend.close();
+            hostileBackend = null;
+        }
         if (backend != null) {
             backend.close();
             backend = null;
@@ -136,6 +164,171 @@ class FrameFuzzProperties {
         Wait.until(() -> backend.unanswered() == 0 && backend.schedulerInFlight() == 0, 10_000,
                 "every request of the connection to end");
         assertThat(ErrorHandler.INTERNAL_ERRORS.sum()).as("internal errors").isEqualTo(internalErrorsBefore);
+    }
+
+    /** One hostile connection: {@code wire} sent {@code chunk} bytes at a time, {@code pauseMs} apart. */
+    record Hostile(String what, byte[] wire, int chunk, int pauseMs, int discards) {
+        @Override
+        public String toString() {
+            return what + "(" + wire.length + " B in " + chunk + "-byte chunks every " + pauseMs + " ms)";
+        }
+    }
+
+    @Property(tries = 150)
+    void otherClientsAreServedWhateverAHostileOneSends(@ForAll("hostile") Hostile h) throws Exception {
+        if (hostileBackend == null) {
+            startHostileBackend();
+        }
+        HOSTILE.computeIfAbsent(h.what(), k -> new AtomicLong()).incrementAndGet();
+        long t0 = System.nanoTime();
+        int completions = 0;
+        try (RawClient c = new RawClient(hostileBackend.address(), 1 << 20, 10_000)) {
+            boolean cut = false;
+            for (int at = 0; at < h.wire().length && !cut; at += h.chunk()) {
+                try {
+                    c.sendBytes(h.wire(), at, Math.min(h.chunk(), h.wire().length - at));
+                } catch (java.io.IOException e) {
+                    cut = true; // the backend closed it: a deadline, or an ERROR frame for what came before
+                }
+                if (h.pauseMs() > 0 && !cut) {
+                    Thread.sleep(h.pauseMs());
+                }
+            }
+            if (!cut) {
+                try {
+                    c.shutdownOutput();
+                } catch (java.io.IOException e) {
+                    // closed meanwhile
+                }
+            }
+            Frame f;
+            while ((f = c.nextOrEnd()) != null) {
+                if (f instanceof Completion done) {
+                    done.release();
+                    completions++;
+                } else {
+                    assertThat(f).isInstanceOfAny(AttachOk.class, StatsReply.class, ErrorFrame.class);
+                }
+            }
+        }
+        if (h.what().equals("slowloris")) {
+            // however slowly it came, the connection ended within a few deadlines of its first byte
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(6 * HOSTILE_TIMEOUT_MS + 1000);
+        }
+        if (h.discards() > 0) {
+            assertThat(completions).as("every DISCARD or WRITE_ZEROES answered").isEqualTo(h.discards());
+        }
+        Wait.until(() -> hostileBackend.unanswered() == 0, 10_000, "every request of the hostile connection to end");
+        assertThat(bystanderFailure).as("the bystander's reads").isNull();
+        assertThat(BYSTANDER_WORST.get() / 1_000_000).as("the bystander's longest wait (ms)").isLessThan(BYSTANDER_BOUND_MS);
+    }
+
+    private void startHostileBackend() throws Exception {
+        hostileBackend = Backends.start("mode: aio\nevent-loops: {threads: 1}\n"
+                + "limits: {idle-timeout: " + HOSTILE_TIMEOUT_MS + "ms}\ndevices:\n"
+                + "  - {name: d0, size: 4GiB, store: ram, queue-size: " + QUEUE_SIZE + ", max-discard-seg: " + MAX_SEGMENTS
+                + ", max-write-zeroes-seg: " + MAX_SEGMENTS + "}\n"
+                + "  - {name: v, size: 1MiB, store: ram}\n");
+        // a page in every 16 MiB segment of d0, so that discards find pages to drop in each
+        try (TestClient w = TestClient.attach(hostileBackend, "d0")) {
+            for (long sector = 0; sector < HOSTILE_SECTORS; sector += 32768) {
+                Completion c = w.call(BlkRequest.write(0, 0, sector, Unpooled.wrappedBuffer(new byte[512])));
+                c.release();
+            }
+        }
+        TestClient reader = TestClient.attach(hostileBackend, "v");
+        bystanderStop = false;
+        bystander = new Thread(() -> {
+            try (reader) {
+                while (!bystanderStop) {
+                    long t = System.nanoTime();
+                    Completion c = reader.call(BlkRequest.read(0, 0, 0, 4096));
+                    BYSTANDER_WORST.accumulateAndGet(System.nanoTime() - t, Math::max);
+                    BYSTANDER_READS.incrementAndGet();
+                    c.release();
+                    if (c.status() != VirtioBlk.S_OK) {
+                        throw new AssertionError("bystander read status " + c.status());
+                    }
+                }
+            } catch (Throwable e) {
+                bystanderFailure = e;
+            }
+        }, "fuzz-bystander");
+        bystander.start();
+    }
+
+    @Provide
+    Arbitrary<Hostile> hostile() {
+        return Arbitraries.frequencyOf(Tuple.of(3, slowloris()), Tuple.of(2, statsFlood()), Tuple.of(4, atTheLimits()));
+    }
+
+    /** A valid or broken start (ATTACH, a REQUEST after a handshake, a STATS_QUERY), trickled byte by byte. */
+    private Arbitrary<Hostile> slowloris() {
+        Arbitrary<byte[]> start = Arbitraries.oneOf(Arbitraries.of(
+                encode(new Attach(FrameCodec.VERSION, 1, "d0")),
+                concat(encode(new Attach(FrameCodec.VERSION, 1, "d0")), encode(new Ack(0)),
+                        encode(BlkRequest.write(0, 0, 0, Unpooled.wrappedBuffer(new byte[4096])))),
+                encode(new StatsQuery())), Arbitraries.bytes().array(byte[].class).ofSize(64));
+        return Combinators.combine(start, Arbitraries.integers().between(1, 8), Arbitraries.integers().between(20, 120))
+                .as((w, chunk, pause) -> new Hostile("slowloris", w, chunk, pause, 0));
+    }
+
+    /** Up to 3000 STATS_QUERY frames back to back, with or without a handshake first. */
+    private Arbitrary<Hostile> statsFlood() {
+        return Combinators.combine(Arbitraries.integers().between(2, 3000), Arbitraries.of(true, false)).as((n, attach) -> {
+            byte[] q = encode(new StatsQuery());
+            byte[] all = new byte[q.length * n];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(q, 0, all, i * q.length, q.length);
+            }
+            byte[] wire = attach ? concat(handshake(), all) : all;
+            return new Hostile("stats flood", wire, wire.length, 0, 0);
+        });
+    }
+
+    /** DISCARD and WRITE_ZEROES with segment counts and lengths at, under and past the advertised limits. */
+    private Arbitrary<Hostile> atTheLimits() {
+        Arbitrary<Integer> segments = Arbitraries.of(1, 2, MAX_SEGMENTS - 1, MAX_SEGMENTS, MAX_SEGMENTS + 1, 20_000);
+        Arbitrary<Long> sectors = Arbitraries.of(1L, 8L, MAX_SECTORS - 1, MAX_SECTORS, MAX_SECTORS + 1, 0xFFFFFFFFL);
+        Arbitrary<Long> start = Arbitraries.longs().between(0, HOSTILE_SECTORS - 1);
+        Arbitrary<Integer> type = Arbitraries.of(VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES);
+        Arbitrary<byte[]> request = Combinators.combine(type, segments, sectors, start).as((t, n, len, from) -> {
+            ByteBuf segs = Unpooled.buffer(n * VirtioBlk.SEGMENT_BYTES);
+            for (int i = 0; i < n; i++) {
+                segs.writeLongLE(Math.max(0, Math.min(from, HOSTILE_SECTORS - len))).writeIntLE((int) (long) len).writeIntLE(0);
+            }
+            return encode(new BlkRequest(0, 0, t, 0, 0, segs.readableBytes(), segs));
+        });
+        return request.list().ofMinSize(1).ofMaxSize(8).map(list -> {
+            byte[] wire = handshake();
+            for (int i = 0; i < list.size(); i++) {
+                byte[] r = list.get(i);
+                // distinct descriptor ids, so that every request is served
+                java.nio.ByteBuffer.wrap(r).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(FrameCodec.ENVELOPE_BYTES + 2, (short) i);
+                wire = concat(wire, r);
+            }
+            return new Hostile("discard and write-zeroes", wire, wire.length, 0, list.size());
+        });
+    }
+
+    /** ATTACH to d0 and ACK with DISCARD and WRITE_ZEROES, which the limits apply to. */
+    private static byte[] handshake() {
+        return concat(encode(new Attach(FrameCodec.VERSION, 1, "d0")),
+                encode(new Ack(VirtioBlk.bit(VirtioBlk.F_DISCARD) | VirtioBlk.bit(VirtioBlk.F_WRITE_ZEROES))));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int total = 0;
+        for (byte[] p : parts) {
+            total += p.length;
+        }
+        byte[] out = new byte[total];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 
     @Provide
@@ -202,22 +395,14 @@ class FrameFuzzProperties {
         EmbeddedChannel ch = new EmbeddedChannel(FrameEncoder.INSTANCE);
         ch.writeOutbound(f);
         List<byte[]> parts = new ArrayList<>();
-        int total = 0;
         ByteBuf b;
         while ((b = ch.readOutbound()) != null) {
             byte[] part = new byte[b.readableBytes()];
             b.readBytes(part);
             b.release();
             parts.add(part);
-            total += part.length;
         }
         ch.finishAndReleaseAll();
-        byte[] out = new byte[total];
-        int at = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, out, at, part.length);
-            at += part.length;
-        }
-        return out;
+        return concat(parts.toArray(new byte[0][]));
     }
 }

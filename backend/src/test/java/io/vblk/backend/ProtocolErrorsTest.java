@@ -31,6 +31,28 @@ class ProtocolErrorsTest {
     }
 
     @Test
+    void violationsAreLoggedWithTheirReasonAtALevelTheShippedConfigShows() throws Exception {
+        try (LogLines lines = new LogLines(ErrorHandler.class)) {
+            try (TestClient c = new TestClient(backend.address())) {
+                c.sendRaw(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+                assertThat(c.expectErrorThenClose().code()).isEqualTo(ErrorCode.BAD_MAGIC);
+            }
+            Wait.until(() -> !lines.warnings().isEmpty(), 5000, "a WARN line for the bad magic");
+            assertThat(lines.warnings().get(0)).contains("BAD_MAGIC").contains("bad magic 0x0201");
+            // a flood of violations: at most 10 lines a second, and one saying how many were left out
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                try (TestClient c = new TestClient(backend.address())) {
+                    c.sendRaw(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+                    c.expectErrorThenClose();
+                }
+            }
+            long seconds = (System.nanoTime() - t0) / 1_000_000_000L + 1;
+            assertThat(lines.warnings().size()).isBetween(2, (int) Math.min(31, 11 * seconds + 1));
+        }
+    }
+
+    @Test
     void descriptorReusedWhileInFlight() throws Exception {
         try (TestClient c = TestClient.attach(backend, "d0")) {
             c.send(BlkRequest.read(0, 3, 0, 512));

@@ -25,8 +25,13 @@ final class RawClient implements AutoCloseable {
     private final byte[] chunk = new byte[64 * 1024];
 
     RawClient(InetSocketAddress address, int receiveBuffer) throws IOException {
+        this(address, receiveBuffer, 20_000);
+    }
+
+    /** {@code timeoutMs} bounds every blocking read. */
+    RawClient(InetSocketAddress address, int receiveBuffer, int timeoutMs) throws IOException {
         socket.setReceiveBufferSize(receiveBuffer);
-        socket.setSoTimeout(20_000);
+        socket.setSoTimeout(timeoutMs);
         socket.connect(address);
         out = socket.getOutputStream();
         in = socket.getInputStream();
@@ -45,6 +50,28 @@ final class RawClient implements AutoCloseable {
             }
         }
         out.flush();
+    }
+
+    /** Writes raw bytes, e.g. part of a frame. */
+    void sendBytes(byte[] bytes, int from, int length) throws IOException {
+        out.write(bytes, from, length);
+        out.flush();
+    }
+
+    /** Half-closes: the backend reads end of stream, this side still receives. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** The next frame, or null once the backend closed the connection (EOF or reset). */
+    Frame nextOrEnd() throws IOException {
+        try {
+            return next();
+        } catch (java.net.SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The next frame; blocks (up to the socket timeout) reading the socket until one is whole. */

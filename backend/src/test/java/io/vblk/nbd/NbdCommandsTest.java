@@ -29,7 +29,8 @@ class NbdCommandsTest {
         image = dir.resolve("f0.raw");
         backend = NbdBackends.start("devices:\n  - {name: d0, size: 1MiB, store: ram}\n"
                 + "  - {name: ro, size: 1MiB, store: ram, read-only: true}\n"
-                + "  - {name: f0, size: 1MiB, store: \"file:" + image + "\"}\n");
+                + "  - {name: f0, size: 1MiB, store: \"file:" + image + "\"}\n"
+                + "  - {name: small, size: 1MiB, store: ram, max-discard-sectors: 8, max-write-zeroes-sectors: 16}\n");
     }
 
     @AfterAll
@@ -147,6 +148,20 @@ class NbdCommandsTest {
             // they went through the device's checks, like virtio requests out of range
             assertThat(stats("d0").errors() - errors).isEqualTo(5);
             assertThat(c.read(SIZE - 512, 512).error()).isZero();
+        }
+    }
+
+    @Test
+    void trimAndWriteZeroesOverTheDevicesLimitsAreEinvalNamingThem() throws Exception {
+        try (NbdClient c = NbdClient.attach(backend.nbdAddress(), "small", true)) {
+            assertThat(c.call(Nbd.CMD_TRIM, 0, 0, 4096, null).error()).isZero();
+            NbdClient.Reply trim = c.call(Nbd.CMD_TRIM, 0, 0, 4608, null);
+            assertThat(trim.error()).isEqualTo(Nbd.EINVAL);
+            assertThat(trim.message()).contains("max-discard-sectors (4096 bytes)");
+            assertThat(c.call(Nbd.CMD_WRITE_ZEROES, 0, 0, 8192, null).error()).isZero();
+            NbdClient.Reply zeroes = c.call(Nbd.CMD_WRITE_ZEROES, 0, 0, 8704, null);
+            assertThat(zeroes.error()).isEqualTo(Nbd.EINVAL);
+            assertThat(zeroes.message()).contains("max-write-zeroes-sectors (8192 bytes)");
         }
     }
 

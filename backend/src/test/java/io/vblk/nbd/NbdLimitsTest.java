@@ -7,7 +7,6 @@ import io.vblk.backend.Backend;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.ConfigLoader;
 import io.vblk.protocol.nbd.Nbd;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -40,6 +39,23 @@ class NbdLimitsTest {
     }
 
     @Test
+    void aGoOptionSentOneByteAtATimeIsClosedAtTheHandshakeDeadline() throws Exception {
+        try (NbdClient c = NbdClient.greeted(backend.nbdAddress())) {
+            long t0 = System.nanoTime();
+            c.sendClientFlags(Nbd.FLAG_C_FIXED_NEWSTYLE);
+            java.nio.ByteBuffer go = java.nio.ByteBuffer.allocate(16 + 8).putLong(Nbd.IHAVEOPT).putInt(Nbd.OPT_GO)
+                    .putInt(8).putInt(2).put((byte) 'd').put((byte) '0').putShort((short) 0);
+            boolean closed = false;
+            for (int i = 0; i < go.capacity() - 1 && !closed; i++) {
+                c.sendRaw(new byte[] {go.get(i)});
+                closed = c.closedWithin(50);
+            }
+            assertThat(closed).as("closed before the option was complete").isTrue();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 900L);
+        }
+    }
+
+    @Test
     void aPartialRequestIsClosedAfterTheIdleTimeoutAndAQuietAttachedOneIsNot() throws Exception {
         try (NbdClient quiet = NbdClient.attach(backend.nbdAddress(), "d0", false)) {
             try (NbdClient partial = NbdClient.attach(backend.nbdAddress(), "d0", false)) {
@@ -56,8 +72,8 @@ class NbdLimitsTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String yaml = "port: 0\nnbd: {port: " + taken.getLocalPort() + "}\ndevices:\n  - {name: d0, size: 1MiB}\n";
             assertThatThrownBy(() -> Backend.start(ConfigLoader.parse(yaml, BackendConfig.class, "test.yaml")))
-                    .isInstanceOf(IOException.class)
-                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+                    .isInstanceOf(io.vblk.config.SettingException.class)
+                    .hasMessageStartingWith("nbd.port: cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
     }
 

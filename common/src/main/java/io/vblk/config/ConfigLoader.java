@@ -57,6 +57,52 @@ public final class ConfigLoader {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
     }
 
+    /** The largest config read: SnakeYAML's own bound on a document (its code point limit). */
+    static final int MAX_BYTES = 3 << 20;
+    /** The longest line: SnakeYAML's scanner is quadratic in a line's length (a 10 MB comment took 55 s). */
+    static final int MAX_LINE = 64 * 1024;
+
+    /**
+     * What SnakeYAML would choke on or misreport, refused first with the line: an overlong line, a control
+     * character (a binary file that happens to be UTF-8), a tab in indentation, the text over {@link #MAX_BYTES}.
+     */
+    private static void checkText(String yaml, String name) {
+        if (yaml.length() > MAX_BYTES) {
+            throw new ConfigException(name, "holds " + yaml.length() + " bytes, more than the " + MAX_BYTES + " allowed");
+        }
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i < yaml.length(); i++) {
+            char c = yaml.charAt(i);
+            if (c == '\n') {
+                line++;
+                start = i + 1;
+            } else if (c == '\t' && yaml.substring(start, i).isBlank()) {
+                // SnakeYAML says only "while scanning for the next token", on the line before
+                throw located(name, line, "a tab character indents this line: YAML indents with spaces only");
+            } else if (i - start >= MAX_LINE) {
+                int end = yaml.indexOf('\n', i);
+                throw located(name, line, "line " + line + " is " + ((end < 0 ? yaml.length() : end) - start)
+                        + " characters long, more than the " + MAX_LINE + " allowed");
+            } else if (c < 0x20 && c != '\t' && c != '\r' || c == 0x7f) {
+                throw located(name, line, String.format("holds the control character 0x%02x, which no YAML text has", (int) c));
+            }
+        }
+    }
+
+    /** The parser, if its document is a mapping; a scalar or a list at the top is refused in words. */
+    private static JsonParser mapping(JsonParser p, JsonToken first, String name) {
+        if (first != JsonToken.START_OBJECT && first != JsonToken.VALUE_NULL) {
+            throw located(name, p.currentTokenLocation().getLineNr(), "must be a mapping of keys such as 'devices:', not "
+                    + (first == JsonToken.START_ARRAY ? "a list" : "a single value"));
+        }
+        return p;
+    }
+
+    private static ConfigException located(String name, int line, String message) {
+        return new ConfigException(List.of(new ConfigException.Located(name, line, "", message)));
+    }
+
     /** The YAML mapper with vblk's conventions, for tools that read or write config-shaped documents. */
     public static ObjectMapper yaml() {
         return YAML;
@@ -86,9 +132,11 @@ public final class ConfigLoader {
     }
 
     public static <T> T parse(String yaml, Class<T> type, String name) {
+        checkText(yaml, name);
         try (JsonParser p = YAML.createParser(yaml)) {
             // readValue(String) rejects a document without content in Jackson's words; ours is "is empty"
-            T value = p.nextToken() == null ? null : YAML.readValue(p, type);
+            JsonToken first = p.nextToken();
+            T value = first == null ? null : YAML.readValue(mapping(p, first, name), type);
             if (value == null) {
                 throw new ConfigException(name, "is empty");
             }
@@ -128,6 +176,15 @@ public final class ConfigLoader {
     }
 
     public static JsonNode tree(String yaml, String name) {
+        checkText(yaml, name);
+        try (JsonParser p = YAML.createParser(yaml)) {
+            JsonToken first = p.nextToken();
+            if (first != null) {
+                mapping(p, first, name);
+            }
+        } catch (IOException e) {
+            // the syntax error is reported, located, by readTree below
+        }
         try {
             JsonNode node = YAML.readTree(yaml);
             if (node == null || node.isMissingNode() || node.isNull()) {
@@ -141,9 +198,11 @@ public final class ConfigLoader {
 
     public static String text(Path file) {
         try {
-            return Files.readString(file);
+            return TextFiles.read(file, MAX_BYTES);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), "no such file");
+        } catch (TextFiles.NotText e) {
+            throw new ConfigException(file.toString(), e.getMessage());
         } catch (IOException e) {
             throw new ConfigException(file.toString(), "cannot be read: " + e.getMessage());
         }

@@ -4,11 +4,20 @@ import io.vblk.protocol.VirtioBlk;
 
 /**
  * One block device the backend serves. {@code store} is {@code ram} or {@code file:PATH}; {@code mode}, when
- * set, overrides the backend's mode for this device.
+ * set, overrides the backend's mode for this device. The four {@code max-*} keys are virtio_blk_config's
+ * DISCARD and WRITE_ZEROES limits, advertised at attach and enforced per request.
  */
 public record DeviceConfig(String name, ByteSize size, String store, Boolean direct, Boolean readOnly,
-                           Integer queueSize, Integer queues, Integer weight, Mode mode, FaultConfig fault) {
+                           Integer queueSize, Integer queues, Integer weight, Mode mode, FaultConfig fault,
+                           Integer maxDiscardSectors, Integer maxDiscardSeg, Integer maxWriteZeroesSectors,
+                           Integer maxWriteZeroesSeg) {
     public static final int DEFAULT_WEIGHT = 100;
+    /** The largest RAM device: its directory of 16 MiB segments (4 Mi entries) is allocated at start. */
+    public static final long MAX_RAM_BYTES = 64L << 40;
+    /** QEMU's default and largest per-segment range, BDRV_REQUEST_MAX_SECTORS: INT_MAX bytes in whole sectors. */
+    public static final int MAX_RANGE_SECTORS = Integer.MAX_VALUE >> VirtioBlk.SECTOR_SHIFT;
+    /** Most segments a DISCARD or WRITE_ZEROES may carry: bounds the work of one request on an event loop. */
+    public static final int MAX_SEGMENTS = 256;
 
     public DeviceConfig {
         store = store == null ? "ram" : store;
@@ -17,10 +26,20 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
         queueSize = queueSize == null ? 256 : queueSize;
         queues = queues == null ? 1 : queues;
         weight = weight == null ? DEFAULT_WEIGHT : weight;
+        // QEMU's defaults: the largest range, and one segment per request
+        maxDiscardSectors = maxDiscardSectors == null ? MAX_RANGE_SECTORS : maxDiscardSectors;
+        maxDiscardSeg = maxDiscardSeg == null ? 1 : maxDiscardSeg;
+        maxWriteZeroesSectors = maxWriteZeroesSectors == null ? MAX_RANGE_SECTORS : maxWriteZeroesSectors;
+        maxWriteZeroesSeg = maxWriteZeroesSeg == null ? 1 : maxWriteZeroesSeg;
     }
 
     public static DeviceConfig ram(String name, long bytes, int weight) {
-        return new DeviceConfig(name, ByteSize.of(bytes), "ram", null, null, null, null, weight, null, null);
+        return of(name, ByteSize.of(bytes), "ram", weight, null);
+    }
+
+    /** A device with every other key at its default. */
+    public static DeviceConfig of(String name, ByteSize size, String store, Integer weight, Mode mode) {
+        return new DeviceConfig(name, size, store, null, null, null, null, weight, mode, null, null, null, null, null);
     }
 
     public boolean isFile() {
@@ -43,6 +62,8 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
         } else {
             p.require(size.bytes() > 0 && size.bytes() % VirtioBlk.SECTOR_SIZE == 0, Problems.join(at, "size"),
                     "must be a positive multiple of 512 bytes, got " + size.bytes());
+            p.require(isFile() || size.bytes() <= MAX_RAM_BYTES, Problems.join(at, "size"),
+                    "a RAM device holds at most " + ByteSize.of(MAX_RAM_BYTES) + ", got " + size);
         }
         p.require(store.equals("ram") || (isFile() && !filePath().isBlank()), Problems.join(at, "store"),
                 "must be 'ram' or 'file:PATH', got '" + store + "'");
@@ -52,8 +73,16 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
         p.require(weight >= 1 && weight <= 1_000_000, Problems.join(at, "weight"),
                 "must be a whole number from 1 to 1000000, got " + weight);
         p.require(!direct || isFile(), Problems.join(at, "direct"), "applies to file stores only");
+        rangeLimit(p, at, "max-discard-sectors", maxDiscardSectors, MAX_RANGE_SECTORS);
+        rangeLimit(p, at, "max-discard-seg", maxDiscardSeg, MAX_SEGMENTS);
+        rangeLimit(p, at, "max-write-zeroes-sectors", maxWriteZeroesSectors, MAX_RANGE_SECTORS);
+        rangeLimit(p, at, "max-write-zeroes-seg", maxWriteZeroesSeg, MAX_SEGMENTS);
         if (fault != null) {
             fault.validate(Problems.join(at, "fault"), p);
         }
+    }
+
+    private static void rangeLimit(Problems p, String at, String key, int value, int max) {
+        p.require(value >= 1 && value <= max, Problems.join(at, key), "must be from 1 to " + max + ", got " + value);
     }
 }

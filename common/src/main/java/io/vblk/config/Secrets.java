@@ -6,7 +6,6 @@ import io.vblk.protocol.FrameCodec;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -19,6 +18,9 @@ import javax.net.ssl.SSLException;
  */
 public final class Secrets {
     private Secrets() {}
+
+    /** The most read of a token, certificate or key file: a certificate chain is a few KiB. */
+    static final long MAX_FILE_BYTES = 64 * 1024;
 
     /** The token in {@code file}: its first line, trimmed; {@code key} names the setting for messages. */
     public static String token(String file, String key) {
@@ -76,9 +78,11 @@ public final class Secrets {
 
     private static String read(String file, String key) {
         try {
-            return Files.readString(Path.of(file));
+            return TextFiles.read(Path.of(file), MAX_FILE_BYTES);
         } catch (NoSuchFileException e) {
             throw new SettingException(key, file + ": no such file");
+        } catch (TextFiles.NotText e) {
+            throw new SettingException(key, file + " " + e.getMessage());
         } catch (IOException e) {
             throw new SettingException(key, "cannot read " + file + ": " + e.getMessage());
         }

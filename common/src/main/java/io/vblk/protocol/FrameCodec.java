@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  *
  * ATTACH (1)       version u16 | queues u16 | name_len u16 | token_len u16 | name utf8 | token utf8
  * ATTACH_OK (2)    version u16 | 0 u16 | features u64 | capacity u64 | blk_size u32 | seg_max u32
- *                  | size_max u32 | num_queues u16 | queue_size u16                         (36 bytes)
+ *                  | size_max u32 | num_queues u16 | queue_size u16 | max_discard_sectors u32
+ *                  | max_discard_seg u32 | max_write_zeroes_sectors u32 | max_write_zeroes_seg u32 (52 bytes)
  * ACK (3)          features u64
  * REQUEST (4)      queue u16 | descriptor u16 | type u32 | ioprio u32 | sector u64 | length u32
  *                  | data (length bytes, for OUT, DISCARD, WRITE_ZEROES only)          (24 + data)
@@ -38,7 +39,7 @@ public final class FrameCodec {
     public static final int ENVELOPE_BYTES = 8;
     public static final int REQUEST_HEADER_BYTES = 24;
     public static final int COMPLETION_HEADER_BYTES = 12;
-    public static final int ATTACH_OK_BYTES = 36;
+    public static final int ATTACH_OK_BYTES = 52;
     /** Largest body of a frame that carries no block data (handshake, errors, stats). */
     public static final int MAX_CONTROL_BODY = 64 * 1024;
     public static final int MAX_NAME_BYTES = 255;
@@ -61,7 +62,9 @@ public final class FrameCodec {
                 ByteBuf b = envelope(alloc, FrameKind.ATTACH_OK, ATTACH_OK_BYTES);
                 b.writeShortLE(ok.version()).writeShortLE(0).writeLongLE(ok.features()).writeLongLE(c.capacity());
                 b.writeIntLE(c.blkSize()).writeIntLE(c.segMax()).writeIntLE(c.sizeMax());
-                yield b.writeShortLE(c.numQueues()).writeShortLE(c.queueSize());
+                b.writeShortLE(c.numQueues()).writeShortLE(c.queueSize());
+                yield b.writeIntLE(c.maxDiscardSectors()).writeIntLE(c.maxDiscardSeg())
+                        .writeIntLE(c.maxWriteZeroesSectors()).writeIntLE(c.maxWriteZeroesSeg());
             }
             case ACK -> envelope(alloc, FrameKind.ACK, 8).writeLongLE(((Ack) frame).features());
             case REQUEST -> {
@@ -155,7 +158,8 @@ public final class FrameCodec {
                     int sizeMax = in.readIntLE();
                     int numQueues = in.readUnsignedShortLE();
                     int queueSize = in.readUnsignedShortLE();
-                    yield new AttachOk(version, features, new BlkConfig(capacity, blkSize, segMax, sizeMax, numQueues, queueSize));
+                    yield new AttachOk(version, features, new BlkConfig(capacity, blkSize, segMax, sizeMax, numQueues,
+                            queueSize, in.readIntLE(), in.readIntLE(), in.readIntLE(), in.readIntLE()));
                 }
                 case ACK -> {
                     exactly(kind, length, 8);

@@ -13,10 +13,11 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
-    private static final String DEVICE_KEYS = "direct, fault, mode, name, queue-size, queues, read-only, size, store, weight";
+    private static final String DEVICE_KEYS = "direct, fault, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, size, store, weight";
 
     private static final String BACKEND = """
             listen: 127.0.0.1
@@ -71,8 +72,8 @@ class ConfigLoaderTest {
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null),
-                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null));
+                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null),
+                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null));
         assertThat(c.devices().get(1).filePath()).isEqualTo("images/img0.raw");
         assertThat(c.devices().get(0).capacitySectors()).isEqualTo((1L << 30) / 512);
     }
@@ -86,7 +87,7 @@ class ConfigLoaderTest {
         assertThat(c.mode()).isEqualTo(Mode.AIO);
         assertThat(c.maxInflight()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null));
+                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null));
         assertThat(c.inflightLimit(c.devices().get(0))).isEqualTo(256);
     }
 
@@ -262,6 +263,57 @@ class ConfigLoaderTest {
     void decimalSizeUnitIsRefusedWithTheBinaryUnits() throws IOException {
         assertThat(backendProblems(BACKEND.replace("size: 4GiB", "size: 1GB"))).containsExactly(
                 at(7, "devices[1].size", "'1GB' has unknown unit 'GB': expected " + ByteSize.ALLOWED));
+    }
+
+    @Test
+    void aConfigThatIsNoYamlTextIsRefusedPrecisely() throws IOException {
+        Path f = dir.resolve("config.yaml");
+        Files.write(f, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
+        assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.backend(f)).getMessage())
+                .isEqualTo(f + ": is not UTF-8 text");
+        Files.write(f, new byte[] {'p', 'o', 'r', 't', ':', ' ', '1', 0, 0, '\n'});
+        assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.backend(f)).getMessage())
+                .isEqualTo(f + ":1: holds the control character 0x00, which no YAML text has");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "port: 0\\ndevices:\\n\\t- {name: d, size: 1MiB}\\n | 3 | a tab character indents this line: YAML indents with spaces only",
+            "just some words\\n | 1 | must be a mapping of keys such as 'devices:', not a single value",
+            "- port: 0\\n | 1 | must be a mapping of keys such as 'devices:', not a list"})
+    void aTabIndentOrATopLevelValueIsNamedAtItsLine(String yaml, int line, String message) throws IOException {
+        String text = yaml.replace("\\n", "\n").replace("\\t", "\t");
+        assertThat(backendProblems(text)).containsExactly(at(line, "", message));
+    }
+
+    @Test
+    void aHugeCommentLineIsRefusedAtOnce() throws IOException {
+        String yaml = "#" + "x".repeat(10_000_000) + "\n" + BACKEND;
+        long t0 = System.nanoTime();
+        List<Located> problems = backendProblems(yaml);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
+        assertThat(problems).containsExactly(new Located(dir.resolve("config.yaml").toString(), 0, "",
+                "holds " + yaml.length() + " bytes, more than the 3145728 allowed"));
+        assertThat(backendProblems("#" + "x".repeat(100_000) + "\n" + BACKEND)).containsExactly(
+                at(1, "", "line 1 is 100001 characters long, more than the 65536 allowed"));
+    }
+
+    @Test
+    void aRamDeviceOverTheMaximumSizeIsRefusedNamingTheMaximum() throws IOException {
+        assertThat(backendProblems(BACKEND.replace("size: 1GiB", "size: 65536TiB"))).containsExactly(
+                at(6, "devices[0].size", "a RAM device holds at most 64TiB, got 65536TiB"));
+        assertThat(backendProblems(BACKEND.replace("size: 1GiB", "size: 8388607TiB"))).containsExactly(
+                at(6, "devices[0].size", "a RAM device holds at most 64TiB, got 8388607TiB"));
+    }
+
+    @Test
+    void discardAndWriteZeroesLimitsDefaultToQemusAndAreBounded() throws IOException {
+        DeviceConfig d = ConfigLoader.backend(file(BACKEND)).devices().get(0);
+        assertThat(List.of(d.maxDiscardSectors(), d.maxDiscardSeg(), d.maxWriteZeroesSectors(), d.maxWriteZeroesSeg()))
+                .containsExactly(4194303, 1, 4194303, 1);
+        assertThat(backendProblems(BACKEND.replace("weight: 80}", "weight: 80, max-discard-seg: 257, max-write-zeroes-sectors: 0}")))
+                .containsExactly(at(6, "devices[0].max-discard-seg", "must be from 1 to 256, got 257"),
+                        at(6, "devices[0].max-write-zeroes-sectors", "must be from 1 to 4194303, got 0"));
     }
 
     @Test

@@ -46,7 +46,7 @@ class FrameCodecTest {
                 sample("attach with token", a -> new Attach(1, 4, "sda11", "s3cret-tökén")),
                 sample("attach without token", a -> new Attach(1, 1, "img0")),
                 sample("attach ok", a -> new AttachOk(1, VirtioBlk.bit(VirtioBlk.F_MQ) | Long.MIN_VALUE,
-                        new BlkConfig(1L << 33, 4096, 128, 65536, 65535, 32768))),
+                        new BlkConfig(1L << 33, 4096, 128, 65536, 65535, 32768, 4194303, 1, 8, 256))),
                 sample("ack", a -> new Ack(VirtioBlk.bit(VirtioBlk.F_FLUSH) | VirtioBlk.bit(VirtioBlk.F_DISCARD))),
                 sample("read", a -> BlkRequest.read(3, 17, 2048, 4096)),
                 sample("get id", a -> BlkRequest.of(0, 1, VirtioBlk.T_GET_ID, 0, VirtioBlk.ID_BYTES)),

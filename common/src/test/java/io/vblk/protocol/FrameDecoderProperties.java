@@ -215,8 +215,10 @@ class FrameDecoderProperties {
     }
 
     private static Arbitrary<Sample> attachOk() {
+        // the four discard and write-zeroes limits come as one array: combine takes at most eight arguments
         Arbitrary<BlkConfig> config = Combinators.combine(Arbitraries.longs(), Arbitraries.integers(), Arbitraries.integers(),
-                Arbitraries.integers(), u16(), u16()).as(BlkConfig::new);
+                Arbitraries.integers(), u16(), u16(), Arbitraries.integers().array(int[].class).ofSize(4))
+                .as((cap, blk, seg, size, n, qs, l) -> new BlkConfig(cap, blk, seg, size, n, qs, l[0], l[1], l[2], l[3]));
         return Combinators.combine(u16(), Arbitraries.longs(), config).as((version, features, c) -> {
             AttachOk ok = new AttachOk(version, features, c);
             return sample(ok.toString(), a -> ok);

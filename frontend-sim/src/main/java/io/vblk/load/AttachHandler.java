@@ -73,7 +73,7 @@ final class AttachHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx, LoadException.runFailed("device '" + device + "': attach failed: " + cause.getMessage()));
+        fail(ctx, LoadException.runFailed("device '" + device + "': attach failed: " + ConnectionErrors.describe(cause)));
     }
 
     private void attached(ChannelHandlerContext ctx, AttachOk ok) {

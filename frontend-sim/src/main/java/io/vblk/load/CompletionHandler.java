@@ -48,7 +48,7 @@ final class CompletionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        client.failed("connection failed: " + cause.getMessage());
+        client.failed(ConnectionErrors.describe(cause));
         ctx.close();
     }
 }

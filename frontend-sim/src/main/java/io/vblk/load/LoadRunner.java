@@ -140,10 +140,9 @@ public final class LoadRunner {
     private LoadResult run(EventLoopGroup group, Target target, InetSocketAddress address, Access access, RecordLog log,
                            Map<String, LedgerFile.Device> restored) {
         Bootstrap boot = ClientBootstrap.of(group);
-        // both stats connections live on one loop, where the window boundaries run, so a query leaves at once
+        // the stats connection lives on the loop where the window boundaries run, so a query leaves at once
         EventLoop statsLoop = group.next();
-        CompletableFuture<StatsClient> startProbe = StatsClient.connect(boot.clone(statsLoop), address, access);
-        CompletableFuture<StatsClient> endProbe = StatsClient.connect(boot.clone(statsLoop), address, access);
+        CompletableFuture<StatsClient> probe = StatsClient.connect(boot.clone(statsLoop), address, access);
         List<CompletableFuture<VirtioClient>> attaching = new ArrayList<>();
         for (LoadSpec spec : config.load()) {
             attaching.add(VirtioClient.attach(boot, address, spec.device(), wantedFeatures(), access));
@@ -158,9 +157,12 @@ public final class LoadRunner {
                 loads.add(new DeviceLoad(spec, client, queueSize(i, client), config.verify(), seeds.nextLong(), window,
                         this::fail, log, restored.get(spec.device()), config.flushEvery(), config.verifyOnly()));
             }
-            LoadResult result = config.verifyOnly()
-                    ? verifyOnly(loads, await(startProbe, setup, target), await(endProbe, setup, target), target)
-                    : measure(loads, await(startProbe, setup, target), await(endProbe, setup, target), statsLoop, target);
+            StatsClient stats = await(probe, setup, target);
+            // asked once now: a wrong token fails before the run, and the backend counts the connection settled
+            // rather than an unfinished handshake however long the run lasts
+            await(stats.query(), REPLY_TIMEOUT, target);
+            LoadResult result = config.verifyOnly() ? verifyOnly(loads, stats, target)
+                    : measure(loads, stats, statsLoop, target);
             saveLedger(loads, restored);
             return result;
         } catch (RuntimeException e) {
@@ -176,13 +178,11 @@ public final class LoadRunner {
             // connections not yet attached or connected here close with the group
             loads.forEach(l -> l.client().close());
             loads.forEach(DeviceLoad::release);
-            startProbe.thenAccept(StatsClient::close);
-            endProbe.thenAccept(StatsClient::close);
+            probe.thenAccept(StatsClient::close);
         }
     }
 
-    private LoadResult measure(List<DeviceLoad> loads, StatsClient startProbe, StatsClient endProbe, EventLoop statsLoop,
-                               Target target) {
+    private LoadResult measure(List<DeviceLoad> loads, StatsClient stats, EventLoop statsLoop, Target target) {
         CompletableFuture<BackendStats> atStart = new CompletableFuture<>();
         CompletableFuture<BackendStats> atEnd = new CompletableFuture<>();
         long t0 = System.nanoTime();
@@ -194,14 +194,14 @@ public final class LoadRunner {
             if (listener != null) {
                 listener.opened();
             }
-            forward(startProbe.query(), atStart);
+            forward(stats.query(), atStart);
         }, warmupEnd - t0, TimeUnit.NANOSECONDS);
         statsLoop.schedule(() -> {
             window.close(System.nanoTime());
             if (listener != null) {
                 listener.closed();
             }
-            forward(endProbe.query(), atEnd);
+            forward(stats.query(), atEnd);
             loads.forEach(l -> l.client().eventLoop().execute(l::stop));
         }, windowEnd - t0, TimeUnit.NANOSECONDS);
         loads.forEach(l -> l.client().eventLoop().execute(l::start));
@@ -233,15 +233,15 @@ public final class LoadRunner {
      * Reads back every block the ledger records as flushed, once, and checks it; no writes. Bounded by the
      * run's duration plus the drain timeout: what is still in flight then is reported lost.
      */
-    private LoadResult verifyOnly(List<DeviceLoad> loads, StatsClient startProbe, StatsClient endProbe, Target target) {
-        BackendStats start = await(startProbe.query(), REPLY_TIMEOUT, target);
+    private LoadResult verifyOnly(List<DeviceLoad> loads, StatsClient stats, Target target) {
+        BackendStats start = await(stats.query(), REPLY_TIMEOUT, target);
         window.open(System.nanoTime());
         loads.forEach(l -> l.client().eventLoop().execute(l::start));
         CompletableFuture<Void> allDrained = CompletableFuture.allOf(
                 loads.stream().map(DeviceLoad::drained).toArray(CompletableFuture[]::new));
         waitFor(allDrained, System.nanoTime() + options.duration().plus(options.drainTimeout()).toNanos(), target);
         window.close(System.nanoTime());
-        BackendStats end = await(endProbe.query(), REPLY_TIMEOUT, target);
+        BackendStats end = await(stats.query(), REPLY_TIMEOUT, target);
         List<DeviceTally> tallies = new ArrayList<>();
         for (DeviceLoad l : loads) {
             tallies.add(await(CompletableFuture.supplyAsync(() -> {

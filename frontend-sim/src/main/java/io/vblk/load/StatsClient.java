@@ -22,7 +22,11 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
-/** A connection that never attaches and only asks the backend for its counters; answers come in query order. */
+/**
+ * A connection that never attaches and only asks the backend for its counters; answers come in query order.
+ * The backend takes one query at a time per connection, so a query asked while another is unanswered is sent
+ * when that answer arrives.
+ */
 public final class StatsClient {
     // the backend writes with vblk's JSON conventions (kebab-case keys); a newer backend may add counters
     private static final ObjectReader STATS = ConfigLoader.json().readerFor(BackendStats.class)
@@ -30,7 +34,7 @@ public final class StatsClient {
 
     private final Channel channel;
     private final String token;
-    // event loop only: one future per query sent and not yet answered
+    // event loop only: one future per query asked and not yet answered; only the first is on the wire
     private final ArrayDeque<CompletableFuture<BackendStats>> pending = new ArrayDeque<>();
     private String failure;
 
@@ -96,7 +100,9 @@ public final class StatsClient {
             return;
         }
         pending.addLast(f);
-        channel.writeAndFlush(new StatsQuery(token));
+        if (pending.size() == 1) {
+            channel.writeAndFlush(new StatsQuery(token));
+        }
     }
 
     private void fail(String reason) {
@@ -127,6 +133,9 @@ public final class StatsClient {
                 } catch (LoadException e) {
                     f.completeExceptionally(e);
                 }
+                if (!pending.isEmpty()) {
+                    ctx.writeAndFlush(new StatsQuery(token));
+                }
             } else if (frame instanceof ErrorFrame) {
                 fail("backend refused the stats query: " + frame);
                 ctx.close();
@@ -144,7 +153,7 @@ public final class StatsClient {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            fail("stats connection failed: " + cause.getMessage());
+            fail("stats connection: " + ConnectionErrors.describe(cause));
             ctx.close();
         }
     }

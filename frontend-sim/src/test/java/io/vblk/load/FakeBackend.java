@@ -70,6 +70,8 @@ public final class FakeBackend implements AutoCloseable {
     volatile long errorAt = Long.MAX_VALUE;
     /** The request with this 1-based number on a connection is never completed. */
     volatile long swallowAt = Long.MAX_VALUE;
+    /** At the request with this 1-based number the connection is reset (RST), as a killed backend's are. */
+    volatile long resetAt = Long.MAX_VALUE;
 
     public FakeBackend device(String name, int bytes, int queueSize) {
         devices.put(name, new Device(name, bytes, queueSize));
@@ -127,7 +129,7 @@ public final class FakeBackend implements AutoCloseable {
                 long sectors = device.data.length / VirtioBlk.SECTOR_SIZE;
                 ctx.writeAndFlush(new AttachOk(FrameCodec.VERSION,
                         VirtioBlk.bit(VirtioBlk.F_BLK_SIZE) | VirtioBlk.bit(VirtioBlk.F_FLUSH),
-                        new BlkConfig(sectors, 512, 16, 65536, 1, device.queueSize)));
+                        new BlkConfig(sectors, 512, 16, 65536, 1, device.queueSize, 1, 1, 1, 1)));
             } else if (f.kind() == io.vblk.protocol.FrameKind.STATS_QUERY) {
                 ctx.writeAndFlush(new StatsReply(statsJson()));
             } else if (f instanceof BlkRequest) {
@@ -150,6 +152,11 @@ public final class FakeBackend implements AutoCloseable {
             int now = device.inFlight.incrementAndGet();
             device.peakInFlight.accumulateAndGet(now, Math::max);
             if (n == swallowAt) {
+                return;
+            }
+            if (n == resetAt) {
+                ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+                ctx.close();
                 return;
             }
             int offset = (int) (r.sector() * VirtioBlk.SECTOR_SIZE);

@@ -2,6 +2,7 @@ package io.vblk.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.vblk.config.ByteSize;
 import io.vblk.config.LoadConfig;
@@ -174,6 +175,16 @@ class LoadRunnerTest {
         assertThatThrownBy(() -> new LoadRunner(config, LoadRunner.Options.of(Duration.ZERO, SHORT)).run())
                 .isInstanceOf(LoadException.class)
                 .hasMessage("cannot connect to 127.0.0.1:" + port + ": connection refused (is the backend running?)");
+    }
+
+    @Test
+    void aBackendThatResetsTheConnectionIsAPlainSentence() {
+        // a backend killed while connections are open resets them
+        backend.resetAt = 50;
+        LoadException e = catchThrowableOfType(LoadException.class, () -> run(false, spec("vm1", 4, Pattern.RANDREAD)));
+        // a read sees the reset; a write racing it may see the broken pipe first
+        assertThat(e.getMessage()).matches("device 'vm1': the backend (reset|closed) the connection \\(was it stopped\\?\\)");
+        assertThat(e.exitCode()).isEqualTo(LoadException.RUN_FAILED);
     }
 
     @Test

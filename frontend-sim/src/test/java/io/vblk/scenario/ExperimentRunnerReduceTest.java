@@ -33,7 +33,7 @@ class ExperimentRunnerReduceTest {
     private static final long S = 1_000_000_000L;
 
     private static DeviceConfig device(String name, int weight, Mode mode) {
-        return new DeviceConfig(name, ByteSize.of(1L << 30), "ram", null, null, null, null, weight, mode, null);
+        return DeviceConfig.of(name, ByteSize.of(1L << 30), "ram", weight, mode);
     }
 
     private static Scenario.Variant variant(List<DeviceConfig> devices, List<String> driven, SchedulerConfig.Policy policy) {

@@ -83,6 +83,21 @@ class LoadEndToEndTest {
         }
     }
 
+    @Test
+    void aRunLongerThanTheBackendsIdleTimeoutCompletes() throws Exception {
+        // the stats connection sits quiet between the window's two queries for longer than idle-timeout
+        BackendConfig cfg = ConfigLoader.parse("port: 0\nlimits: {idle-timeout: 500ms}\n"
+                + "devices:\n  - {name: vm1, size: 64MiB}\n", BackendConfig.class, "backend.yaml");
+        try (Backend backend = Backend.start(cfg)) {
+            LoadConfig load = new LoadConfig("127.0.0.1:" + backend.address().getPort(), false, null, null,
+                    List.of(randrw("vm1")), null, null, null, null);
+            LoadResult r = new LoadRunner(load, LoadRunner.Options.of(Duration.ofMillis(700), Duration.ofMillis(1200))).run();
+            assertThat(r.problems()).isEmpty();
+            assertThat(r.device("vm1").ios()).isPositive();
+            assertThat(r.backendEnd().device("vm1").completed()).isGreaterThan(r.backendStart().device("vm1").completed());
+        }
+    }
+
     /**
      * How far one device's count may differ from the backend's. The frontend counts completions arriving
      * inside its window [ws, we); the backend counts those it completed between its two snapshots, taken at
