@@ -1,0 +1,178 @@
+package io.vblk.vhost;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A guest's memory as the front-end shared it: regions of guest-physical address space, each backed by
+ * buffers of at most {@link #CHUNK} bytes (Java 17 maps at most 2 GiB at once), all of one size but the last. Descriptors carry
+ * guest-physical addresses; ring addresses arrive in the front-end's own address space and are translated
+ * once with {@link #guestAddress}. Every access is bounds-checked against one region: an address outside
+ * every region, or a range that wraps or runs past its region, is a {@link Fault}, never an exception from
+ * the buffer. Immutable once built; the buffers' contents are shared with the guest and change under us.
+ */
+public final class GuestMemory {
+    /** The largest buffer one region is split into. */
+    public static final long CHUNK = 1L << 30;
+
+    /**
+     * One region: {@code size} bytes at {@code guestPhysAddr}, which the front-end sees at {@code userAddr};
+     * {@code chunks[k]} holds bytes {@code k * chunkBytes} onward, little-endian.
+     */
+    public record Region(long guestPhysAddr, long size, long userAddr, int chunkBytes, ByteBuffer[] chunks) {
+        public Region {
+            long covered = 0;
+            for (int k = 0; k < chunks.length; k++) {
+                if (k < chunks.length - 1 ? chunks[k].capacity() != chunkBytes : chunks[k].capacity() > chunkBytes) {
+                    throw new IllegalArgumentException("chunk " + k + " is not of " + chunkBytes + " bytes");
+                }
+                covered += chunks[k].capacity();
+            }
+            if (size <= 0 || covered != size) {
+                throw new IllegalArgumentException("a region of " + size + " bytes backed by " + covered);
+            }
+            if (guestPhysAddr + size < guestPhysAddr || userAddr + size < userAddr) {
+                throw new IllegalArgumentException("a region that wraps the address space");
+            }
+        }
+
+        boolean holds(long gpa, long len) {
+            return gpa >= guestPhysAddr && len >= 0 && gpa - guestPhysAddr <= size - len;
+        }
+    }
+
+    /** A guest address or range that no region holds, or an access that runs past its region. */
+    public static final class Fault extends RuntimeException {
+        public Fault(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Region[] regions;
+
+    public GuestMemory(List<Region> regions) {
+        this.regions = regions.toArray(Region[]::new);
+        for (Region r : this.regions) {
+            for (ByteBuffer c : r.chunks()) {
+                c.order(ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+    }
+
+    /** Splits one buffer (for tests and small guests) into chunks of {@code chunkBytes}. */
+    public static ByteBuffer[] chunks(ByteBuffer whole, int chunkBytes) {
+        List<ByteBuffer> out = new ArrayList<>();
+        for (long at = 0; at < whole.capacity(); at += chunkBytes) {
+            int len = (int) Math.min(chunkBytes, whole.capacity() - at);
+            out.add(whole.slice((int) at, len));
+        }
+        return out.toArray(ByteBuffer[]::new);
+    }
+
+    public List<Region> regions() {
+        return List.of(regions);
+    }
+
+    /** The guest-physical address of {@code len} bytes the front-end sees at {@code userAddr}. */
+    public long guestAddress(long userAddr, long len) {
+        for (Region r : regions) {
+            if (userAddr >= r.userAddr() && len >= 0 && userAddr - r.userAddr() <= r.size() - len) {
+                return r.guestPhysAddr() + (userAddr - r.userAddr());
+            }
+        }
+        throw new Fault(String.format("front-end address 0x%x (+%d) is in no memory region", userAddr, len));
+    }
+
+    /** True when one region holds all of {@code [gpa, gpa + len)}. */
+    public boolean holds(long gpa, long len) {
+        return find(gpa, len) != null;
+    }
+
+    public int getShort(long gpa) {
+        return Short.toUnsignedInt(chunk(gpa, 2).getShort(offset(gpa, 2)));
+    }
+
+    public long getInt(long gpa) {
+        return Integer.toUnsignedLong(chunk(gpa, 4).getInt(offset(gpa, 4)));
+    }
+
+    public long getLong(long gpa) {
+        return chunk(gpa, 8).getLong(offset(gpa, 8));
+    }
+
+    public void putShort(long gpa, int v) {
+        chunk(gpa, 2).putShort(offset(gpa, 2), (short) v);
+    }
+
+    public void putInt(long gpa, long v) {
+        chunk(gpa, 4).putInt(offset(gpa, 4), (int) v);
+    }
+
+    public void putByte(long gpa, int v) {
+        chunk(gpa, 1).put(offset(gpa, 1), (byte) v);
+    }
+
+    /** Appends {@code len} guest bytes at {@code gpa} to {@code dst}; a range may cross chunks. */
+    public void read(long gpa, int len, ByteBuf dst) {
+        Region r = require(gpa, len);
+        long off = gpa - r.guestPhysAddr();
+        while (len > 0) {
+            ByteBuffer c = r.chunks()[(int) (off / r.chunkBytes())];
+            int at = (int) (off % r.chunkBytes());
+            int n = Math.min(len, c.capacity() - at);
+            dst.writeBytes(c.slice(at, n));
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Copies {@code len} readable bytes of {@code src} (from its reader index, which stays) into the guest. */
+    public void write(long gpa, ByteBuf src, int srcIndex, int len) {
+        Region r = require(gpa, len);
+        long off = gpa - r.guestPhysAddr();
+        while (len > 0) {
+            ByteBuffer c = r.chunks()[(int) (off / r.chunkBytes())];
+            int at = (int) (off % r.chunkBytes());
+            int n = Math.min(len, c.capacity() - at);
+            src.getBytes(srcIndex, c.slice(at, n));
+            off += n;
+            srcIndex += n;
+            len -= n;
+        }
+    }
+
+    // a field of 1 to 8 bytes: naturally aligned ones never cross a chunk, but a hostile ring may misalign
+    private ByteBuffer chunk(long gpa, int len) {
+        Region r = require(gpa, len);
+        long off = gpa - r.guestPhysAddr();
+        if (off / r.chunkBytes() != (off + len - 1) / r.chunkBytes()) {
+            throw new Fault(String.format("a %d-byte field at 0x%x crosses a mapping boundary", len, gpa));
+        }
+        return r.chunks()[(int) (off / r.chunkBytes())];
+    }
+
+    private int offset(long gpa, int len) {
+        Region r = find(gpa, len);
+        return (int) ((gpa - r.guestPhysAddr()) % r.chunkBytes());
+    }
+
+    private Region require(long gpa, long len) {
+        Region r = find(gpa, len);
+        if (r == null) {
+            throw new Fault(String.format("guest address 0x%x (+%d) is outside every memory region", gpa, len));
+        }
+        return r;
+    }
+
+    private Region find(long gpa, long len) {
+        for (Region r : regions) {
+            if (r.holds(gpa, len)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}
