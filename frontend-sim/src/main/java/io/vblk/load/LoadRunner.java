@@ -189,21 +189,23 @@ public final class LoadRunner {
         long warmupEnd = t0 + options.warmup().toNanos();
         long windowEnd = warmupEnd + options.duration().toNanos();
         WindowListener listener = options.windowListener();
-        statsLoop.schedule(() -> {
-            window.open(System.nanoTime());
-            if (listener != null) {
-                listener.opened();
-            }
-            forward(stats.query(), atStart);
-        }, warmupEnd - t0, TimeUnit.NANOSECONDS);
-        statsLoop.schedule(() -> {
+        Runnable close = () -> {
             window.close(System.nanoTime());
             if (listener != null) {
                 listener.closed();
             }
             forward(stats.query(), atEnd);
             loads.forEach(l -> l.client().eventLoop().execute(l::stop));
-        }, windowEnd - t0, TimeUnit.NANOSECONDS);
+        };
+        statsLoop.schedule(() -> {
+            window.open(System.nanoTime());
+            if (listener != null) {
+                listener.opened();
+            }
+            forward(stats.query(), atStart);
+            // timed from the instant it opened: a loop that ran the opening late must not shorten the window
+            statsLoop.schedule(close, options.duration().toNanos(), TimeUnit.NANOSECONDS);
+        }, warmupEnd - t0, TimeUnit.NANOSECONDS);
         loads.forEach(l -> l.client().eventLoop().execute(l::start));
 
         LiveLine live = options.live() == null ? null : new LiveLine(loads, options.live(), t0, warmupEnd);

