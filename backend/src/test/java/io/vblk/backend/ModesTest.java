@@ -48,6 +48,34 @@ class ModesTest {
         }
     }
 
+    /** Sync mode keeps no thread per queue: 4 connections of 256 queues each cost the backend no thread. */
+    @Test
+    void syncQueuesCostNoThreads() throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Backend b = Backends.start("mode: sync\ndevices:\n  - {name: d0, size: 64MiB, store: ram, queues: 256}\n")) {
+            java.util.List<TestClient> clients = new java.util.ArrayList<>();
+            try {
+                // the backend's event loops start with their first connections; count from there
+                for (int i = 0; i < 4; i++) {
+                    clients.add(TestClient.attach(b, "d0", 1, "", null));
+                }
+                int before = threads.getThreadCount();
+                for (int i = 0; i < 4; i++) {
+                    TestClient c = TestClient.attach(b, "d0", 256, "", null);
+                    clients.add(c);
+                    // answered on the last queue: the backend has set up all 256
+                    Completion done = c.call(BlkRequest.read(255, 0, 0, 4096));
+                    assertThat(done.status()).isEqualTo(VirtioBlk.S_OK);
+                    done.release();
+                }
+                // the JIT may start a compiler thread or two meanwhile; a thread per queue would be 1 024
+                assertThat(threads.getThreadCount() - before).as("threads started for 1 024 sync queues").isLessThan(16);
+            } finally {
+                clients.forEach(TestClient::close);
+            }
+        }
+    }
+
     @Test
     void aioHasManyInService() throws Exception {
         DeviceStats s = run("mode: aio\n");

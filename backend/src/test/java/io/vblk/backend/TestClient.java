@@ -68,8 +68,13 @@ final class TestClient implements AutoCloseable {
     }
 
     static TestClient attach(Backend b, String device, String token, SslContext ssl) throws InterruptedException {
+        return attach(b, device, 1, token, ssl);
+    }
+
+    /** Attaches asking for {@code queues} virtqueues. */
+    static TestClient attach(Backend b, String device, int queues, String token, SslContext ssl) throws InterruptedException {
         TestClient c = new TestClient(b.address(), ssl);
-        c.send(new Attach(FrameCodec.VERSION, 1, device, token));
+        c.send(new Attach(FrameCodec.VERSION, queues, device, token));
         c.attached = (AttachOk) c.next();
         c.send(new Ack(c.attached.features()));
         return c;
