@@ -72,6 +72,38 @@ public final class GuestMemory {
         return out.toArray(ByteBuffer[]::new);
     }
 
+    /**
+     * Maps the regions of a memory table through their fds (a memfd or a shared file, reopened by path as
+     * {@code /proc/self/fd/N}), in chunks of at most {@link #CHUNK}; the mappings outlive the fds, which the
+     * caller then closes. An fd that cannot be mapped for the region's range is a {@link Fault}.
+     */
+    public static GuestMemory map(List<Message.MemoryRegion> table, int[] fds) {
+        List<Region> regions = new ArrayList<>();
+        for (int k = 0; k < table.size(); k++) {
+            Message.MemoryRegion r = table.get(k);
+            if (r.size() <= 0 || r.mmapOffset() < 0 || r.mmapOffset() + r.size() < r.mmapOffset()) {
+                throw new Fault("memory region " + k + " has size " + r.size() + " at offset " + r.mmapOffset());
+            }
+            java.nio.file.Path fd = java.nio.file.Path.of("/proc/self/fd/" + fds[k]);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(fd,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                if (ch.size() < r.mmapOffset() + r.size()) {
+                    throw new Fault("memory region " + k + " runs to byte " + (r.mmapOffset() + r.size())
+                            + " of an fd of " + ch.size());
+                }
+                ByteBuffer[] chunks = new ByteBuffer[(int) ((r.size() + CHUNK - 1) / CHUNK)];
+                for (int c = 0; c < chunks.length; c++) {
+                    long len = Math.min(CHUNK, r.size() - c * CHUNK);
+                    chunks[c] = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, r.mmapOffset() + c * CHUNK, len);
+                }
+                regions.add(new Region(r.guestPhysAddr(), r.size(), r.userAddr(), (int) Math.min(CHUNK, r.size()), chunks));
+            } catch (java.io.IOException e) {
+                throw new Fault("memory region " + k + ": cannot map fd " + fds[k] + ": " + e.getMessage());
+            }
+        }
+        return new GuestMemory(regions);
+    }
+
     public List<Region> regions() {
         return List.of(regions);
     }

@@ -19,6 +19,27 @@ class GuestMemoryTest {
             new GuestMemory.Region(0, 4 * CHUNK, 0x7000_0000L, CHUNK, GuestMemory.chunks(low, CHUNK)),
             new GuestMemory.Region(1 << 20, 2 * CHUNK, 0x7100_0000L, CHUNK, GuestMemory.chunks(high, CHUNK))));
 
+    /** A shared file stands for the front-end's memfd: what the back-end writes through its mapping is in the file. */
+    @Test
+    void regionsOfAMemoryTableAreMappedThroughTheirFds(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path shared = dir.resolve("guest-ram");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(shared.toFile(), "rw")) {
+            f.setLength(64 * 1024);
+            int fd = org.newsclub.net.unix.FileDescriptorCast.using(f.getFD()).as(Integer.class);
+            // two regions of one file at different offsets, as QEMU sends its memfd
+            GuestMemory mapped = GuestMemory.map(List.of(
+                    new Message.MemoryRegion(0, 0xa000, 0x7000_0000L, 0),
+                    new Message.MemoryRegion(0xc000, 0x4000, 0x7000_c000L, 0xc000)), new int[] {fd, fd});
+            mapped.putInt(0xc000 + 16, 0xcafe_f00dL);
+            assertThat(mapped.getInt(0xc000 + 16)).isEqualTo(0xcafe_f00dL);
+            f.seek(0xc000 + 16);
+            assertThat(Integer.reverseBytes(f.readInt())).isEqualTo(0xcafe_f00d);
+            assertThatThrownBy(() -> GuestMemory.map(List.of(new Message.MemoryRegion(0, 0x20000, 0, 0)), new int[] {fd}))
+                    .isInstanceOf(GuestMemory.Fault.class).hasMessageContaining("of an fd of 65536");
+        }
+    }
+
     @Test
     void aRangeAcrossChunksIsWrittenAndReadBackWhole() {
         ByteBuf src = Unpooled.buffer(6000);
