@@ -37,6 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ExperimentsEndToEndTest {
     private static final Duration WARMUP = Duration.ofSeconds(1);
     private static final Duration DURATION = Duration.ofSeconds(3);
+    /**
+     * The whole-window share is the weights' only when the host kept up and every device was backlogged nearly
+     * all the time: a valid run (load held at least 0.9 each) can still leave queues empty often enough to move
+     * a share by 4 pp (23.8 % for a weight-20 device seen in CI at a load average of 9, its decisions while all
+     * were backlogged right).
+     */
+    private static final double ALL_BACKLOGGED = 0.97;
 
     @TempDir
     Path out;
@@ -82,7 +89,7 @@ class ExperimentsEndToEndTest {
         // ioband makes up within its epoch for a device that ran dry, so its split while both were backlogged
         // leans toward that device: its whole-window share is its measure, on a run the host did not limit;
         // on one it did, the run must say that the host, not the policy, erred
-        if (aio.path("host_limit").isNull()) {
+        if (aio.path("host_limit").isNull() && aio.path("all_backlogged_fraction").asDouble() >= ALL_BACKLOGGED) {
             assertThat(sda11.path("share").asDouble()).isCloseTo(0.80, within(0.03));
         } else {
             assertThat(aio.path("explanation").asText()).doesNotContain("the policy's own error");
@@ -109,7 +116,7 @@ class ExperimentsEndToEndTest {
         for (DeviceFigures d : sfq.devices()) {
             assertThat(d.shareBacklogged()).as("share of %s while all were backlogged", d.name())
                     .isCloseTo(d.weightShare(), within(0.03));
-            if (sfq.valid()) {
+            if (weightsDecided(sfq)) {
                 assertThat(d.share()).as("share of %s", d.name()).isCloseTo(d.weightShare(), within(0.03));
             }
         }
@@ -123,13 +130,17 @@ class ExperimentsEndToEndTest {
         VariantResult sfq = variant(r, "policy=sfq max-inflight=32");
         assertThat(device(sfq, "sda11").shareBacklogged()).as("sfq, while both were backlogged").isCloseTo(0.80, within(0.03));
         for (VariantResult v : List.of(sfq, variant(r, "policy=ioband max-inflight=32"))) {
-            if (v.valid()) {
+            if (weightsDecided(v)) {
                 assertThat(device(v, "sda11").share()).as(v.label()).isCloseTo(0.80, within(0.03));
             } else {
                 assertThat(v.explanation()).as(v.label()).doesNotContain("the policy's own error");
             }
         }
         assertThat(share(r, "policy=fifo max-inflight=32")).as("fifo, 32 in flight").isCloseTo(0.50, within(0.06));
+    }
+
+    private static boolean weightsDecided(VariantResult v) {
+        return v.valid() && v.allBackloggedFraction() >= ALL_BACKLOGGED;
     }
 
     private ExperimentResult run(String name, List<String> variants) throws Exception {
