@@ -38,18 +38,16 @@ class RequestLogEndToEndTest {
     void bothSidesLogTheSameRequests() throws Exception {
         Path backendLog = dir.resolve("backend.jsonl");
         Path guestLog = dir.resolve("guest.jsonl");
-        BackendConfig cfg = ConfigLoader.parse("port: 0\nmode: aio\nscheduler: {policy: sfq, depth: 8}\n"
-                + "disk: {service-time: 100us, parallelism: 4}\nlog: {requests: " + backendLog + "}\n"
-                + "devices:\n  - {name: a, size: 64MiB, weight: 80}\n  - {name: b, size: 64MiB, weight: 20, mode: sync}\n",
-                BackendConfig.class, "test");
+        BackendConfig cfg = logged(backendLog, "scheduler: {policy: sfq, depth: 8}\n"
+                + "disk: {service-time: 100us, parallelism: 4}\n"
+                + "devices:\n  - {name: a, size: 64MiB, weight: 80}\n  - {name: b, size: 64MiB, weight: 20, mode: sync}\n");
         LoadResult result;
         long completedA;
         long completedB;
         Backend backend = Backend.start(cfg);
         try {
-            LoadConfig load = ConfigLoader.parse("target: 127.0.0.1:" + backend.address().getPort() + "\nload:\n"
-                    + "  - {device: a, processes: 32, pattern: randrw}\n  - {device: b, processes: 32, pattern: randrw}\n",
-                    LoadConfig.class, "test");
+            LoadConfig load = load(backend, "  - {device: a, processes: 32, pattern: randrw}\n"
+                    + "  - {device: b, processes: 32, pattern: randrw}\n");
             result = new LoadRunner(load, LoadRunner.Options.of(Duration.ofMillis(300), Duration.ofSeconds(1))
                     .withRequestLog(guestLog)).run();
             completedA = backend.stats().device("a").completed();
@@ -102,16 +100,13 @@ class RequestLogEndToEndTest {
     @Test
     void theLogsBacklogFiguresAreTheSchedulersCounters() throws Exception {
         Path log = dir.resolve("backend.jsonl");
-        BackendConfig cfg = ConfigLoader.parse("port: 0\nmode: aio\nscheduler: {policy: sfq, depth: 4}\n"
-                + "disk: {service-time: 200us, parallelism: 2}\nlog: {requests: " + log + "}\n"
-                + "devices:\n  - {name: a, size: 64MiB, weight: 80}\n  - {name: b, size: 64MiB, weight: 20}\n",
-                BackendConfig.class, "test");
+        BackendConfig cfg = logged(log, "scheduler: {policy: sfq, depth: 4}\ndisk: {service-time: 200us, parallelism: 2}\n"
+                + "devices:\n  - {name: a, size: 64MiB, weight: 80}\n  - {name: b, size: 64MiB, weight: 20}\n");
         BackendStats stats;
         Backend backend = Backend.start(cfg);
         try {
-            LoadConfig load = ConfigLoader.parse("target: 127.0.0.1:" + backend.address().getPort() + "\nload:\n"
-                    + "  - {device: a, processes: 16, pattern: randread}\n  - {device: b, processes: 16, pattern: randread}\n",
-                    LoadConfig.class, "test");
+            LoadConfig load = load(backend, "  - {device: a, processes: 16, pattern: randread}\n"
+                    + "  - {device: b, processes: 16, pattern: randread}\n");
             assertThat(new LoadRunner(load, LoadRunner.Options.of(Duration.ofMillis(200), Duration.ofSeconds(1))).run()
                     .problems()).isEmpty();
             stats = backend.stats();
@@ -132,6 +127,16 @@ class RequestLogEndToEndTest {
                     .isCloseTo((double) s.dispatchedAllBacklogged() / decidedAll, within(1e-9));
         }
         assertThat(summary.path("explanation").asText()).isNotEmpty();
+    }
+
+    /** An aio backend on an ephemeral port that logs every request to {@code log}. */
+    private static BackendConfig logged(Path log, String rest) {
+        return ConfigLoader.parse("port: 0\nmode: aio\nlog: {requests: " + log + "}\n" + rest, BackendConfig.class, "test");
+    }
+
+    private static LoadConfig load(Backend b, String specs) {
+        return ConfigLoader.parse("target: 127.0.0.1:" + b.address().getPort() + "\nload:\n" + specs, LoadConfig.class,
+                "test");
     }
 
     private static JsonNode summary(Path log) throws Exception {
