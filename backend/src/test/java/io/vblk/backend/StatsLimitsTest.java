@@ -70,7 +70,9 @@ class StatsLimitsTest {
                 assertThat(((ErrorFrame) fr).message()).contains("one at a time");
                 assertThat(replies).isLessThanOrEqualTo(1);
             }
-            assertThat(worst).as("longest wait of the other client").isLessThan(200_000_000L);
+            // starvation, not speed, is what this bounds (before the fix no reply came within 10 s); the host's own
+            // scheduling alone delayed a reply by 0.43 s on a loaded 2-core machine
+            assertThat(worst).as("longest wait of the other client").isLessThan(1_000_000_000L);
         } finally {
             flooders.forEach(TestClient::close);
         }
