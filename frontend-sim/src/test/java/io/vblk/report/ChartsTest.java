@@ -28,13 +28,13 @@ class ChartsTest {
 
     private static DeviceFigures device(String name, int weight, double weightShare, double share) {
         return new DeviceFigures(name, weight, weightShare, 10_000 * share, share, 0.4, 100 * (share - weightShare),
-                1000 * share, 800, 4, 2, 8, 0, 0.95, weightShare, 1.0);
+                1000 * share, 800, 4, 2, 8, 0, 0.95, weightShare, 1.0, null, null);
     }
 
     private static VariantResult variant(String label, Map<String, String> keys, DeviceFigures... devices) {
         List<DeviceFigures> d = List.of(devices);
         return new VariantResult(label, keys, "aio", "sfq", 1, d, Fairness.jain(d), Fairness.maxErrorPp(d), 0.9, 0.001,
-                0.99, 0.5, 0.6, null, Fairness.explain("aio", "sfq", d, 0.9, 0.99));
+                0.99, 0.5, 0.6, null, null, Fairness.explain("aio", "sfq", d, 0.9, 0.99, null));
     }
 
     private static ExperimentResult experiment(String name, List<VariantResult> variants) {
@@ -213,12 +213,18 @@ class ChartsTest {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    /** sda12's one request allows 2 000 IOPS of the disk's 8 000, more than its weight's 1 600: feasible 80/20. */
     private static VariantResult twoRuns() {
+        FeasibleShare.Model feasible = FeasibleShare.model("disk model 4 x 500us", List.of(
+                new FeasibleShare.Demand("sda11", 80, 32, 500e-6), new FeasibleShare.Demand("sda12", 20, 1, 500e-6)), 4);
         List<DeviceFigures> d = List.of(
-                new DeviceFigures("sda11", 80, 0.8, 7500, 0.75, 7.0710678, -5.0, 2875, 1100, 31, 98, 48, 1, 0.99, null, 0.97),
-                new DeviceFigures("sda12", 20, 0.2, 2500, 0.25, 7.0710678, 5.0, 875, 12_345, 1, 0.375, 1, 2, 0.004, null, 0.6));
+                new DeviceFigures("sda11", 80, 0.8, 7500, 0.75, 7.0710678, -5.0, 2875, 1100, 31, 98, 48, 1, 0.99, null, 0.97,
+                        32, feasible.device("sda11").share()),
+                new DeviceFigures("sda12", 20, 0.2, 2500, 0.25, 7.0710678, 5.0, 875, 12_345, 1, 0.375, 1, 2, 0.004, null, 0.6,
+                        1, feasible.device("sda12").share()));
         return new VariantResult("aio", Map.of("backend.mode", "aio"), "aio+sync", "ioband", 2, d, 0.98, 5.0, 0.004, 0.012,
-                0.631, 1.25, 2.5, "run 2: the host limited this run", Fairness.explain("aio+sync", "ioband", d, 0.004, 0.631));
+                0.631, 1.25, 2.5, feasible, "run 2: the host limited this run",
+                Fairness.explain("aio+sync", "ioband", d, 0.004, 0.631, null));
     }
 
     @Test
@@ -230,27 +236,32 @@ class ChartsTest {
         assertThat(lines.get(1)).isEqualTo("== aio  (mode aio+sync, policy ioband, 2 runs; load average 1.25 at start, "
                 + "2.50 at end)");
         String header = lines.get(2);
-        assertThat(header.replaceAll(" +", " ")).isEqualTo("device | weight | target | I/Os | share | error (pp) | "
-                + "backlogged | share backlogged | load held | IOPS | p99 | in-flight | backlog");
+        assertThat(header.replaceAll(" +", " ")).isEqualTo("device | weight | target | feasible | I/Os | share | "
+                + "error (pp) | conc gap | sched gap | backlogged | share backlogged | load held | IOPS | p99 | in-flight | "
+                + "backlog");
         assertThat(lines.get(3)).isEqualTo("-".repeat(header.length()));
-        assertThat(lines.get(4).replaceAll(" +", " "))
-                .isEqualTo("sda11 | 80 | 80.0% | 7500 | 75.0% ±7.1 | -5.0 | 99.0% | – | 0.97 | 2875 | 1100us | 31.00 | 98.00");
-        assertThat(lines.get(5).replaceAll(" +", " "))
-                .isEqualTo("sda12 | 20 | 20.0% | 2500 | 25.0% ±7.1 | +5.0 | 0.4% | – | 0.60 | 875 | 12.3ms | 1.00 | 0.38");
+        assertThat(lines.get(4).replaceAll(" +", " ")).isEqualTo("sda11 | 80 | 80.0% | 80.0% | 7500 | 75.0% ±7.1 | -5.0 | "
+                + "+0.0 pp | +5.0 pp | 99.0% | – | 0.97 | 2875 | 1100us | 31.00 | 98.00");
+        assertThat(lines.get(5).replaceAll(" +", " ")).isEqualTo("sda12 | 20 | 20.0% | 20.0% | 2500 | 25.0% ±7.1 | +5.0 | "
+                + "+0.0 pp | -5.0 pp | 0.4% | – | 0.60 | 875 | 12.3ms | 1.00 | 0.38");
         assertThat(lines.subList(2, 6)).allSatisfy(l -> assertThat(l).hasSameSizeAs(header));
         assertThat(lines.get(6)).isEqualTo("Jain's index over weight-normalized shares: 0.980; largest share error 5.0 pp; "
                 + "all devices backlogged 0.4% of the time; disk busy 63.1%; dispatch lag 1.2%");
-        assertThat(lines.get(7)).isEqualTo("!! run 2: the host limited this run");
-        assertThat(lines.get(8)).isEqualTo("=> " + v.explanation())
-                .startsWith("=> sda12 never had more than one request in the backend");
-        assertThat(lines).hasSize(9);
+        assertThat(lines.get(7)).isEqualTo("feasible share: disk model 4 x 500us = 8000 IOPS; in flight at most sda11 32 "
+                + "(64000 IOPS) sda12 1 (2000 IOPS)");
+        assertThat(lines.get(8)).isEqualTo("!! run 2: the host limited this run");
+        assertThat(lines.get(9)).isEqualTo("=> " + v.explanation())
+                .startsWith("=> sda12 never had more than one request in the backend")
+                .endsWith("; sda11: weight 80 %, its 32 requests in flight allow at most 80 %, it got 75.0 %: 0 pp from "
+                        + "the backend's concurrency, 5 pp from the scheduler");
+        assertThat(lines).hasSize(10);
     }
 
     @Test
     void oneRunShowsNoSpread() {
         VariantResult two = twoRuns();
         VariantResult one = new VariantResult("sync", two.keys(), "sync", "fifo", 1, two.devices(), two.jain(),
-                two.maxShareErrorPp(), 0, 0, null, -1, -1, null, "because");
+                two.maxShareErrorPp(), 0, 0, null, -1, -1, null, null, "because");
 
         String out = print(one);
 
