@@ -20,6 +20,13 @@ public record VariantResult(String label, Map<String, String> keys, String mode,
                             double allBackloggedFraction, double dispatchLag, Double diskUtilization,
                             double loadAverageStart, double loadAverageEnd, FeasibleShare.Model feasible,
                             String hostLimit, String explanation) {
+    /** The same result under another label (a chart that shows several experiments' variants side by side). */
+    public VariantResult withLabel(String newLabel) {
+        return new VariantResult(newLabel, keys, mode, policy, repeats, devices, jain, maxShareErrorPp,
+                allBackloggedFraction, dispatchLag, diskUtilization, loadAverageStart, loadAverageEnd, feasible, hostLimit,
+                explanation);
+    }
+
     /** True when every run kept up with the work its load asked for, so its shares measure the backend. */
     public boolean valid() {
         return hostLimit == null;

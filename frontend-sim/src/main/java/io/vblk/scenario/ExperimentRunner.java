@@ -61,7 +61,7 @@ public final class ExperimentRunner {
             onVariant.accept(result);
         }
         return new ExperimentResult(s.name(), s.description(), s.duration().toMillis() / 1000.0,
-                s.warmup().toMillis() / 1000.0, s.repeat(), results, List.of());
+                s.warmup().toMillis() / 1000.0, s.repeat(), results, List.of(), s.reference());
     }
 
     static VariantResult reduce(Scenario.Variant v, List<LoadResult> runs, FeasibleShare.Model feasible) {

@@ -38,7 +38,7 @@ class ChartsTest {
     }
 
     private static ExperimentResult experiment(String name, List<VariantResult> variants) {
-        return new ExperimentResult(name, "", 5, 1, 1, variants, List.of());
+        return new ExperimentResult(name, "", 5, 1, 1, variants, List.of(), null);
     }
 
     private static Map<String, String> keys(String... kv) {
@@ -142,6 +142,16 @@ class ChartsTest {
     }
 
     @Test
+    void sharesKeepsDevicesOfTwoExperimentsInSeriesByTheirPlace() throws Exception {
+        // the demo's chart: the seed's sync and aio beside vm-vs-host, whose devices have other names
+        List<VariantResult> v = new ArrayList<>(seed().variants().subList(0, 2));
+        v.add(variant("vm-vs-host ioband", keys("backend.scheduler.policy", "ioband"), device("vm", 80, 0.8, 0.03),
+                device("host", 20, 0.2, 0.97)));
+
+        assertThat(barColours(readPng(Charts.shares(experiment("demo", v), dir)))).isEqualTo(2);
+    }
+
+    @Test
     void aScenarioNamedAfterItsPathStillWritesIntoTheDirectory() throws Exception {
         ExperimentResult r = experiment("/tmp/elsewhere/my scenario.yaml", seed().variants());
 
@@ -171,6 +181,22 @@ class ChartsTest {
         BufferedImage image = readPng(png);
         assertThat(image.getWidth()).isEqualTo(900);
         assertThat(image.getHeight()).isEqualTo(500);
+    }
+
+    @Test
+    void aSweepOfTheSchedulersDepthDrawsTheDepthChart() throws Exception {
+        List<VariantResult> v = new ArrayList<>();
+        for (int d : new int[] {1, 2, 4, 8, 16, 32, 64}) {
+            double share = 1.0 / (d + 1);
+            v.add(variant("depth=" + d, keys("backend.scheduler.depth", String.valueOf(d)), device("vm", 80, 0.8, share),
+                    device("host", 20, 0.2, 1 - share)));
+        }
+
+        Path png = Charts.sweep(experiment("depth-vs-vm", v), dir);
+
+        assertThat(png).isEqualTo(dir.resolve("depth-vs-vm-depth.png"));
+        assertThat(readPng(png).getWidth()).isEqualTo(900);
+        assertThat(filesInDir()).containsExactly(png);
     }
 
     @Test
@@ -255,6 +281,32 @@ class ChartsTest {
                 .endsWith("; sda11: weight 80 %, its 32 requests in flight allow at most 80 %, it got 75.0 %: 0 pp from "
                         + "the backend's concurrency, 5 pp from the scheduler");
         assertThat(lines).hasSize(10);
+    }
+
+    @Test
+    void aCrossOfVariantsAndALastAxisIsOneTableWithTheReferenceBeside() {
+        List<VariantResult> v = new ArrayList<>();
+        for (String w : List.of("80:20", "20:80")) {
+            int first = Integer.parseInt(w.substring(0, 2));
+            for (int n = 1; n <= 2; n++) {
+                double share = n == 1 ? 0.5 : first / 100.0;
+                v.add(variant(w + " max-inflight=" + n, keys("backend.devices[0].weight", String.valueOf(first),
+                        "backend.max-inflight", String.valueOf(n)), device("sda11", first, first / 100.0, share),
+                        device("sda12", 100 - first, 1 - first / 100.0, 1 - share)));
+            }
+        }
+        Reference ref = new Reference("2008", List.of("2008 run 1"), Map.of("80:20", List.of("75.8 / 24.2")));
+        ExperimentResult r = new ExperimentResult("io-throttle-2008", "", 3, 1, 1, v, List.of(), ref);
+
+        assertThat(CrossTable.format(r)).isEqualTo("""
+
+                == io-throttle-2008: share of sda11 / sda12 (%) per max-inflight; 2008 beside
+                variant |  2008 run 1 | max-inflight 1 | max-inflight 2
+                -------------------------------------------------------
+                80:20   | 75.8 / 24.2 |    50.0 / 50.0 |    80.0 / 20.0
+                20:80   |           – |    50.0 / 50.0 |    20.0 / 80.0
+                """);
+        assertThat(CrossTable.format(seed())).as("no matrix axis").isEmpty();
     }
 
     @Test
