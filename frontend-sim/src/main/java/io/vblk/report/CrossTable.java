@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * An experiment whose variants cross a last matrix axis with something else, as one table: a row per variant
- * without that axis, a column per value of it, each cell the devices' shares ("75.8 / 24.2"); the scenario's
- * reference figures, when it has them, in columns before its own.
+ * without that axis, a column per value of it, each cell the devices' shares and, when known, the first
+ * device's feasible share ("55.6 / 44.4 (75)"); the scenario's reference figures, when it has them, in
+ * columns before its own.
  */
 public final class CrossTable {
     private CrossTable() {}
@@ -56,8 +57,10 @@ public final class CrossTable {
         });
         VariantResult first = variants.get(0);
         String devices = String.join(" / ", first.devices().stream().map(DeviceFigures::name).toList());
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%n== %s: share of %s (%%) per %s%s%n",
-                r.scenario(), devices, shortAxis, ref == null ? "" : "; " + ref.title() + " beside"));
+        String feasible = first.devices().get(0).feasibleShare() == null ? ""
+                : " (" + first.devices().get(0).name() + "'s feasible share)";
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%n== %s: share of %s (%%)%s per %s%s%n",
+                r.scenario(), devices, feasible, shortAxis, ref == null ? "" : "; " + ref.title() + " beside"));
         int[] width = new int[head.size()];
         for (int i = 0; i < head.size(); i++) {
             width[i] = head.get(i).length();
@@ -71,8 +74,10 @@ public final class CrossTable {
     }
 
     private static String shares(VariantResult v) {
+        Double feasible = v.devices().get(0).feasibleShare();
         return String.join(" / ", v.devices().stream()
-                .map(d -> String.format(Locale.ROOT, "%.1f", 100 * d.share())).toList());
+                .map(d -> String.format(Locale.ROOT, "%.1f", 100 * d.share())).toList())
+                + (feasible == null ? "" : String.format(Locale.ROOT, " (%.0f)", 100 * feasible));
     }
 
     private static String line(List<String> cells, int[] width) {

@@ -290,9 +290,14 @@ class ChartsTest {
             int first = Integer.parseInt(w.substring(0, 2));
             for (int n = 1; n <= 2; n++) {
                 double share = n == 1 ? 0.5 : first / 100.0;
+                DeviceFigures a = device("sda11", first, first / 100.0, share);
+                // the first device's feasible share: 50 % with one request in flight, its weight share with two
+                a = new DeviceFigures(a.name(), a.weight(), a.weightShare(), a.ios(), a.share(), a.shareSpread(),
+                        a.shareErrorPp(), a.iops(), a.p99Us(), a.inflightMean(), a.backlogMean(), a.peakInflight(),
+                        a.errors(), a.backloggedFraction(), a.shareBacklogged(), a.loadHeldFraction(), n, share);
                 v.add(variant(w + " max-inflight=" + n, keys("backend.devices[0].weight", String.valueOf(first),
-                        "backend.max-inflight", String.valueOf(n)), device("sda11", first, first / 100.0, share),
-                        device("sda12", 100 - first, 1 - first / 100.0, 1 - share)));
+                        "backend.max-inflight", String.valueOf(n)), a, device("sda12", 100 - first, 1 - first / 100.0,
+                        1 - share)));
             }
         }
         Reference ref = new Reference("2008", List.of("2008 run 1"), Map.of("80:20", List.of("75.8 / 24.2")));
@@ -300,11 +305,11 @@ class ChartsTest {
 
         assertThat(CrossTable.format(r)).isEqualTo("""
 
-                == io-throttle-2008: share of sda11 / sda12 (%) per max-inflight; 2008 beside
-                variant |  2008 run 1 | max-inflight 1 | max-inflight 2
-                -------------------------------------------------------
-                80:20   | 75.8 / 24.2 |    50.0 / 50.0 |    80.0 / 20.0
-                20:80   |           – |    50.0 / 50.0 |    20.0 / 80.0
+                == io-throttle-2008: share of sda11 / sda12 (%) (sda11's feasible share) per max-inflight; 2008 beside
+                variant |  2008 run 1 |   max-inflight 1 |   max-inflight 2
+                -----------------------------------------------------------
+                80:20   | 75.8 / 24.2 | 50.0 / 50.0 (50) | 80.0 / 20.0 (80)
+                20:80   |           – | 50.0 / 50.0 (50) | 20.0 / 80.0 (20)
                 """);
         assertThat(CrossTable.format(seed())).as("no matrix axis").isEmpty();
     }
