@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
         description = {"Reproduce the 2008 seed tables: weights 80/20, 128 processes per device, sync then aio; then a "
                 + "sync VM (weight 80) against an aio host (weight 20).",
                 "Same as: experiment seed --variants sync,aio and experiment vm-vs-host --variants ioband, each with "
-                + "--repeat 1 --duration 5s --warmup 1s, one chart in results/demo"})
+                + "--repeat 1 --duration 4s --warmup 1s, one chart in results/demo"})
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--duration", paramLabel = "D", defaultValue = "5s", description = "measured time per run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--duration", paramLabel = "D", defaultValue = "4s", description = "measured time per run (default: ${DEFAULT-VALUE})")
     String duration;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/demo", description = "charts and logs (default: ${DEFAULT-VALUE})")
@@ -71,12 +71,10 @@ public final class DemoCommand implements Callable<Integer> {
                 stdout.println("json: " + json);
             }
             return 0;
-        } catch (IllegalArgumentException x) {
-            err.println("vblk demo: " + x.getMessage());
-            return 2;
         } catch (IOException | RuntimeException x) {
             err.println("vblk demo: " + x.getMessage());
-            return 1;
+            // a duration that does not parse is the operator's mistake; anything else, the run's failure
+            return x instanceof IllegalArgumentException ? 2 : 1;
         }
     }
 }
