@@ -58,8 +58,8 @@ public final class Charts {
     }
 
     /**
-     * When the variants sweep one numeric key (a matrix axis such as max-inflight), the first device's share
-     * against that key, one line per value of the other keys; null when there is no such axis.
+     * When the variants sweep one numeric key (a matrix axis such as max-inflight; the last such key), the first
+     * device's share against that key, one line per value of the other keys; null when there is no such axis.
      */
     public static Path sweep(ExperimentResult r, Path dir) throws IOException {
         String axis = numericAxis(r.variants());
@@ -90,8 +90,11 @@ public final class Charts {
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         });
         double[] xs = r.variants().stream().mapToDouble(v -> Double.parseDouble(v.keys().get(axis))).distinct().sorted().toArray();
-        chart.addSeries("weight share " + Math.round(100 * first.weightShare()) + "%",
-                new double[] {xs[0], xs[xs.length - 1]}, new double[] {100 * first.weightShare(), 100 * first.weightShare()});
+        // one line for the weight share only when it is the same in every variant (not when a row changes it)
+        if (r.variants().stream().allMatch(v -> v.devices().get(0).weightShare() == first.weightShare())) {
+            chart.addSeries("weight share " + Math.round(100 * first.weightShare()) + "%",
+                    new double[] {xs[0], xs[xs.length - 1]}, new double[] {100 * first.weightShare(), 100 * first.weightShare()});
+        }
         Path png = dir.resolve(fileName(r.scenario()) + "-sweep.png");
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         return png;
@@ -140,11 +143,14 @@ public final class Charts {
         return s.isEmpty() ? "scenario" : s;
     }
 
-    private static String numericAxis(List<VariantResult> variants) {
+    static String numericAxis(List<VariantResult> variants) {
         if (variants.size() < 3) {
             return null;
         }
-        for (String key : variants.get(0).keys().keySet()) {
+        // the last key first: a matrix's axes come after the variants' own keys, and its last axis is the sweep
+        List<String> keys = new ArrayList<>(variants.get(0).keys().keySet());
+        java.util.Collections.reverse(keys);
+        for (String key : keys) {
             boolean numeric = variants.stream().allMatch(v -> v.keys().containsKey(key) && v.keys().get(key).matches("\\d+"));
             long distinct = variants.stream().map(v -> v.keys().get(key)).distinct().count();
             if (numeric && distinct >= 3) {

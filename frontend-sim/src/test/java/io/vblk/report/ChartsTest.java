@@ -200,6 +200,23 @@ class ChartsTest {
     }
 
     @Test
+    void aSweepCrossedWithRowsOfWeightsRunsAlongTheLastAxis() {
+        // io-throttle-2008's shape: four weight pairs (two numeric keys of their own) x max-inflight 1, 2, 3
+        List<VariantResult> v = new ArrayList<>();
+        for (int w : new int[] {80, 50, 20, 10}) {
+            for (int n = 1; n <= 3; n++) {
+                v.add(variant(w + " max-inflight=" + n, keys("backend.devices[0].weight", String.valueOf(w),
+                        "backend.devices[1].weight", String.valueOf(100 - w), "backend.max-inflight", String.valueOf(n)),
+                        device("a", w, w / 100.0, 0.5), device("b", 100 - w, 1 - w / 100.0, 0.5)));
+            }
+        }
+
+        assertThat(Charts.numericAxis(v)).isEqualTo("backend.max-inflight");
+        assertThat(Charts.numericAxis(sweep(List.of("fifo", "sfq"), List.of(1, 2, 4)).variants()))
+                .isEqualTo("backend.max-inflight");
+    }
+
+    @Test
     void sweepNeedsOnlyOneAxisWithThreeValues() throws Exception {
         List<VariantResult> v = new ArrayList<>();
         for (int d : new int[] {1, 4, 16}) {
