@@ -71,8 +71,10 @@ public final class Charts {
         }
         String axisName = axis.substring(axis.lastIndexOf('.') + 1);
         DeviceFigures first = r.variants().get(0).devices().get(0);
+        boolean oneWeight = r.variants().stream().allMatch(v -> v.devices().get(0).weightShare() == first.weightShare());
         XYChart chart = new XYChartBuilder().width(900).height(500)
-                .title(r.scenario() + ": share of " + first.name() + " (weight " + first.weight() + ") vs " + axisName)
+                .title(r.scenario() + ": share of " + first.name() + (oneWeight ? " (weight " + first.weight() + ")" : "")
+                        + " vs " + axisName)
                 .xAxisTitle(axisName + " (log scale)").yAxisTitle("share of I/Os (%)").build();
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0).setXAxisLogarithmic(true);
         chart.getStyler().setMarkerSize(7).setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -91,7 +93,7 @@ public final class Charts {
         });
         double[] xs = r.variants().stream().mapToDouble(v -> Double.parseDouble(v.keys().get(axis))).distinct().sorted().toArray();
         // one line for the weight share only when it is the same in every variant (not when a row changes it)
-        if (r.variants().stream().allMatch(v -> v.devices().get(0).weightShare() == first.weightShare())) {
+        if (oneWeight) {
             chart.addSeries("weight share " + Math.round(100 * first.weightShare()) + "%",
                     new double[] {xs[0], xs[xs.length - 1]}, new double[] {100 * first.weightShare(), 100 * first.weightShare()});
         }
