@@ -28,8 +28,12 @@ import java.util.function.ToDoubleFunction;
 final class Feasibility {
     private Feasibility() {}
 
-    /** Calibration: unmeasured time first, then each device alone for ALONE, then all at once for TOGETHER. */
-    static final Duration WARMUP = Duration.ofMillis(200);
+    /**
+     * Calibration: all devices at once for TOGETHER after FIRST_WARMUP unmeasured, which also warms up both
+     * JVMs (a cold one measures its compiler, not the store), then each alone for ALONE after WARMUP.
+     */
+    static final Duration FIRST_WARMUP = Duration.ofSeconds(2);
+    static final Duration WARMUP = Duration.ofMillis(500);
     static final Duration ALONE = Duration.ofMillis(500);
     static final Duration TOGETHER = Duration.ofSeconds(1);
 
@@ -63,10 +67,10 @@ final class Feasibility {
 
     /**
      * With an emulated disk its model; without one, a calibration against a fresh backend of the variant's
-     * devices in aio mode under fifo (so that neither the mode nor the weights limit it): each device alone
-     * with one process gives its service time (1 / IOPS, the backend's and the store's work for one request
-     * with nothing else waiting), then every device with its load's processes at once the capacity (total
-     * IOPS), which is {@code capacity x mean service time} slots.
+     * devices in aio mode under fifo (so that neither the mode nor the weights limit it): every device with
+     * its load's processes at once gives the capacity (total IOPS), then each device alone with one process
+     * its service time (1 / IOPS: a whole round trip, the backend's and the store's work for one request with
+     * nothing else waiting); the capacity is {@code capacity x mean service time} slots.
      */
     static FeasibleShare.Model of(Scenario.Variant v, List<String> names, Path workDir, String name) throws IOException {
         FeasibleShare.Model model = ofDisk(v, names);
@@ -82,13 +86,13 @@ final class Feasibility {
         Map<String, Double> alone = new java.util.LinkedHashMap<>();
         double capacity;
         try (BackendProcess backend = BackendProcess.start(ConfigLoader.toYaml(tree), workDir, name + "-calibration", null)) {
+            List<LoadSpec> all = v.load().load().stream().filter(s -> names.contains(s.device())).toList();
+            capacity = run(v, backend, all, FIRST_WARMUP, TOGETHER).total().iops();
             for (String n : names) {
                 LoadSpec s = specs(v, n).get(0);
                 LoadSpec one = new LoadSpec(n, 1, s.pattern(), s.readPercent(), s.blockSize(), s.queueSize());
-                alone.put(n, run(v, backend, List.of(one), ALONE).device(n).iops());
+                alone.put(n, run(v, backend, List.of(one), WARMUP, ALONE).device(n).iops());
             }
-            List<LoadSpec> all = v.load().load().stream().filter(s -> names.contains(s.device())).toList();
-            capacity = run(v, backend, all, TOGETHER).total().iops();
         }
         for (Map.Entry<String, Double> e : alone.entrySet()) {
             if (!(e.getValue() > 0)) {
@@ -96,17 +100,20 @@ final class Feasibility {
             }
         }
         double meanService = alone.values().stream().mapToDouble(iops -> 1 / iops).average().orElseThrow();
-        return FeasibleShare.model(String.format(Locale.ROOT, "calibrated (no emulated disk; aio fifo backend, each "
-                + "device alone with 1 process %s for its service time, all together %s: %.0f IOPS, %.1f slots)",
-                io.vblk.config.Durations.format(ALONE), io.vblk.config.Durations.format(TOGETHER), capacity,
-                capacity * meanService), demands(v, names, n -> 1 / alone.get(n)), capacity * meanService);
+        return FeasibleShare.model(String.format(Locale.ROOT, "calibrated (no emulated disk; aio fifo backend, all "
+                + "together %s after %s: %.0f IOPS, %.1f slots; then each device alone with 1 process %s for its "
+                + "service time)", io.vblk.config.Durations.format(TOGETHER), io.vblk.config.Durations.format(FIRST_WARMUP),
+                capacity,
+                capacity * meanService, io.vblk.config.Durations.format(ALONE)), demands(v, names, n -> 1 / alone.get(n)),
+                capacity * meanService);
     }
 
-    private static LoadResult run(Scenario.Variant v, BackendProcess backend, List<LoadSpec> specs, Duration d) {
+    private static LoadResult run(Scenario.Variant v, BackendProcess backend, List<LoadSpec> specs, Duration warmup,
+                                  Duration d) {
         LoadConfig l = v.load();
         LoadConfig c = new LoadConfig(backend.target(), false, l.authTokenFile(), l.tls(), specs, null, null, null,
                 l.eventLoops());
-        return new LoadRunner(c, LoadRunner.Options.of(WARMUP, d)).run();
+        return new LoadRunner(c, LoadRunner.Options.of(warmup, d)).run();
     }
 
     private static List<FeasibleShare.Demand> demands(Scenario.Variant v, List<String> names,
