@@ -173,6 +173,35 @@ class ExperimentsEndToEndTest {
         assertThat(share(r, "policy=fifo max-inflight=32")).as("fifo, 32 in flight").isCloseTo(0.50, within(0.06));
     }
 
+    @Test
+    void withoutAnEmulatedDiskTheFeasibleShareComesFromACalibrationThatSaysSo() throws Exception {
+        Scenario s = ScenarioLoader.parse("""
+                name: no-disk
+                description: two RAM devices, no emulated disk
+                duration: 1s
+                warmup: 500ms
+                backend:
+                  mode: aio
+                  scheduler: {policy: sfq, depth: 8}
+                  devices:
+                    - {name: a, size: 64MiB, store: ram, weight: 80, mode: sync}
+                    - {name: b, size: 64MiB, store: ram, weight: 20}
+                load:
+                  - {device: a, processes: 8, pattern: randread, block-size: 4KiB}
+                  - {device: b, processes: 8, pattern: randread, block-size: 4KiB}
+                """, "no-disk.yaml");
+
+        VariantResult v = only(new ExperimentRunner(out, null, x -> {}).run(s));
+
+        assertThat(v.feasible().method()).startsWith("calibrated (no emulated disk; aio fifo backend, all together 1s");
+        assertThat(v.feasible().capacityIops()).isPositive();
+        assertThat(v.feasible().device("a").concurrency()).isEqualTo(1);
+        assertThat(v.feasible().device("b").concurrency()).isEqualTo(8);
+        assertThat(v.feasible().device("a").cap()).isPositive();
+        assertThat(device(v, "a").feasibleShare() + device(v, "b").feasibleShare()).isCloseTo(1.0, within(1e-9));
+        assertThat(Files.exists(out.resolve("no-disk-no-disk-calibration.backend.yaml"))).isTrue();
+    }
+
     private ExperimentResult run(String name, List<String> variants) throws Exception {
         Scenario s = ScenarioLoader.load(name).with(DURATION, WARMUP, 1, variants);
         assertThat(s.variants()).hasSize(variants.size());
