@@ -4,6 +4,7 @@ import io.vblk.config.ConfigException;
 import io.vblk.config.ConfigLoader;
 import io.vblk.config.Durations;
 import io.vblk.report.Charts;
+import io.vblk.report.CrossTable;
 import io.vblk.report.ExperimentResult;
 import io.vblk.report.ExperimentTable;
 import io.vblk.report.VariantResult;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vblk experiment}: run a scenario's variants against fresh backend processes and explain the shares. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = {"Run a scenario (a YAML file, or a built-in: seed, vm-vs-host, depth-sweep, three-way).",
+        description = {"Run a scenario (a YAML file, or a built-in: seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
+                + "io-throttle-2008).",
                 "Each variant gets its own backend process on an ephemeral loopback port."})
 public final class ExperimentCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|NAME", description = "scenario file or built-in name")
@@ -65,6 +67,18 @@ public final class ExperimentCommand implements Callable<Integer> {
         return run(System.out, System.err);
     }
 
+    /** Runs the scenario against fresh backends (their files in --out, else a temporary folder), printing its tables. */
+    ExperimentResult execute(Scenario s, PrintStream stdout, PrintStream err) throws IOException {
+        Path work = out != null ? out : Files.createTempDirectory("vblk-experiment");
+        stdout.printf("experiment %s: %d variant(s) x %d run(s) of %s (+%s warm-up)%n", s.name(), s.variants().size(),
+                s.repeat(), Durations.format(s.duration()), Durations.format(s.warmup()));
+        ExperimentRunner runner = new ExperimentRunner(work, quiet ? null : err::println,
+                v -> ExperimentTable.print(stdout, v), requestLog);
+        ExperimentResult result = runner.run(s);
+        stdout.print(CrossTable.format(result));
+        return result;
+    }
+
     int run(PrintStream stdout, PrintStream err) {
         try {
             if (show) {
@@ -84,12 +98,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             }
             Scenario s = all.with(duration == null ? null : Durations.parse(duration),
                     warmup == null ? null : Durations.parse(warmup), repeat, variants);
-            Path work = out != null ? out : Files.createTempDirectory("vblk-experiment");
-            stdout.printf("experiment %s: %d variant(s) x %d run(s) of %s (+%s warm-up)%n", s.name(), s.variants().size(),
-                    s.repeat(), Durations.format(s.duration()), Durations.format(s.warmup()));
-            ExperimentRunner runner = new ExperimentRunner(work, quiet ? null : err::println,
-                    v -> ExperimentTable.print(stdout, v), requestLog);
-            ExperimentResult result = runner.run(s);
+            ExperimentResult result = execute(s, stdout, err);
             List<String> charts = new ArrayList<>();
             if (out != null) {
                 charts.add(Charts.shares(result, out).toString());
@@ -100,7 +109,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 charts.forEach(c -> stdout.println("chart: " + c));
             }
             result = new ExperimentResult(result.scenario(), result.description(), result.durationS(), result.warmupS(),
-                    result.repeat(), result.variants(), charts);
+                    result.repeat(), result.variants(), charts, result.reference());
             if (json != null) {
                 JsonOut.write(json, result);
                 stdout.println("json: " + json);

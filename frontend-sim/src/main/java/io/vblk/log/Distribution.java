@@ -12,6 +12,7 @@ final class Distribution {
     private long count;
     private long sum;
     private long max;
+    private long min = Long.MAX_VALUE;
     private long negatives;
 
     void add(long value) {
@@ -23,6 +24,12 @@ final class Distribution {
         count++;
         sum += value;
         max = Math.max(max, value);
+        min = Math.min(min, value);
+    }
+
+    /** The smallest value, exact; Long.MAX_VALUE when there is none. */
+    long min() {
+        return min;
     }
 
     long count() {

@@ -18,10 +18,13 @@ public final class SummaryText {
             add(d, devices, phases, inflight);
         }
         add(r.total(), devices.rule(), phases.rule(), inflight.rule());
-        TextTable backlog = new TextTable("lrrrrrr", "device", "target", "share", "backlogged", "share backlogged",
-                "held", "backlog");
+        TextTable backlog = new TextTable("lrrrrrrrrr", "device", "target", "feasible", "share", "conc gap", "sched gap",
+                "backlogged", "share backlogged", "held", "backlog");
         for (BackendDevice d : r.devices()) {
-            backlog.row(d.name(), d.weightShare() == null ? "-" : percent(d.weightShare()), percent(d.share()),
+            backlog.row(d.name(), d.weightShare() == null ? "-" : percent(d.weightShare()),
+                    d.feasibleShare() == null ? "–" : percent(d.feasibleShare()), percent(d.share()),
+                    io.vblk.report.ExperimentTable.gap(d.concurrencyGapPp()),
+                    io.vblk.report.ExperimentTable.gap(d.schedulerGapPp()),
                     d.backloggedFraction() == null ? "-" : percent(d.backloggedFraction()),
                     d.shareBacklogged() == null ? "–" : percent(d.shareBacklogged()),
                     String.format(Locale.ROOT, "%.2f", d.heldMean()), String.format(Locale.ROOT, "%.2f", d.backlogMean()));
@@ -29,6 +32,9 @@ public final class SummaryText {
         out.append('\n').append(devices.format()).append('\n').append(phases.format())
                 .append('\n').append(inflight.format()).append('\n').append(backlog.format())
                 .append(String.format(Locale.ROOT, "every device backlogged %s of the span%n", percent(r.allBackloggedFraction())));
+        if (r.feasibleMethod() != null) {
+            out.append("feasible share: ").append(r.feasibleMethod()).append('\n');
+        }
         if (r.explanation() != null) {
             out.append("=> ").append(r.explanation()).append('\n');
         }

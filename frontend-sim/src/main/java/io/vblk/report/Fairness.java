@@ -10,7 +10,9 @@ import java.util.Objects;
  * figures. The explanation names one cause, tried in this order: the weights were met; the load left a
  * queue empty (the host starved it, or the backend's mode let only one request in); the disk was not the
  * bottleneck; fifo ignores weights; and only when every device was backlogged and the decisions taken then
- * still missed the weights, the policy itself.
+ * still missed the weights, the policy itself. When the shares miss the weights and the devices' feasible
+ * shares are known ({@link FeasibleShare}), the sentence then splits the error of the device that lost most:
+ * weight share to feasible share is the backend's concurrency, feasible share to achieved share the scheduler.
  */
 public final class Fairness {
     private Fairness() {}
@@ -67,9 +69,38 @@ public final class Fairness {
      *
      * @param allBacklogged fraction of the time every device had a request waiting
      * @param disk the emulated disk's utilization, or null without one
+     * @param depth the scheduler's depth (the most requests at the disk at once), or null when unknown
      */
     public static String explain(String mode, String policy, List<DeviceFigures> devices, double allBacklogged,
-                                 Double disk) {
+                                 Double disk, Integer depth) {
+        String cause = cause(mode, policy, devices, allBacklogged, disk);
+        return maxErrorPp(devices) <= TOLERANCE_PP ? cause : cause + split(devices, depth);
+    }
+
+    /**
+     * "; vm: weight 80 %, its 1 request in flight allows at most 25 %, it got 3.0 %: 55 pp from the backend's
+     * concurrency, 22 pp from the scheduler (depth 32 puts 31 requests ahead of it at the disk)", for the
+     * device furthest below its weight share; empty when no device has a feasible share.
+     */
+    static String split(List<DeviceFigures> devices, Integer depth) {
+        DeviceFigures d = devices.stream().filter(x -> x.feasibleShare() != null)
+                .min(Comparator.comparingDouble(DeviceFigures::shareErrorPp)).orElse(null);
+        if (d == null) {
+            return "";
+        }
+        int c = d.concurrency();
+        // the others' requests dispatched before its own reach the disk's queue first
+        String ahead = depth != null && c < depth && d.schedulerGapPp() > TOLERANCE_PP
+                ? String.format(Locale.ROOT, " (depth %d puts %d request%s ahead of it at the disk)", depth, depth - c,
+                        depth - c == 1 ? "" : "s") : "";
+        return String.format(Locale.ROOT, "; %s: weight %.0f %%, its %d request%s in flight allow%s at most %.0f %%, it "
+                        + "got %.1f %%: %d pp from the backend's concurrency, %d pp from the scheduler%s", d.name(),
+                100 * d.weightShare(), c, c == 1 ? "" : "s", c == 1 ? "s" : "", 100 * d.feasibleShare(), 100 * d.share(),
+                Math.round(d.concurrencyGapPp()), Math.round(d.schedulerGapPp()), ahead);
+    }
+
+    private static String cause(String mode, String policy, List<DeviceFigures> devices, double allBacklogged,
+                                Double disk) {
         double maxErr = maxErrorPp(devices);
         DeviceFigures least = devices.stream().min(Comparator.comparingDouble(DeviceFigures::backloggedFraction))
                 .orElseThrow();

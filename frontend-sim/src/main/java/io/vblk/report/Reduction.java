@@ -15,9 +15,10 @@ public final class Reduction {
     /**
      * @param names the driven devices, in the order to report them
      * @param weightOf each device's weight; weight shares count only {@code names}
+     * @param feasible the devices' feasible shares, or null when the variant has no model of its disk
      */
     public static VariantResult of(String label, Map<String, String> keys, String mode, String policy, List<String> names,
-                                   ToIntFunction<String> weightOf, List<LoadResult> runs) {
+                                   ToIntFunction<String> weightOf, List<LoadResult> runs, FeasibleShare.Model feasible) {
         double weightSum = names.stream().mapToDouble(weightOf::applyAsInt).sum();
         List<DeviceFigures> devices = new ArrayList<>();
         for (String name : names) {
@@ -51,9 +52,11 @@ public final class Reduction {
             int n = runs.size();
             double meanShare = mean(share);
             double weightShare = weightSum == 0 ? 0 : weight / weightSum;
+            FeasibleShare.Allocation a = feasible == null ? null : feasible.device(name);
             devices.add(new DeviceFigures(name, weight, weightShare, ios / n, meanShare, 100 * stddev(share),
                     100 * (meanShare - weightShare), iops / n, p99 / n, inflight / n, backlog / n, peak, errors,
-                    backlogged / n, decided.value(), held.value()));
+                    backlogged / n, decided.value(), held.value(), a == null ? null : a.concurrency(),
+                    a == null ? null : a.share()));
         }
         double allBacklogged = runs.stream().mapToDouble(r -> r.window().allBackloggedFraction()).average().orElse(0);
         double lag = runs.stream().mapToDouble(r -> r.window().dispatchLag()).max().orElse(0);
@@ -68,9 +71,10 @@ public final class Reduction {
         }
         double loadStart = runs.isEmpty() ? -1 : runs.get(0).loadAverageStart();
         double loadEnd = runs.isEmpty() ? -1 : runs.get(runs.size() - 1).loadAverageEnd();
+        Integer depth = runs.isEmpty() ? null : runs.get(0).backendEnd().depth();
         return new VariantResult(label, keys, mode, policy, runs.size(), devices, Fairness.jain(devices),
-                Fairness.maxErrorPp(devices), allBacklogged, lag, disk.value(), loadStart, loadEnd, hostLimit,
-                Fairness.explain(mode, policy, devices, allBacklogged, disk.value()));
+                Fairness.maxErrorPp(devices), allBacklogged, lag, disk.value(), loadStart, loadEnd, feasible, hostLimit,
+                Fairness.explain(mode, policy, devices, allBacklogged, disk.value(), depth));
     }
 
     /** The one run of {@code vblk load}, its weights, modes and policy as the backend reported them. */
@@ -78,7 +82,29 @@ public final class Reduction {
         List<String> names = run.window().devices().stream().map(WindowFigures.DeviceWindow::name).toList();
         String mode = String.join("+", names.stream().map(n -> run.backendEnd().device(n).mode()).distinct().toList());
         return of("load", Map.of(), mode, run.backendEnd().policy(), names, n -> run.window().device(n).weight(),
-                List.of(run));
+                List.of(run), measured(run, names));
+    }
+
+    /**
+     * The feasible shares as the backend's counters give them, when it has an emulated disk: its slots, the
+     * slot-time one request took (busy slot-time over the window's completions) and, per device, the most
+     * requests it had in the pipeline at once. Null without a disk or without completions.
+     */
+    static FeasibleShare.Model measured(LoadResult run, List<String> names) {
+        io.vblk.result.BackendStats a = run.backendStart();
+        io.vblk.result.BackendStats b = run.backendEnd();
+        long completed = 0;
+        for (String n : names) {
+            completed += b.device(n).completed() - a.device(n).completed();
+        }
+        if (b.diskSlots() == 0 || completed == 0 || b.diskBusyNanos() <= a.diskBusyNanos()) {
+            return null;
+        }
+        double service = (b.diskBusyNanos() - a.diskBusyNanos()) / 1e9 / completed;
+        List<FeasibleShare.Demand> demands = names.stream().map(n -> new FeasibleShare.Demand(n,
+                run.window().device(n).weight(), run.window().device(n).peakInflight(), service)).toList();
+        return FeasibleShare.model(String.format(java.util.Locale.ROOT, "measured: disk %d x %.0fus (busy slot-time "
+                + "per completion), each device's peak in flight", b.diskSlots(), service * 1e6), demands, b.diskSlots());
     }
 
     /** The mean of the figures that exist; null when none does. */

@@ -11,13 +11,22 @@ import java.util.Map;
  * @param diskUtilization mean over runs; null without an emulated disk
  * @param loadAverageStart the host's 1-minute load average when the first run started; -1 where unknown
  * @param loadAverageEnd the same when the last run ended
+ * @param feasible the feasible share of each device and how it was obtained; null when unknown
  * @param hostLimit why the host, not the backend's concurrency or the scheduler, limited a run; null when
  *     every run kept up with its load
  */
 public record VariantResult(String label, Map<String, String> keys, String mode, String policy, int repeats,
                             List<DeviceFigures> devices, double jain, double maxShareErrorPp,
                             double allBackloggedFraction, double dispatchLag, Double diskUtilization,
-                            double loadAverageStart, double loadAverageEnd, String hostLimit, String explanation) {
+                            double loadAverageStart, double loadAverageEnd, FeasibleShare.Model feasible,
+                            String hostLimit, String explanation) {
+    /** The same result under another label (a chart that shows several experiments' variants side by side). */
+    public VariantResult withLabel(String newLabel) {
+        return new VariantResult(newLabel, keys, mode, policy, repeats, devices, jain, maxShareErrorPp,
+                allBackloggedFraction, dispatchLag, diskUtilization, loadAverageStart, loadAverageEnd, feasible, hostLimit,
+                explanation);
+    }
+
     /** True when every run kept up with the work its load asked for, so its shares measure the backend. */
     public boolean valid() {
         return hostLimit == null;

@@ -4,6 +4,7 @@ import io.vblk.config.DeviceConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.load.LoadRunner;
 import io.vblk.report.ExperimentResult;
+import io.vblk.report.FeasibleShare;
 import io.vblk.report.LoadResult;
 import io.vblk.report.Reduction;
 import io.vblk.report.VariantResult;
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
 /**
  * Runs every variant of a scenario {@code repeat} times, each run against a fresh backend process on an
  * ephemeral loopback port, and reduces the runs to one {@link VariantResult} per variant (see
- * {@link Reduction}).
+ * {@link Reduction}), each device's feasible share from {@link Feasibility} (a calibration run first when the
+ * variant has no emulated disk).
  */
 public final class ExperimentRunner {
     private final Path workDir;
@@ -40,6 +42,7 @@ public final class ExperimentRunner {
     public ExperimentResult run(Scenario s) throws IOException {
         List<VariantResult> results = new ArrayList<>();
         for (Scenario.Variant v : s.variants()) {
+            FeasibleShare.Model feasible = Feasibility.of(v, names(v), workDir, slug(s.name() + "-" + v.label()));
             List<LoadResult> runs = new ArrayList<>();
             for (int r = 1; r <= s.repeat(); r++) {
                 String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
@@ -53,18 +56,23 @@ public final class ExperimentRunner {
                     runs.add(new LoadRunner(v.load().withTarget(backend.target()), options).run());
                 }
             }
-            VariantResult result = reduce(v, runs);
+            VariantResult result = reduce(v, runs, feasible);
             results.add(result);
             onVariant.accept(result);
         }
         return new ExperimentResult(s.name(), s.description(), s.duration().toMillis() / 1000.0,
-                s.warmup().toMillis() / 1000.0, s.repeat(), results, List.of());
+                s.warmup().toMillis() / 1000.0, s.repeat(), results, List.of(), s.reference());
     }
 
-    static VariantResult reduce(Scenario.Variant v, List<LoadResult> runs) {
-        List<String> names = v.load().load().stream().map(LoadSpec::device).distinct().toList();
+    static VariantResult reduce(Scenario.Variant v, List<LoadResult> runs, FeasibleShare.Model feasible) {
+        List<String> names = names(v);
         return Reduction.of(v.label(), v.keys(), modes(v, names), v.backend().scheduler().policy().label(), names,
-                n -> weightOf(v, n), runs);
+                n -> weightOf(v, n), runs, feasible);
+    }
+
+    /** The driven devices, in the load's order. */
+    static List<String> names(Scenario.Variant v) {
+        return v.load().load().stream().map(LoadSpec::device).distinct().toList();
     }
 
     private static int weightOf(Scenario.Variant v, String device) {

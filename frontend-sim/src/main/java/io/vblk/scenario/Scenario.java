@@ -8,10 +8,11 @@ import java.util.List;
 
 /**
  * One experiment, completely described: the backend to start, the load to drive it with, how long, how
- * often, and the variants (the same scenario with some keys changed), each already resolved and validated.
+ * often, and the variants (the same scenario with some keys changed), each already resolved and validated;
+ * {@code reference} holds figures measured elsewhere to print beside the results (null when none).
  */
 public record Scenario(String name, String description, Duration duration, Duration warmup, int repeat,
-                       List<Variant> variants) {
+                       List<Variant> variants, io.vblk.report.Reference reference) {
 
     /**
      * One way to run the scenario: the keys it changed, its backend config (and the YAML the backend process
@@ -38,6 +39,6 @@ public record Scenario(String name, String description, Duration duration, Durat
         List<Variant> kept = onlyLabels == null || onlyLabels.isEmpty() ? variants
                 : variants.stream().filter(v -> onlyLabels.contains(v.label())).toList();
         return new Scenario(name, description, newDuration == null ? duration : newDuration,
-                newWarmup == null ? warmup : newWarmup, newRepeat == null ? repeat : newRepeat, kept);
+                newWarmup == null ? warmup : newWarmup, newRepeat == null ? repeat : newRepeat, kept, reference);
     }
 }

@@ -10,6 +10,7 @@ import io.vblk.config.Durations;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.config.TrustConfig;
+import io.vblk.report.Reference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +33,10 @@ import java.util.Set;
 public final class ScenarioLoader {
     private ScenarioLoader() {}
 
-    public static final List<String> BUILT_IN = List.of("seed", "vm-vs-host", "depth-sweep", "three-way");
+    public static final List<String> BUILT_IN = List.of("seed", "vm-vs-host", "depth-sweep", "three-way", "depth-vs-vm",
+            "io-throttle-2008");
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "duration", "warmup", "repeat", "backend",
-            "load", "variants", "matrix");
+            "load", "variants", "matrix", "reference");
 
     /** A path to a YAML file, or the name of a built-in scenario. */
     public static Scenario load(String fileOrName) {
@@ -103,7 +105,33 @@ public final class ScenarioLoader {
             v.getValue().forEach((k, val) -> keys.put(k, val.asText()));
             variants.add(resolve(copy, v.getKey(), keys, file, text));
         }
-        return new Scenario(name, description, duration, warmup, repeat, variants);
+        return new Scenario(name, description, duration, warmup, repeat, variants, reference(root, file, text));
+    }
+
+    /** {@code reference: {title, columns: [..], rows: {LABEL: [one text per column], ...}}}, or null when absent. */
+    private static Reference reference(JsonNode root, String file, String text) {
+        JsonNode r = root.path("reference");
+        if (r.isMissingNode() || r.isNull()) {
+            return null;
+        }
+        String shape = "is {title: TEXT, columns: [TEXT, ...], rows: {LABEL: [one TEXT per column], ...}}";
+        if (!r.path("title").isTextual() || !r.path("columns").isArray() || !r.path("rows").isObject()) {
+            throw located(file, text, "reference", shape);
+        }
+        List<String> columns = new ArrayList<>();
+        r.path("columns").forEach(c -> columns.add(c.asText()));
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = r.path("rows").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> row = it.next();
+            if (!row.getValue().isArray() || row.getValue().size() != columns.size()) {
+                throw located(file, text, "reference.rows." + row.getKey(), "must list " + columns.size()
+                        + " texts, one per column");
+            }
+            List<String> cells = new ArrayList<>();
+            row.getValue().forEach(c -> cells.add(c.asText()));
+            rows.put(row.getKey(), cells);
+        }
+        return new Reference(r.path("title").asText(), columns, rows);
     }
 
     private static List<Map.Entry<String, Map<String, JsonNode>>> variantOverrides(JsonNode root, String file, String text) {

@@ -4,6 +4,7 @@ import static io.vblk.log.Fixtures.MS;
 import static io.vblk.log.Fixtures.US;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.nio.file.Path;
@@ -129,5 +130,23 @@ class SummaryTest {
         assertThat(r.devices().get(1).errors()).isEqualTo(Map.of("IOERR", 1L, "UNSUPP", 1L));
         assertThat(SummaryText.format(r)).startsWith("frontend log guest.log: 125 records over 0.127 s (first submit to"
                 + " last complete); errors (status != OK) count in I/Os and share; bytes and latency are over OK requests only");
+    }
+
+    @Test
+    void theFeasibleShareComesFromThePeaksTheShortestD2cAndTheBusiest100Ms() {
+        // C stamps: 71 in the busiest 100 ms, so 710 IOPS, 0.355 slots of 500 us; sda11 at most 10 in flight
+        // (cap 20 000 IOPS), sda12 4 (8 000): neither cap binds, lambda = 0.355 / (100 x 500 us), 80/20
+        BackendReport r = seed();
+
+        assertThat(r.feasibleMethod()).startsWith("from the log: capacity the most completions in any 100 ms (0.4 slots")
+                .contains("= 710 IOPS; in flight at most sda11 10 (20000 IOPS)")
+                .endsWith("sda12 4 (8000 IOPS)");
+        BackendDevice sda11 = r.devices().get(0);
+        assertThat(sda11.feasibleShare()).isCloseTo(0.8, within(1e-12));
+        assertThat(sda11.concurrencyGapPp()).isCloseTo(0, within(1e-9));
+        assertThat(sda11.schedulerGapPp()).isCloseTo(0, within(1e-9));
+        assertThat(r.devices().get(1).feasibleShare()).isCloseTo(0.2, within(1e-12));
+        assertThat(r.total().feasibleShare()).isNull();
+        assertThat(SummaryText.format(r)).contains("feasible share: from the log");
     }
 }

@@ -28,17 +28,17 @@ class ChartsTest {
 
     private static DeviceFigures device(String name, int weight, double weightShare, double share) {
         return new DeviceFigures(name, weight, weightShare, 10_000 * share, share, 0.4, 100 * (share - weightShare),
-                1000 * share, 800, 4, 2, 8, 0, 0.95, weightShare, 1.0);
+                1000 * share, 800, 4, 2, 8, 0, 0.95, weightShare, 1.0, null, null);
     }
 
     private static VariantResult variant(String label, Map<String, String> keys, DeviceFigures... devices) {
         List<DeviceFigures> d = List.of(devices);
         return new VariantResult(label, keys, "aio", "sfq", 1, d, Fairness.jain(d), Fairness.maxErrorPp(d), 0.9, 0.001,
-                0.99, 0.5, 0.6, null, Fairness.explain("aio", "sfq", d, 0.9, 0.99));
+                0.99, 0.5, 0.6, null, null, Fairness.explain("aio", "sfq", d, 0.9, 0.99, null));
     }
 
     private static ExperimentResult experiment(String name, List<VariantResult> variants) {
-        return new ExperimentResult(name, "", 5, 1, 1, variants, List.of());
+        return new ExperimentResult(name, "", 5, 1, 1, variants, List.of(), null);
     }
 
     private static Map<String, String> keys(String... kv) {
@@ -142,6 +142,16 @@ class ChartsTest {
     }
 
     @Test
+    void sharesKeepsDevicesOfTwoExperimentsInSeriesByTheirPlace() throws Exception {
+        // the demo's chart: the seed's sync and aio beside vm-vs-host, whose devices have other names
+        List<VariantResult> v = new ArrayList<>(seed().variants().subList(0, 2));
+        v.add(variant("vm-vs-host ioband", keys("backend.scheduler.policy", "ioband"), device("vm", 80, 0.8, 0.03),
+                device("host", 20, 0.2, 0.97)));
+
+        assertThat(barColours(readPng(Charts.shares(experiment("demo", v), dir)))).isEqualTo(2);
+    }
+
+    @Test
     void aScenarioNamedAfterItsPathStillWritesIntoTheDirectory() throws Exception {
         ExperimentResult r = experiment("/tmp/elsewhere/my scenario.yaml", seed().variants());
 
@@ -171,6 +181,39 @@ class ChartsTest {
         BufferedImage image = readPng(png);
         assertThat(image.getWidth()).isEqualTo(900);
         assertThat(image.getHeight()).isEqualTo(500);
+    }
+
+    @Test
+    void aSweepOfTheSchedulersDepthDrawsTheDepthChart() throws Exception {
+        List<VariantResult> v = new ArrayList<>();
+        for (int d : new int[] {1, 2, 4, 8, 16, 32, 64}) {
+            double share = 1.0 / (d + 1);
+            v.add(variant("depth=" + d, keys("backend.scheduler.depth", String.valueOf(d)), device("vm", 80, 0.8, share),
+                    device("host", 20, 0.2, 1 - share)));
+        }
+
+        Path png = Charts.sweep(experiment("depth-vs-vm", v), dir);
+
+        assertThat(png).isEqualTo(dir.resolve("depth-vs-vm-depth.png"));
+        assertThat(readPng(png).getWidth()).isEqualTo(900);
+        assertThat(filesInDir()).containsExactly(png);
+    }
+
+    @Test
+    void aSweepCrossedWithRowsOfWeightsRunsAlongTheLastAxis() {
+        // io-throttle-2008's shape: four weight pairs (two numeric keys of their own) x max-inflight 1, 2, 3
+        List<VariantResult> v = new ArrayList<>();
+        for (int w : new int[] {80, 50, 20, 10}) {
+            for (int n = 1; n <= 3; n++) {
+                v.add(variant(w + " max-inflight=" + n, keys("backend.devices[0].weight", String.valueOf(w),
+                        "backend.devices[1].weight", String.valueOf(100 - w), "backend.max-inflight", String.valueOf(n)),
+                        device("a", w, w / 100.0, 0.5), device("b", 100 - w, 1 - w / 100.0, 0.5)));
+            }
+        }
+
+        assertThat(Charts.numericAxis(v)).isEqualTo("backend.max-inflight");
+        assertThat(Charts.numericAxis(sweep(List.of("fifo", "sfq"), List.of(1, 2, 4)).variants()))
+                .isEqualTo("backend.max-inflight");
     }
 
     @Test
@@ -213,12 +256,18 @@ class ChartsTest {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    /** sda12's one request allows 2 000 IOPS of the disk's 8 000, more than its weight's 1 600: feasible 80/20. */
     private static VariantResult twoRuns() {
+        FeasibleShare.Model feasible = FeasibleShare.model("disk model 4 x 500us", List.of(
+                new FeasibleShare.Demand("sda11", 80, 32, 500e-6), new FeasibleShare.Demand("sda12", 20, 1, 500e-6)), 4);
         List<DeviceFigures> d = List.of(
-                new DeviceFigures("sda11", 80, 0.8, 7500, 0.75, 7.0710678, -5.0, 2875, 1100, 31, 98, 48, 1, 0.99, null, 0.97),
-                new DeviceFigures("sda12", 20, 0.2, 2500, 0.25, 7.0710678, 5.0, 875, 12_345, 1, 0.375, 1, 2, 0.004, null, 0.6));
+                new DeviceFigures("sda11", 80, 0.8, 7500, 0.75, 7.0710678, -5.0, 2875, 1100, 31, 98, 48, 1, 0.99, null, 0.97,
+                        32, feasible.device("sda11").share()),
+                new DeviceFigures("sda12", 20, 0.2, 2500, 0.25, 7.0710678, 5.0, 875, 12_345, 1, 0.375, 1, 2, 0.004, null, 0.6,
+                        1, feasible.device("sda12").share()));
         return new VariantResult("aio", Map.of("backend.mode", "aio"), "aio+sync", "ioband", 2, d, 0.98, 5.0, 0.004, 0.012,
-                0.631, 1.25, 2.5, "run 2: the host limited this run", Fairness.explain("aio+sync", "ioband", d, 0.004, 0.631));
+                0.631, 1.25, 2.5, feasible, "run 2: the host limited this run",
+                Fairness.explain("aio+sync", "ioband", d, 0.004, 0.631, null));
     }
 
     @Test
@@ -230,27 +279,63 @@ class ChartsTest {
         assertThat(lines.get(1)).isEqualTo("== aio  (mode aio+sync, policy ioband, 2 runs; load average 1.25 at start, "
                 + "2.50 at end)");
         String header = lines.get(2);
-        assertThat(header.replaceAll(" +", " ")).isEqualTo("device | weight | target | I/Os | share | error (pp) | "
-                + "backlogged | share backlogged | load held | IOPS | p99 | in-flight | backlog");
+        assertThat(header.replaceAll(" +", " ")).isEqualTo("device | weight | target | feasible | I/Os | share | "
+                + "error (pp) | conc gap | sched gap | backlogged | share backlogged | load held | IOPS | p99 | in-flight | "
+                + "backlog");
         assertThat(lines.get(3)).isEqualTo("-".repeat(header.length()));
-        assertThat(lines.get(4).replaceAll(" +", " "))
-                .isEqualTo("sda11 | 80 | 80.0% | 7500 | 75.0% ±7.1 | -5.0 | 99.0% | – | 0.97 | 2875 | 1100us | 31.00 | 98.00");
-        assertThat(lines.get(5).replaceAll(" +", " "))
-                .isEqualTo("sda12 | 20 | 20.0% | 2500 | 25.0% ±7.1 | +5.0 | 0.4% | – | 0.60 | 875 | 12.3ms | 1.00 | 0.38");
+        assertThat(lines.get(4).replaceAll(" +", " ")).isEqualTo("sda11 | 80 | 80.0% | 80.0% | 7500 | 75.0% ±7.1 | -5.0 | "
+                + "+0.0 pp | +5.0 pp | 99.0% | – | 0.97 | 2875 | 1100us | 31.00 | 98.00");
+        assertThat(lines.get(5).replaceAll(" +", " ")).isEqualTo("sda12 | 20 | 20.0% | 20.0% | 2500 | 25.0% ±7.1 | +5.0 | "
+                + "+0.0 pp | -5.0 pp | 0.4% | – | 0.60 | 875 | 12.3ms | 1.00 | 0.38");
         assertThat(lines.subList(2, 6)).allSatisfy(l -> assertThat(l).hasSameSizeAs(header));
         assertThat(lines.get(6)).isEqualTo("Jain's index over weight-normalized shares: 0.980; largest share error 5.0 pp; "
                 + "all devices backlogged 0.4% of the time; disk busy 63.1%; dispatch lag 1.2%");
-        assertThat(lines.get(7)).isEqualTo("!! run 2: the host limited this run");
-        assertThat(lines.get(8)).isEqualTo("=> " + v.explanation())
-                .startsWith("=> sda12 never had more than one request in the backend");
-        assertThat(lines).hasSize(9);
+        assertThat(lines.get(7)).isEqualTo("feasible share: disk model 4 x 500us = 8000 IOPS; in flight at most sda11 32 "
+                + "(64000 IOPS) sda12 1 (2000 IOPS)");
+        assertThat(lines.get(8)).isEqualTo("!! run 2: the host limited this run");
+        assertThat(lines.get(9)).isEqualTo("=> " + v.explanation())
+                .startsWith("=> sda12 never had more than one request in the backend")
+                .endsWith("; sda11: weight 80 %, its 32 requests in flight allow at most 80 %, it got 75.0 %: 0 pp from "
+                        + "the backend's concurrency, 5 pp from the scheduler");
+        assertThat(lines).hasSize(10);
+    }
+
+    @Test
+    void aCrossOfVariantsAndALastAxisIsOneTableWithTheReferenceBeside() {
+        List<VariantResult> v = new ArrayList<>();
+        for (String w : List.of("80:20", "20:80")) {
+            int first = Integer.parseInt(w.substring(0, 2));
+            for (int n = 1; n <= 2; n++) {
+                double share = n == 1 ? 0.5 : first / 100.0;
+                DeviceFigures a = device("sda11", first, first / 100.0, share);
+                // the first device's feasible share: 50 % with one request in flight, its weight share with two
+                a = new DeviceFigures(a.name(), a.weight(), a.weightShare(), a.ios(), a.share(), a.shareSpread(),
+                        a.shareErrorPp(), a.iops(), a.p99Us(), a.inflightMean(), a.backlogMean(), a.peakInflight(),
+                        a.errors(), a.backloggedFraction(), a.shareBacklogged(), a.loadHeldFraction(), n, share);
+                v.add(variant(w + " max-inflight=" + n, keys("backend.devices[0].weight", String.valueOf(first),
+                        "backend.max-inflight", String.valueOf(n)), a, device("sda12", 100 - first, 1 - first / 100.0,
+                        1 - share)));
+            }
+        }
+        Reference ref = new Reference("2008", List.of("2008 run 1"), Map.of("80:20", List.of("75.8 / 24.2")));
+        ExperimentResult r = new ExperimentResult("io-throttle-2008", "", 3, 1, 1, v, List.of(), ref);
+
+        assertThat(CrossTable.format(r)).isEqualTo("""
+
+                == io-throttle-2008: share of sda11 / sda12 (%) (sda11's feasible share) per max-inflight; 2008 beside
+                variant |  2008 run 1 |   max-inflight 1 |   max-inflight 2
+                -----------------------------------------------------------
+                80:20   | 75.8 / 24.2 | 50.0 / 50.0 (50) | 80.0 / 20.0 (80)
+                20:80   |           – | 50.0 / 50.0 (50) | 20.0 / 80.0 (20)
+                """);
+        assertThat(CrossTable.format(seed())).as("no matrix axis").isEmpty();
     }
 
     @Test
     void oneRunShowsNoSpread() {
         VariantResult two = twoRuns();
         VariantResult one = new VariantResult("sync", two.keys(), "sync", "fifo", 1, two.devices(), two.jain(),
-                two.maxShareErrorPp(), 0, 0, null, -1, -1, null, "because");
+                two.maxShareErrorPp(), 0, 0, null, -1, -1, null, null, "because");
 
         String out = print(one);
 

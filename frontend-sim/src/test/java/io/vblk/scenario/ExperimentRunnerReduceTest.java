@@ -89,7 +89,7 @@ class ExperimentRunnerReduceTest {
 
     @Test
     void twoRepeatsReduceToMeansSpreadAndErrorAgainstTheWeights() {
-        VariantResult r = ExperimentRunner.reduce(eightyTwenty(), List.of(run1(), run2()));
+        VariantResult r = ExperimentRunner.reduce(eightyTwenty(), List.of(run1(), run2()), null);
         DeviceFigures a = r.devices().get(0);
         DeviceFigures b = r.devices().get(1);
 
@@ -117,7 +117,7 @@ class ExperimentRunnerReduceTest {
 
     @Test
     void inFlightAndBacklogAreTimeWeightedMeansOfTheIntegralsAveragedOverRepeats() {
-        VariantResult r = ExperimentRunner.reduce(eightyTwenty(), List.of(run1(), run2()));
+        VariantResult r = ExperimentRunner.reduce(eightyTwenty(), List.of(run1(), run2()), null);
         DeviceFigures a = r.devices().get(0);
         DeviceFigures b = r.devices().get(1);
 
@@ -133,7 +133,7 @@ class ExperimentRunnerReduceTest {
     void theVariantCarriesItsModesPolicyFairnessAndExplanation() {
         Scenario.Variant v = eightyTwenty();
 
-        VariantResult r = ExperimentRunner.reduce(v, List.of(run1(), run2()));
+        VariantResult r = ExperimentRunner.reduce(v, List.of(run1(), run2()), null);
 
         assertThat(r.label()).isEqualTo("two runs");
         assertThat(r.keys()).containsExactly(entry("backend.scheduler.policy", "ioband"));
@@ -150,7 +150,7 @@ class ExperimentRunnerReduceTest {
 
     @Test
     void oneRunHasNoSpread() {
-        VariantResult r = ExperimentRunner.reduce(eightyTwenty(), List.of(run2()));
+        VariantResult r = ExperimentRunner.reduce(eightyTwenty(), List.of(run2()), null);
 
         assertThat(r.repeats()).isEqualTo(1);
         assertThat(r.devices()).extracting(DeviceFigures::shareSpread).containsOnly(0.0);
@@ -165,7 +165,7 @@ class ExperimentRunnerReduceTest {
         Scenario.Variant v = variant(List.of(device("a", 80, null), device("idle", 300, null), device("b", 20, null)),
                 List.of("a", "b"), SchedulerConfig.Policy.SFQ);
 
-        VariantResult r = ExperimentRunner.reduce(v, List.of(run1(), run2()));
+        VariantResult r = ExperimentRunner.reduce(v, List.of(run1(), run2()), null);
 
         assertThat(r.devices()).extracting(DeviceFigures::name).containsExactly("a", "b");
         assertThat(r.devices()).extracting(DeviceFigures::weightShare).containsExactly(0.8, 0.2);
@@ -181,7 +181,7 @@ class ExperimentRunnerReduceTest {
         List<DeviceResult> reversed = new ArrayList<>(r1.devices());
         java.util.Collections.reverse(reversed);
 
-        VariantResult r = ExperimentRunner.reduce(v, List.of(run(reversed, r1.backendStart(), r1.backendEnd())));
+        VariantResult r = ExperimentRunner.reduce(v, List.of(run(reversed, r1.backendStart(), r1.backendEnd())), null);
 
         assertThat(r.devices()).extracting(DeviceFigures::name).containsExactly("b", "a");
         assertThat(r.devices()).extracting(DeviceFigures::share).containsExactly(0.2, 0.8);
@@ -195,7 +195,7 @@ class ExperimentRunnerReduceTest {
         LoadResult split = run(List.of(result("a", 5000, 0.5, 2500, 900, 1), result("a", 3000, 0.3, 1500, 1000, 2),
                 result("b", 2000, 0.2, 1000, 3000, 0)), r1.backendStart(), r1.backendEnd());
 
-        VariantResult r = ExperimentRunner.reduce(v, List.of(split));
+        VariantResult r = ExperimentRunner.reduce(v, List.of(split), null);
 
         assertThat(r.devices()).extracting(DeviceFigures::name).containsExactly("a", "b");
         DeviceFigures a = r.devices().get(0);
@@ -212,5 +212,38 @@ class ExperimentRunnerReduceTest {
         assertThat(ExperimentRunner.slug("seed-sync io-throttle 1")).isEqualTo("seed-sync-io-throttle-1");
         assertThat(ExperimentRunner.slug("depth-sweep-policy=sfq max-inflight=32")).isEqualTo("depth-sweep-policy-sfq-max-inflight-32");
         assertThat(ExperimentRunner.slug("  /tmp/My Scenario.yaml  ")).isEqualTo("tmp-my-scenario-yaml");
+    }
+
+    @Test
+    void theDiskModelGivesEachDeviceItsFeasibleShareAndTheGapsSplitTheError() throws Exception {
+        // b serves one request at a time (sync): 2 000 of a 4 x 500 us disk's 8 000 IOPS, 25 %, whatever its 80
+        BackendConfig backend = new BackendConfig(null, 0, Mode.AIO, null,
+                new SchedulerConfig(SchedulerConfig.Policy.SFQ, 32, null, null, null),
+                new io.vblk.config.DiskConfig(java.time.Duration.ofNanos(500_000), null, 4), null, null, null, null, null,
+                null, List.of(device("a", 20, null), device("b", 80, Mode.SYNC)));
+        List<LoadSpec> load = List.of(new LoadSpec("a", 16, null, null, null, null), new LoadSpec("b", 16, null, null, null, null));
+        Scenario.Variant v = new Scenario.Variant("disk", Map.of(), backend, "",
+                new LoadConfig(null, false, null, null, load, null, null, null, null));
+
+        io.vblk.report.FeasibleShare.Model model = Feasibility.ofDisk(v, ExperimentRunner.names(v));
+        VariantResult r = ExperimentRunner.reduce(v, List.of(run1()), model);
+
+        assertThat(Feasibility.concurrency(v, "a")).isEqualTo(16);
+        assertThat(Feasibility.concurrency(v, "b")).isEqualTo(1);
+        assertThat(model.method()).isEqualTo("disk model 4 x 500us = 8000 IOPS; in flight at most a 16 (32000 IOPS) b 1 "
+                + "(2000 IOPS)");
+        DeviceFigures b = r.devices().get(1);
+        assertThat(b.feasibleShare()).isCloseTo(0.25, within(1e-12));
+        assertThat(b.concurrencyGapPp()).isCloseTo(55, within(1e-9));
+        assertThat(b.schedulerGapPp()).isCloseTo(5, within(1e-9));
+        assertThat(r.feasible()).isSameAs(model);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("variant", ".json");
+        io.vblk.report.JsonReport.writeValue(r, file);
+        com.fasterxml.jackson.databind.JsonNode json = io.vblk.config.ConfigLoader.json().readTree(file.toFile());
+        java.nio.file.Files.delete(file);
+        assertThat(json.path("devices").get(1).path("feasible_share").asDouble()).isCloseTo(0.25, within(1e-12));
+        assertThat(json.path("devices").get(1).path("concurrency_gap_pp").asDouble()).isCloseTo(55, within(1e-9));
+        assertThat(json.path("devices").get(1).path("scheduler_gap_pp").asDouble()).isCloseTo(5, within(1e-9));
+        assertThat(json.path("feasible").path("method").asText()).startsWith("disk model 4 x 500us");
     }
 }

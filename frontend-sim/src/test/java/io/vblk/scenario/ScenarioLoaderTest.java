@@ -81,8 +81,32 @@ class ScenarioLoaderTest {
     }
 
     @Test
-    void theBuiltInsAreTheFourScenarioFiles() {
-        assertThat(ScenarioLoader.BUILT_IN).containsExactly("seed", "vm-vs-host", "depth-sweep", "three-way");
+    void theBuiltInsAreTheSixScenarioFiles() {
+        assertThat(ScenarioLoader.BUILT_IN).containsExactly("seed", "vm-vs-host", "depth-sweep", "three-way",
+                "depth-vs-vm", "io-throttle-2008");
+    }
+
+    @Test
+    void theIoThrottleScenarioCrossesFourWeightPairsWithOneToThreeInFlightBesideThe2008Figures() {
+        Scenario s = ScenarioLoader.load("io-throttle-2008");
+
+        assertThat(s.variants()).extracting(Scenario.Variant::label).startsWith("80:20 max-inflight=1",
+                "80:20 max-inflight=2", "80:20 max-inflight=3", "50:50 max-inflight=1").hasSize(12);
+        Scenario.Variant v = s.variants().get(10);
+        assertThat(v.backend().devices()).extracting(DeviceConfig::weight).containsExactly(10, 90);
+        assertThat(v.backend().maxInflight()).isEqualTo(2);
+        assertThat(v.backend().scheduler().ioThrottle()).isEqualTo(1);
+        assertThat(s.reference().columns()).containsExactly("2008 run 1", "2008 run 2");
+        assertThat(s.reference().rows()).containsKeys("80:20", "50:50", "20:80", "10:90");
+        assertThat(s.reference().rows().get("20:80")).containsExactly("39.8 / 60.2", "21.4 / 78.6");
+    }
+
+    @Test
+    void aReferenceRowMustHaveOneTextPerColumn() {
+        String yaml = ScenarioLoader.builtIn("io-throttle-2008").replace("[21.1 / 78.9, 16.4 / 83.6]", "[21.1 / 78.9]");
+
+        assertThatThrownBy(() -> ScenarioLoader.parse(yaml, "x.yaml")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("reference.rows.10:90").hasMessageContaining("must list 2 texts, one per column");
     }
 
     @ParameterizedTest
@@ -279,7 +303,8 @@ class ScenarioLoaderTest {
         assertThat(p.line()).isEqualTo(4);
         assertThat(p.path()).isEqualTo("colour");
         assertThat(p.message()).isEqualTo(
-                "unknown key; allowed here: backend, description, duration, load, matrix, name, repeat, variants, warmup");
+                "unknown key; allowed here: backend, description, duration, load, matrix, name, reference, repeat, variants, "
+                        + "warmup");
     }
 
     @ParameterizedTest
@@ -468,7 +493,8 @@ class ScenarioLoaderTest {
                         assertThat(p.file()).isEqualTo("no-such-scenario");
                         assertThat(p.line()).isZero();
                         assertThat(p.message()).isEqualTo(
-                                "no such file, and not a built-in scenario (seed, vm-vs-host, depth-sweep, three-way)");
+                                "no such file, and not a built-in scenario (seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
+                                        + "io-throttle-2008)");
                     });
                 });
     }
@@ -533,7 +559,7 @@ class ScenarioLoaderTest {
     @Test
     void theVariantListCannotBeChangedFromOutside() {
         List<Scenario.Variant> list = new ArrayList<>(ScenarioLoader.load("seed").variants());
-        Scenario s = new Scenario("x", "", Duration.ofSeconds(1), Duration.ZERO, 1, list);
+        Scenario s = new Scenario("x", "", Duration.ofSeconds(1), Duration.ZERO, 1, list, null);
         list.clear();
 
         assertThat(s.variants()).hasSize(4);

@@ -108,6 +108,55 @@ class ExperimentsEndToEndTest {
         }
         assertThat(device(ioband, "vm").peakInflight()).isEqualTo(1);
         assertThat(ioband.explanation()).contains("vm never had more than one request in the backend");
+        // the split: one request of 500 us allows 2 000 of the disk's 8 000 IOPS, 25 %; depth 32 then leaves
+        // the vm about 1/33 of the dispatches, so 55 pp are the backend's and about 22 pp the scheduler's
+        DeviceFigures vm = device(ioband, "vm");
+        assertThat(vm.feasibleShare()).isCloseTo(0.25, within(1e-9));
+        assertThat(vm.concurrencyGapPp()).isCloseTo(55, within(1e-9));
+        assertThat(ioband.explanation()).contains("vm: weight 80 %, its 1 request in flight allows at most 25 %")
+                .contains("55 pp from the backend's concurrency").contains("(depth 32 puts 31 requests ahead of it at the disk)");
+        if (ioband.valid()) {
+            assertThat(vm.schedulerGapPp()).isCloseTo(25 - 100.0 / 33, within(2.0));
+        }
+    }
+
+    @Test
+    void theVmsShareFallsAsOneOverDepthPlusOne() throws Exception {
+        ExperimentResult r = run("depth-vs-vm", List.of("depth=1", "depth=8", "depth=32"));
+        for (VariantResult v : r.variants()) {
+            int depth = Integer.parseInt(v.keys().get("backend.scheduler.depth"));
+            DeviceFigures vm = device(v, "vm");
+            double total = v.devices().stream().mapToDouble(DeviceFigures::iops).sum();
+            assertThat(vm.feasibleShare()).isCloseTo(0.25, within(1e-9));
+            // what the scheduler controls: sfq gives the vm's waiting request the next decision (weight 80)
+            if (vm.shareBacklogged() != null) {
+                assertThat(vm.shareBacklogged()).as("depth %d, while both were backlogged", depth).isGreaterThan(0.9);
+            }
+            if (depth == 1) {
+                // one request at the disk at a time: 1 / 500 us, however the host's CPU is doing
+                assertThat(total).as("total IOPS at depth 1").isLessThanOrEqualTo(2000 * 1.02);
+            }
+            if (v.valid() && depth >= 8) {
+                assertThat(vm.share()).as("vm share at depth %d", depth).isCloseTo(1.0 / (depth + 1), within(0.02));
+            }
+        }
+        Path chart = io.vblk.report.Charts.sweep(r, out);
+        assertThat(chart.getFileName().toString()).isEqualTo("depth-vs-vm-depth.png");
+        assertThat(Files.size(chart)).isPositive();
+    }
+
+    @Test
+    void theIoThrottleTablePrintsBesideThe2008Figures() throws Exception {
+        ExperimentResult r = run("io-throttle-2008", List.of("80:20 max-inflight=1", "80:20 max-inflight=3"));
+        VariantResult one = variant(r, "80:20 max-inflight=1");
+        // one request each of a 4-slot disk: both capped at 2 000 IOPS, so 50/50 is all the backend allows
+        assertThat(device(one, "sda11").feasibleShare()).isCloseTo(0.5, within(1e-9));
+        assertThat(device(variant(r, "80:20 max-inflight=3"), "sda11").feasibleShare()).isCloseTo(0.75, within(1e-9));
+        if (one.valid()) {
+            assertThat(device(one, "sda11").share()).isCloseTo(0.5, within(0.06));
+        }
+        assertThat(io.vblk.report.CrossTable.format(r)).contains("2008 run 1 |  2008 run 2 |")
+                .contains("80:20   | 75.8 / 24.2 | 71.1 / 28.9 |");
     }
 
     @Test
@@ -141,6 +190,35 @@ class ExperimentsEndToEndTest {
 
     private static boolean weightsDecided(VariantResult v) {
         return v.valid() && v.allBackloggedFraction() >= ALL_BACKLOGGED;
+    }
+
+    @Test
+    void withoutAnEmulatedDiskTheFeasibleShareComesFromACalibrationThatSaysSo() throws Exception {
+        Scenario s = ScenarioLoader.parse("""
+                name: no-disk
+                description: two RAM devices, no emulated disk
+                duration: 1s
+                warmup: 500ms
+                backend:
+                  mode: aio
+                  scheduler: {policy: sfq, depth: 8}
+                  devices:
+                    - {name: a, size: 64MiB, store: ram, weight: 80, mode: sync}
+                    - {name: b, size: 64MiB, store: ram, weight: 20}
+                load:
+                  - {device: a, processes: 8, pattern: randread, block-size: 4KiB}
+                  - {device: b, processes: 8, pattern: randread, block-size: 4KiB}
+                """, "no-disk.yaml");
+
+        VariantResult v = only(new ExperimentRunner(out, null, x -> {}).run(s));
+
+        assertThat(v.feasible().method()).startsWith("calibrated (no emulated disk; aio fifo backend, all together 1s");
+        assertThat(v.feasible().capacityIops()).isPositive();
+        assertThat(v.feasible().device("a").concurrency()).isEqualTo(1);
+        assertThat(v.feasible().device("b").concurrency()).isEqualTo(8);
+        assertThat(v.feasible().device("a").cap()).isPositive();
+        assertThat(device(v, "a").feasibleShare() + device(v, "b").feasibleShare()).isCloseTo(1.0, within(1e-9));
+        assertThat(Files.exists(out.resolve("no-disk-no-disk-calibration.backend.yaml"))).isTrue();
     }
 
     private ExperimentResult run(String name, List<String> variants) throws Exception {
