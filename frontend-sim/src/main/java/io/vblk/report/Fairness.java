@@ -44,12 +44,14 @@ public final class Fairness {
      * Why the host, not the backend or the scheduler, limited this window, or null when it kept up: a device
      * whose load held under {@link WindowFigures#MIN_LOAD_HELD} of its processes' requests in the backend
      * (the load process was starved of CPU), or dispatch lag over {@link WindowFigures#MAX_DISPATCH_LAG}
-     * (the backend's threads were).
+     * (the backend's threads were). Load held counts only with an emulated disk: without one the store
+     * answers as fast as the load asks, and a low figure says where the bottleneck is, not that the host erred.
      */
     public static String hostLimit(WindowFigures w) {
         StringBuilder why = new StringBuilder();
         for (WindowFigures.DeviceWindow d : w.devices()) {
-            if (d.loadHeldFraction() != null && d.loadHeldFraction() < WindowFigures.MIN_LOAD_HELD) {
+            if (w.diskUtilization() != null && d.loadHeldFraction() != null
+                    && d.loadHeldFraction() < WindowFigures.MIN_LOAD_HELD) {
                 why.append(why.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT,
                         "the load kept only %.0f %% of %s's requests in the backend (load_held_fraction %.2f)",
                         100 * d.loadHeldFraction(), d.name(), d.loadHeldFraction()));
@@ -123,8 +125,11 @@ public final class Fairness {
                         least.inflightMean(), least.peakInflight(), 100 * least.backloggedFraction(), most.name(),
                         most.inflightMean(), least.name(), most.name(), then);
             }
-            String starved = least.loadHeldFraction() != null && least.loadHeldFraction() < WindowFigures.MIN_LOAD_HELD
-                    ? String.format(Locale.ROOT, ", and held only %.0f %% of its processes' requests (the host "
+            boolean heldLittle = least.loadHeldFraction() != null && least.loadHeldFraction() < WindowFigures.MIN_LOAD_HELD;
+            String starved = heldLittle && disk == null
+                    ? String.format(Locale.ROOT, ", and the backend held only %.0f %% of its processes' requests (no "
+                            + "emulated disk: the store answered as fast as the load asked)", 100 * least.loadHeldFraction())
+                    : heldLittle ? String.format(Locale.ROOT, ", and held only %.0f %% of its processes' requests (the host "
                             + "starved the load)", 100 * least.loadHeldFraction())
                     : sync ? String.format(Locale.ROOT, ", mean in flight %.2f (one request per queue in sync mode%s)",
                             least.inflightMean(), disk == null ? "" : String.format(Locale.ROOT,

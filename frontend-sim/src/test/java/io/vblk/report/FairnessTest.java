@@ -33,6 +33,16 @@ class FairnessTest {
         return new WindowFigures(5, 0.5, lag, 0.99, List.of(devices));
     }
 
+    @Test
+    void withoutAnEmulatedDiskLittleHeldIsWhereTheBottleneckIsNotAStarvedHost() {
+        WindowFigures noDisk = new WindowFigures(5, 0, 0.001, null, List.of(held("a", 0.02)));
+        assertThat(Fairness.hostLimit(noDisk)).isNull();
+        List<DeviceFigures> d = List.of(device("a", 0.8, 0.5, 0.02, 0, 2, 0.002, null, 0.02),
+                device("b", 0.2, 0.5, 0.02, 0, 2, 0.002, null, 0.02));
+        assertThat(Fairness.explain("aio", "sfq", d, 0, null, null)).contains("no emulated disk: the store answered as fast "
+                + "as the load asked").doesNotContain("starved");
+    }
+
     private static WindowFigures.DeviceWindow held(String name, Double fraction) {
         return new WindowFigures.DeviceWindow(name, 50, 0.5, 1, null, fraction, 8, 8, 8);
     }
