@@ -136,8 +136,13 @@ class ExperimentsEndToEndTest {
                 // one request at the disk at a time: 1 / 500 us, however the host's CPU is doing
                 assertThat(total).as("total IOPS at depth 1").isLessThanOrEqualTo(2000 * 1.02);
             }
-            if (v.valid() && depth >= 8) {
+            // the vm's own round trip (its completion to its next request at the scheduler) lets the host complete
+            // a few more per vm request: about 1/(D + 1 + r x IOPS), 1-3 pp below 1/(D+1) at D = 8 on these hosts
+            // (docs/feasible-share.md), under 0.6 pp from D = 16 on
+            if (v.valid() && depth >= 16) {
                 assertThat(vm.share()).as("vm share at depth %d", depth).isCloseTo(1.0 / (depth + 1), within(0.02));
+            } else if (v.valid() && depth == 8) {
+                assertThat(vm.share()).as("vm share at depth 8").isBetween(1.0 / 9 - 0.03, 1.0 / 9 + 0.01);
             }
         }
         Path chart = io.vblk.report.Charts.sweep(r, out);
