@@ -103,12 +103,11 @@ public final class Backend implements AutoCloseable {
         this.devices = openDevices(config);
         this.requestLog = openRequestLog(config, devices);
         int[] weights = devices.stream().mapToInt(d -> d.config().weight()).toArray();
-        Scheduler scheduler = new Scheduler(Policies.create(config.scheduler(), weights), devices.size(),
-                config.scheduler().depth(), clock);
         boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
         this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
                 new DefaultThreadFactory("vblk-io", true)) : null;
-        this.pipeline = new Pipeline(scheduler, config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
+        this.pipeline = new Pipeline(Policies.create(config.scheduler(), weights), devices.size(),
+                config.scheduler().depth(), config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
@@ -302,7 +301,7 @@ public final class Backend implements AutoCloseable {
         for (Device d : devices) {
             list.add(d.stats(s.flows().get(d.index()), s.nanos()));
         }
-        EmulatedDisk disk = pipeline.disk();
+        EmulatedDisk<?> disk = pipeline.disk();
         return new BackendStats(s.nanos(), config.scheduler().policy().label(), config.scheduler().depth(),
                 s.allBackloggedNanos(), s.lagNanos(), disk == null ? 0 : disk.config().parallelism(),
                 disk == null ? 0 : disk.busyNanos(), list);

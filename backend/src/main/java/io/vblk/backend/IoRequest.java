@@ -1,6 +1,7 @@
 package io.vblk.backend;
 
 import io.netty.buffer.ByteBuf;
+import io.vblk.disk.EmulatedDisk;
 import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.scheduler.Ticket;
@@ -9,9 +10,9 @@ import io.vblk.scheduler.Ticket;
  * One request on its way through the backend: arrival, scheduler, store, reply. Owns the request's data
  * (released once the store has it) and the read buffer until it is handed to the reply.
  * Phase stamps follow blktrace: Q received, I into the scheduler, D dispatched, C completed by the store,
- * R reply written.
+ * R reply written; I and D are the scheduler's own clock readings, handed over under its lock.
  */
-final class IoRequest extends Ticket {
+final class IoRequest extends Ticket implements EmulatedDisk.Request {
     final BlkRequest req;
     final Virtqueue vq;
     final long seq;
@@ -25,6 +26,12 @@ final class IoRequest extends Ticket {
     long tD;
     long tC;
     long tR;
+    // at dispatch: this device's requests in the scheduler, and requests of every device dispatched
+    int flowInPipelineAtDispatch;
+    int inFlightAtDispatch;
+    // the disk model's: written by the submitting thread and by the disk's thread, in turn
+    private long diskArrival;
+    private long slotFreeSince;
     private ReadGate gate;
     private int held;
     private boolean dataReleased;
@@ -35,6 +42,43 @@ final class IoRequest extends Ticket {
         this.vq = vq;
         this.seq = seq;
         this.tQ = now;
+    }
+
+    @Override
+    protected void entered(long at) {
+        tI = at;
+    }
+
+    @Override
+    protected void dispatched(long at, int flowInScheduler, int inFlight) {
+        tD = at;
+        flowInPipelineAtDispatch = flowInScheduler;
+        inFlightAtDispatch = inFlight;
+    }
+
+    @Override
+    protected long slotFreeSince() {
+        return slotFreeSince;
+    }
+
+    @Override
+    public void slotFreeSince(long at) {
+        slotFreeSince = at;
+    }
+
+    @Override
+    public long diskBytes() {
+        return bytes;
+    }
+
+    @Override
+    public void diskArrival(long at) {
+        diskArrival = at;
+    }
+
+    @Override
+    public long diskArrival() {
+        return diskArrival;
     }
 
     Device device() {

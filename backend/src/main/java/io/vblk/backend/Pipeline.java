@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.vblk.disk.EmulatedDisk;
 import io.vblk.log.RecordLog;
 import io.vblk.protocol.VirtioBlk;
+import io.vblk.scheduler.Policy;
 import io.vblk.scheduler.Scheduler;
 import io.vblk.scheduler.Ticket;
 import java.nio.charset.StandardCharsets;
@@ -25,21 +26,20 @@ final class Pipeline {
     private static final ThrottledLog failures = new ThrottledLog(LoggerFactory.getLogger(Pipeline.class), 10);
 
     private final Scheduler scheduler;
-    private final EmulatedDisk disk;
+    private final EmulatedDisk<IoRequest> disk;
     private final ExecutorService ioPool;
     private final ByteBufAllocator alloc;
     private final LongSupplier clock;
     private final RecordLog requestLog;
 
-    Pipeline(Scheduler scheduler, EmulatedDisk.Factory diskFactory, ExecutorService ioPool, ByteBufAllocator alloc,
-             LongSupplier clock, RecordLog requestLog) {
-        this.scheduler = scheduler;
+    Pipeline(Policy policy, int flows, int depth, EmulatedDisk.Factory diskFactory, ExecutorService ioPool,
+             ByteBufAllocator alloc, LongSupplier clock, RecordLog requestLog) {
         this.requestLog = requestLog;
         this.ioPool = ioPool;
         this.alloc = alloc;
         this.clock = clock;
-        this.disk = diskFactory == null ? null : diskFactory.create(t -> serve((IoRequest) t, false));
-        scheduler.dispatcher(this::dispatch);
+        this.disk = diskFactory == null ? null : diskFactory.create(this::serve);
+        this.scheduler = new Scheduler(policy, flows, depth, clock, this::dispatch);
     }
 
     Scheduler scheduler() {
@@ -51,7 +51,7 @@ final class Pipeline {
     }
 
     /** The emulated disk, or null when the store is served as fast as it goes. */
-    EmulatedDisk disk() {
+    EmulatedDisk<IoRequest> disk() {
         return disk;
     }
 
@@ -75,28 +75,24 @@ final class Pipeline {
         return true;
     }
 
-    // the I and D stamps are the scheduler's own: a log's backlog figures then equal its counters
     private void dispatch(Ticket t) {
         IoRequest r = (IoRequest) t;
-        r.tI = t.enteredAt;
-        r.tD = t.dispatchedAt;
         if (disk != null) {
             disk.submit(r);
         } else {
-            serve(r, true);
+            serve(r);
         }
     }
 
-    // inDispatch: called by the scheduler's drain loop, which then goes on with the next ticket itself
-    private void serve(IoRequest r, boolean inDispatch) {
+    private void serve(IoRequest r) {
         if (r.device().store().blocking()) {
-            ioPool.execute(() -> perform(r, false));
+            ioPool.execute(() -> perform(r));
         } else {
-            perform(r, inDispatch);
+            perform(r);
         }
     }
 
-    private void perform(IoRequest r, boolean inDispatch) {
+    private void perform(IoRequest r) {
         try {
             execute(r);
         } catch (Exception e) {
@@ -114,11 +110,7 @@ final class Pipeline {
         }
         r.tC = clock.getAsLong();
         r.vq.leftService();
-        if (inDispatch) {
-            scheduler.completeInline(r);
-        } else {
-            scheduler.complete(r);
-        }
+        scheduler.complete(r);
         r.vq.completed(r);
     }
 

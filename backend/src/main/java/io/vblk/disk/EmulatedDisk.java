@@ -1,7 +1,6 @@
 package io.vblk.disk;
 
 import io.vblk.config.DiskConfig;
-import io.vblk.scheduler.Ticket;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -16,12 +15,30 @@ import java.util.function.LongSupplier;
  *
  * <p>One thread owns the slots; submitters only touch the arrival queue.
  */
-public final class EmulatedDisk implements AutoCloseable {
+public final class EmulatedDisk<R extends EmulatedDisk.Request> implements AutoCloseable {
+    /** What the disk needs of a request; the request keeps the disk's stamps. */
+    public interface Request {
+        /** Bytes moved, for the transfer-rate term. */
+        long diskBytes();
+
+        /** Written by {@link #submit}; read by the disk's thread, after the arrival queue published it. */
+        void diskArrival(long at);
+
+        long diskArrival();
+
+        /**
+         * Written by the disk's thread before the request is served: the modeled instant its slot fell free if
+         * no other request was queued to take it, otherwise 0.
+         */
+        void slotFreeSince(long at);
+    }
+
     private final DiskConfig config;
     private final LongSupplier clock;
-    private final Consumer<Ticket> serve;
-    private final ConcurrentLinkedQueue<Ticket> arrivals = new ConcurrentLinkedQueue<>();
-    private final Ticket[] slot;
+    private final Consumer<R> serve;
+    private final ConcurrentLinkedQueue<R> arrivals = new ConcurrentLinkedQueue<>();
+    // the disk's thread only
+    private final Object[] slot;
     private final long[] finish;
     private final Thread thread;
     private volatile boolean running = true;
@@ -29,11 +46,11 @@ public final class EmulatedDisk implements AutoCloseable {
     // modeled slot-nanoseconds of service started so far; written by the disk's thread only
     private volatile long busyNanos;
 
-    public EmulatedDisk(DiskConfig config, LongSupplier clock, Consumer<Ticket> serve) {
+    public EmulatedDisk(DiskConfig config, LongSupplier clock, Consumer<R> serve) {
         this.config = config;
         this.clock = clock;
         this.serve = serve;
-        this.slot = new Ticket[config.parallelism()];
+        this.slot = new Object[config.parallelism()];
         this.finish = new long[config.parallelism()];
         this.thread = new Thread(this::run, "vblk-disk");
         this.thread.setDaemon(true);
@@ -43,10 +60,15 @@ public final class EmulatedDisk implements AutoCloseable {
     /** Builds a disk once the consumer that serves its due requests exists. */
     @FunctionalInterface
     public interface Factory {
-        EmulatedDisk create(Consumer<Ticket> serve);
+        <R extends Request> EmulatedDisk<R> create(Consumer<R> serve);
 
         static Factory of(DiskConfig config, LongSupplier clock) {
-            return serve -> new EmulatedDisk(config, clock, serve);
+            return new Factory() {
+                @Override
+                public <R extends Request> EmulatedDisk<R> create(Consumer<R> serve) {
+                    return new EmulatedDisk<>(config, clock, serve);
+                }
+            };
         }
     }
 
@@ -54,9 +76,9 @@ public final class EmulatedDisk implements AutoCloseable {
         return config;
     }
 
-    public void submit(Ticket t) {
-        t.diskArrival = clock.getAsLong();
-        arrivals.add(t);
+    public void submit(R r) {
+        r.diskArrival(clock.getAsLong());
+        arrivals.add(r);
         LockSupport.unpark(thread);
     }
 
@@ -73,6 +95,7 @@ public final class EmulatedDisk implements AutoCloseable {
         return busy;
     }
 
+    @SuppressWarnings("unchecked")
     private void run() {
         while (running) {
             long now = clock.getAsLong();
@@ -80,16 +103,16 @@ public final class EmulatedDisk implements AutoCloseable {
             int held = 0;
             for (int s = 0; s < slot.length; s++) {
                 if (slot[s] != null && finish[s] <= now) {
-                    Ticket done = slot[s];
+                    R done = (R) slot[s];
                     slot[s] = null;
-                    done.slotFreeSince = arrivals.isEmpty() ? finish[s] : 0;
+                    done.slotFreeSince(arrivals.isEmpty() ? finish[s] : 0);
                     serve.accept(done);
                 }
                 if (slot[s] == null) {
-                    Ticket next = arrivals.poll();
+                    R next = arrivals.poll();
                     if (next != null) {
-                        long service = config.serviceNanos(next.bytes);
-                        finish[s] = Math.max(next.diskArrival, finish[s]) + service;
+                        long service = config.serviceNanos(next.diskBytes());
+                        finish[s] = Math.max(next.diskArrival(), finish[s]) + service;
                         slot[s] = next;
                         busyNanos += service;
                     }

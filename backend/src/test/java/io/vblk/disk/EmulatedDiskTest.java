@@ -3,7 +3,6 @@ package io.vblk.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vblk.config.DiskConfig;
-import io.vblk.scheduler.Ticket;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -16,12 +15,27 @@ import org.junit.jupiter.api.Test;
  * benchmark figure, not a test.)
  */
 class EmulatedDiskTest {
-    private static final class T extends Ticket {
+    private static final class T implements EmulatedDisk.Request {
+        long arrival;
         long servedAt;
 
-        T() {
-            super(0, 4096);
+        @Override
+        public long diskBytes() {
+            return 4096;
         }
+
+        @Override
+        public void diskArrival(long at) {
+            arrival = at;
+        }
+
+        @Override
+        public long diskArrival() {
+            return arrival;
+        }
+
+        @Override
+        public void slotFreeSince(long at) {}
     }
 
     @Test
@@ -31,10 +45,10 @@ class EmulatedDiskTest {
         long service = 500_000;
         CountDownLatch done = new CountDownLatch(n);
         ConcurrentLinkedQueue<T> order = new ConcurrentLinkedQueue<>();
-        try (EmulatedDisk disk = new EmulatedDisk(new DiskConfig(Duration.ofNanos(service), null, parallelism),
+        try (EmulatedDisk<T> disk = new EmulatedDisk<>(new DiskConfig(Duration.ofNanos(service), null, parallelism),
                 System::nanoTime, t -> {
-                    ((T) t).servedAt = System.nanoTime();
-                    order.add((T) t);
+                    t.servedAt = System.nanoTime();
+                    order.add(t);
                     done.countDown();
                 })) {
             long start = System.nanoTime();
