@@ -172,17 +172,16 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         boolean writes = t == Nbd.CMD_WRITE || t == Nbd.CMD_TRIM || t == Nbd.CMD_WRITE_ZEROES;
         slots[id] = new Slot(r.cookie(), t, r.offset(), writes && r.has(Nbd.CMD_FLAG_FUA),
                 ioError(r, writes), ioMessage(r, writes));
+        // the virtio request takes a reference of its own to a WRITE's data; the NBD request's is released below
         BlkRequest req = switch (t) {
             case Nbd.CMD_READ -> BlkRequest.read(0, id, sector, (int) r.length());
-            case Nbd.CMD_WRITE -> BlkRequest.write(0, id, sector, r.data());
+            case Nbd.CMD_WRITE -> BlkRequest.write(0, id, sector, r.data().retain());
             case Nbd.CMD_FLUSH -> BlkRequest.of(0, id, VirtioBlk.T_FLUSH, 0, 0);
             case Nbd.CMD_TRIM -> segment(ctx, id, VirtioBlk.T_DISCARD, sector, r.length(), 0);
             default -> segment(ctx, id, VirtioBlk.T_WRITE_ZEROES, sector, r.length(),
                     r.has(Nbd.CMD_FLAG_NO_HOLE) ? 0 : 1);
         };
-        if (t != Nbd.CMD_WRITE) {
-            r.release();
-        }
+        r.release();
         queue.submit(req);
     }
 
