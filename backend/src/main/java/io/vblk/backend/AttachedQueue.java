@@ -12,34 +12,34 @@ import io.vblk.protocol.Completion;
 public final class AttachedQueue {
     /** A completion's status when the store's filesystem was full; never on the virtio wire (IOERR there). */
     public static final int S_NO_SPACE = 0x100;
-    private final Virtqueue vq;
+    private final DeviceQueue queue;
     private final Channel channel;
     private final ReadGate gate;
     private long seq;
 
-    AttachedQueue(Virtqueue vq, Channel channel) {
-        this.vq = vq;
+    AttachedQueue(DeviceQueue queue, Channel channel) {
+        this.queue = queue;
         this.channel = channel;
         this.gate = channel.pipeline().get(ReadGate.class);
     }
 
     /** Descriptors in the queue: at most this many requests may be submitted and not yet completed. */
     public int size() {
-        return vq.device().blkConfig().queueSize();
+        return queue.device().blkConfig().queueSize();
     }
 
     /** Takes ownership of {@code req}, whose descriptor must be free. */
     public void submit(BlkRequest req) {
-        vq.arrive(req, seq++);
+        queue.arrive(req, seq++);
     }
 
     public void writabilityChanged() {
-        vq.writabilityChanged();
+        queue.writabilityChanged();
     }
 
-    /** The connection is gone: drop what has not entered the pipeline. */
+    /** The connection is gone: drop what has not entered the request path. */
     public void close() {
-        vq.close();
+        queue.close();
     }
 
     /** {@code bytes} of request data the adapter holds are counted against the connection's memory limit. */

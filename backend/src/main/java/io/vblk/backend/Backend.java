@@ -78,7 +78,7 @@ public final class Backend implements AutoCloseable {
 
     private final BackendConfig config;
     private final List<Device> devices;
-    private final Pipeline pipeline;
+    private final RequestPath path;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService ioPool;
@@ -106,7 +106,7 @@ public final class Backend implements AutoCloseable {
         boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
         this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
                 new DefaultThreadFactory("vblk-io", true)) : null;
-        this.pipeline = new Pipeline(Policies.create(config.scheduler(), weights), devices.size(),
+        this.path = new RequestPath(Policies.create(config.scheduler(), weights), devices.size(),
                 config.scheduler().depth(), config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
@@ -114,7 +114,7 @@ public final class Backend implements AutoCloseable {
         this.byName = byName;
         this.stats = new StatsService(this::stats);
         this.connectionLimit = new ConnectionLimit(config.limits().maxConnections());
-        this.exports = new Exports(byName, pipeline, tokens);
+        this.exports = new Exports(byName, path, tokens);
         this.boss = Transport.group(1, "vblk-accept");
         this.workers = Transport.group(config.eventLoops().threadsOr(0), "vblk-io-loop", config.eventLoops().spin());
         this.listener = listen(config.listen(), config.port(), "listen", "port", this::initConnection, null);
@@ -135,7 +135,7 @@ public final class Backend implements AutoCloseable {
         }
     }
 
-    /** The reason in an exception from the file system, which often carries only the path. */
+    /** The reason in an exception from the file system, which often carries only the request path. */
     private static String why(IOException e) {
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();
@@ -203,7 +203,7 @@ public final class Backend implements AutoCloseable {
                 .addLast("limit", connectionLimit)
                 .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
                 .addLast("stats", new StatsHandler(stats, tokens))
-                .addLast("handshake", new HandshakeHandler(byName, pipeline, tokens))
+                .addLast("handshake", new HandshakeHandler(byName, path, tokens))
                 .addLast("errors", ErrorHandler.INSTANCE);
     }
 
@@ -296,12 +296,12 @@ public final class Backend implements AutoCloseable {
     }
 
     public BackendStats stats() {
-        Scheduler.Snapshot s = pipeline.scheduler().snapshot();
+        Scheduler.Snapshot s = path.scheduler().snapshot();
         List<DeviceStats> list = new ArrayList<>();
         for (Device d : devices) {
             list.add(d.stats(s.flows().get(d.index()), s.nanos()));
         }
-        EmulatedDisk<?> disk = pipeline.disk();
+        EmulatedDisk<?> disk = path.disk();
         return new BackendStats(s.nanos(), config.scheduler().policy().label(), config.scheduler().depth(),
                 s.allBackloggedNanos(), s.lagNanos(), disk == null ? 0 : disk.config().parallelism(),
                 disk == null ? 0 : disk.busyNanos(), list);
@@ -338,7 +338,7 @@ public final class Backend implements AutoCloseable {
 
     /** Requests of every device dispatched to the store or disk and not yet completed. */
     public int schedulerInFlight() {
-        return pipeline.scheduler().inFlight();
+        return path.scheduler().inFlight();
     }
 
     /**
@@ -375,7 +375,7 @@ public final class Backend implements AutoCloseable {
         stats.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        pipeline.close();
+        path.close();
         if (ioPool != null) {
             ioPool.shutdown();
             try {

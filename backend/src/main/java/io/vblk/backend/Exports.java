@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The backend as another protocol's front door (NBD) sees it: the devices by name, the token check, and one
- * virtqueue per attached connection, so that every door shares the same request pipeline.
+ * virtqueue per attached connection, so that every door shares the same request path.
  */
 public final class Exports {
     /**
@@ -19,12 +19,12 @@ public final class Exports {
                          long maxZeroes) {}
 
     private final Map<String, Device> devices;
-    private final Pipeline pipeline;
+    private final RequestPath path;
     private final TokenCheck tokens;
 
-    Exports(Map<String, Device> devices, Pipeline pipeline, TokenCheck tokens) {
+    Exports(Map<String, Device> devices, RequestPath path, TokenCheck tokens) {
         this.devices = devices;
-        this.pipeline = pipeline;
+        this.path = path;
         this.tokens = tokens;
     }
 
@@ -61,8 +61,8 @@ public final class Exports {
      */
     public AttachedQueue attach(String name, Channel channel) {
         Device d = devices.get(name);
-        Virtqueue vq = new Virtqueue(d, 0, channel, d.features(), pipeline);
-        vq.reportNoSpace();
-        return new AttachedQueue(vq, channel);
+        DeviceQueue queue = new DeviceQueue(d, 0, channel, d.features(), path);
+        queue.reportNoSpace();
+        return new AttachedQueue(queue, channel);
     }
 }

@@ -19,14 +19,14 @@ import java.util.Map;
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final Map<String, Device> devices;
-    private final Pipeline pipeline;
+    private final RequestPath path;
     private final TokenCheck tokens;
     private Device device;
     private int queues;
 
-    HandshakeHandler(Map<String, Device> devices, Pipeline pipeline, TokenCheck tokens) {
+    HandshakeHandler(Map<String, Device> devices, RequestPath path, TokenCheck tokens) {
         this.devices = devices;
-        this.pipeline = pipeline;
+        this.path = path;
         this.tokens = tokens;
     }
 
@@ -69,12 +69,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             throw new ProtocolException(ErrorCode.BAD_FEATURES,
                     "ACK names features the device did not offer: 0x" + Long.toHexString(extra));
         }
-        Virtqueue[] vqs = new Virtqueue[queues];
+        DeviceQueue[] attached = new DeviceQueue[queues];
         for (int q = 0; q < queues; q++) {
-            vqs[q] = new Virtqueue(device, q, ctx.channel(), ack.features(), pipeline);
+            attached[q] = new DeviceQueue(device, q, ctx.channel(), ack.features(), path);
         }
         ctx.pipeline().get(FrameDecoder.class)
                 .maxBody((int) Math.min(Integer.MAX_VALUE - 64, device.blkConfig().maxTransfer() + FrameCodec.REQUEST_HEADER_BYTES));
-        ctx.pipeline().replace(this, "requests", new RequestHandler(vqs));
+        ctx.pipeline().replace(this, "requests", new RequestHandler(attached));
     }
 }

@@ -14,7 +14,7 @@ import io.vblk.scheduler.Ticket;
  */
 final class IoRequest extends Ticket implements EmulatedDisk.Request {
     final BlkRequest req;
-    final Virtqueue vq;
+    final DeviceQueue queue;
     final long seq;
     int status = VirtioBlk.S_OK;
     int used;
@@ -27,7 +27,7 @@ final class IoRequest extends Ticket implements EmulatedDisk.Request {
     long tC;
     long tR;
     // at dispatch: this device's requests in the scheduler, and requests of every device dispatched
-    int flowInPipelineAtDispatch;
+    int flowInSchedulerAtDispatch;
     int inFlightAtDispatch;
     // the disk model's: written by the submitting thread and by the disk's thread, in turn
     private long diskArrival;
@@ -36,10 +36,10 @@ final class IoRequest extends Ticket implements EmulatedDisk.Request {
     private int held;
     private boolean dataReleased;
 
-    IoRequest(BlkRequest req, Virtqueue vq, long seq, long now) {
-        super(vq.device().index(), req.type() == VirtioBlk.T_IN || req.type() == VirtioBlk.T_OUT ? req.length() : 0);
+    IoRequest(BlkRequest req, DeviceQueue queue, long seq, long now) {
+        super(queue.device().index(), req.type() == VirtioBlk.T_IN || req.type() == VirtioBlk.T_OUT ? req.length() : 0);
         this.req = req;
-        this.vq = vq;
+        this.queue = queue;
         this.seq = seq;
         this.tQ = now;
     }
@@ -52,7 +52,7 @@ final class IoRequest extends Ticket implements EmulatedDisk.Request {
     @Override
     protected void dispatched(long at, int flowInScheduler, int inFlight) {
         tD = at;
-        flowInPipelineAtDispatch = flowInScheduler;
+        flowInSchedulerAtDispatch = flowInScheduler;
         inFlightAtDispatch = inFlight;
     }
 
@@ -82,7 +82,7 @@ final class IoRequest extends Ticket implements EmulatedDisk.Request {
     }
 
     Device device() {
-        return vq.device();
+        return queue.device();
     }
 
     long offset() {
@@ -113,7 +113,7 @@ final class IoRequest extends Ticket implements EmulatedDisk.Request {
 
     /** Drops what the request owns without replying (its connection is gone), and counts it cancelled. */
     void discard() {
-        vq.device().cancelled(vq.index(), vq.now());
+        queue.device().cancelled(queue.index(), queue.now());
         releaseData();
         if (readData != null) {
             readData.release();

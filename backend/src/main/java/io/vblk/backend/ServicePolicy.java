@@ -4,7 +4,7 @@ import io.vblk.config.Mode;
 import java.util.ArrayDeque;
 
 /**
- * How a virtqueue lets its requests into the {@link Pipeline}, the one thing sync and aio modes differ in:
+ * How a virtqueue lets its requests into the {@link RequestPath}, the one thing sync and aio modes differ in:
  * at most {@code limit} requests of the queue are in service at once, 1 in sync mode (the 2008 backend,
  * which took the next request only after answering the last) and max-inflight in aio mode. The rest wait
  * here in arrival order, as do all while the connection is not writable. Event-loop confined: completions
@@ -12,8 +12,8 @@ import java.util.ArrayDeque;
  * is answered right after that submission, without a hop.
  */
 final class ServicePolicy {
-    private final Virtqueue vq;
-    private final Pipeline pipeline;
+    private final DeviceQueue queue;
+    private final RequestPath path;
     private final int limit;
     private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
     // completed on this loop during admit's submission, answered by admit before it submits the next
@@ -23,14 +23,14 @@ final class ServicePolicy {
     private boolean awaitingRoom;
     private boolean closed;
 
-    ServicePolicy(Virtqueue vq, Pipeline pipeline, int limit) {
-        this.vq = vq;
-        this.pipeline = pipeline;
+    ServicePolicy(DeviceQueue queue, RequestPath path, int limit) {
+        this.queue = queue;
+        this.path = path;
         this.limit = limit;
     }
 
-    static ServicePolicy of(Virtqueue vq, Pipeline pipeline) {
-        return new ServicePolicy(vq, pipeline, vq.device().mode() == Mode.SYNC ? 1 : vq.device().inflightLimit());
+    static ServicePolicy of(DeviceQueue queue, RequestPath path) {
+        return new ServicePolicy(queue, path, queue.device().mode() == Mode.SYNC ? 1 : queue.device().inflightLimit());
     }
 
     /** On the event loop: a checked request, now owned here until it is answered or dropped. */
@@ -41,11 +41,11 @@ final class ServicePolicy {
 
     /** On whichever thread completed the request. */
     void completed(IoRequest r) {
-        if (admitting && vq.eventLoop().inEventLoop()) {
+        if (admitting && queue.eventLoop().inEventLoop()) {
             completedInline.addLast(r);
             return;
         }
-        vq.onLoop(r, () -> {
+        queue.onLoop(r, () -> {
             answer(r);
             admit();
         });
@@ -53,7 +53,7 @@ final class ServicePolicy {
 
     private void answer(IoRequest r) {
         inService--;
-        vq.reply(r);
+        queue.reply(r);
     }
 
     /** On the event loop: the connection's replies drained below the low water mark (or backed up). */
@@ -61,7 +61,7 @@ final class ServicePolicy {
         admit();
     }
 
-    /** The connection is gone: drop what has not entered the pipeline; what has will complete and be dropped. */
+    /** The connection is gone: drop what has not entered the request path; what has will complete and be dropped. */
     void close() {
         closed = true;
         IoRequest r;
@@ -77,11 +77,11 @@ final class ServicePolicy {
         boolean outer = admitting;
         admitting = true;
         try {
-            while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && vq.writable()) {
+            while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && queue.writable()) {
                 IoRequest r = waiting.pollFirst();
                 // counted before the submission, which may complete it inline
                 inService++;
-                if (!pipeline.trySubmit(r, this::roomLater)) {
+                if (!path.trySubmit(r, this::roomLater)) {
                     inService--;
                     waiting.addFirst(r);
                     awaitingRoom = true;
@@ -98,7 +98,7 @@ final class ServicePolicy {
 
     private void roomLater() {
         try {
-            vq.eventLoop().execute(() -> {
+            queue.eventLoop().execute(() -> {
                 awaitingRoom = false;
                 admit();
             });

@@ -46,7 +46,7 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         }
     }
 
-    /** An NBD error decided without the pipeline. */
+    /** An NBD error decided without the request path. */
     private record Refusal(int error, String message) {}
 
     NbdTransmission(AttachedQueue queue, Exports.Export export, boolean structured) {
@@ -98,7 +98,7 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         int id = c.descriptor();
         Slot s = slots[id];
         if (s.flushAfter() && c.status() == VirtioBlk.S_OK) {
-            // FUA: the write is stored; it is answered once a FLUSH through the same pipeline made it durable
+            // FUA: the write is stored; it is answered once a FLUSH through the same request path made it durable
             c.release();
             slots[id] = s.flushing();
             queue.submit(BlkRequest.of(0, id, VirtioBlk.T_FLUSH, 0, 0));
@@ -134,7 +134,7 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         super.channelInactive(ctx);
     }
 
-    /** proto.md's errors for what the pipeline need not see: unknown commands and flags, misaligned or oversized. */
+    /** proto.md's errors for what the request path need not see: unknown commands and flags, misaligned or oversized. */
     private Refusal check(NbdRequest r) {
         int t = r.type();
         if (t != Nbd.CMD_READ && t != Nbd.CMD_WRITE && t != Nbd.CMD_FLUSH && t != Nbd.CMD_TRIM

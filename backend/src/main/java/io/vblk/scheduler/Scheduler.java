@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 /**
  * The one gate between every device's virtqueues and the store. A {@link Policy} picks the order; this class
  * keeps the invariant that at most {@code depth} tickets are dispatched and not completed, and keeps the
- * per-flow time integrals of requests in the pipeline and of requests waiting here, and the figures that say
+ * per-flow time integrals of requests in the scheduler (waiting or dispatched) and of those waiting, and the figures that say
  * whether the policy could act at all: how long each flow had a request waiting (backlogged), how long every
  * member flow was backlogged at once, which flows' dispatches were decided then, and how long a decision stood
  * pending while no thread took it (dispatch lag). A flow is a member while a door has a queue attached to it.
@@ -33,12 +33,12 @@ public final class Scheduler {
     private final Dispatcher dispatcher;
     // guarded by lock
     private int inFlight;
-    private final int[] inPipeline;
+    private final int[] inScheduler;
     private final int[] waiting;
-    private final long[] inPipelineArea;
+    private final long[] inSchedulerArea;
     private final long[] waitingArea;
     private final long[] lastChange;
-    private final int[] peakPipeline;
+    private final int[] peakInScheduler;
     private final java.util.ArrayDeque<Runnable>[] roomWaiters;
     private final long[] backloggedNanos;
     private final long[] dispatched;
@@ -63,12 +63,12 @@ public final class Scheduler {
         this.dispatcher = dispatcher;
         this.depth = depth;
         this.clock = clock;
-        this.inPipeline = new int[flows];
+        this.inScheduler = new int[flows];
         this.waiting = new int[flows];
-        this.inPipelineArea = new long[flows];
+        this.inSchedulerArea = new long[flows];
         this.waitingArea = new long[flows];
         this.lastChange = new long[flows];
-        this.peakPipeline = new int[flows];
+        this.peakInScheduler = new int[flows];
         @SuppressWarnings("unchecked")
         java.util.ArrayDeque<Runnable>[] w = new java.util.ArrayDeque[flows];
         for (int i = 0; i < flows; i++) {
@@ -147,8 +147,8 @@ public final class Scheduler {
         long now = clock.getAsLong();
         t.entered(now);
         account(t.flow, now);
-        inPipeline[t.flow]++;
-        peakPipeline[t.flow] = Math.max(peakPipeline[t.flow], inPipeline[t.flow]);
+        inScheduler[t.flow]++;
+        peakInScheduler[t.flow] = Math.max(peakInScheduler[t.flow], inScheduler[t.flow]);
         waitingChanged(t.flow, +1, now);
         policy.enqueue(t, now);
         decisionPossible(now);
@@ -186,7 +186,7 @@ public final class Scheduler {
             lagNanos += Math.max(0, now - Math.max(slotFreeSince, lagCountedUntil));
             lagCountedUntil = now;
         }
-        inPipeline[t.flow]--;
+        inScheduler[t.flow]--;
         inFlight--;
         policy.completed(t, now);
         decisionPossible(now);
@@ -237,7 +237,7 @@ public final class Scheduler {
             waitingChanged(t.flow, -1, now);
             inFlight++;
             t.inDispatch = true;
-            t.dispatched(now, inPipeline[t.flow], inFlight);
+            t.dispatched(now, inScheduler[t.flow], inFlight);
         }
         return t;
     }
@@ -245,7 +245,7 @@ public final class Scheduler {
     // guarded by lock: advance the time integrals of one flow to now
     private void account(int flow, long now) {
         long dt = now - lastChange[flow];
-        inPipelineArea[flow] += dt * inPipeline[flow];
+        inSchedulerArea[flow] += dt * inScheduler[flow];
         waitingArea[flow] += dt * waiting[flow];
         if (waiting[flow] > 0) {
             backloggedNanos[flow] += dt;
@@ -283,7 +283,7 @@ public final class Scheduler {
     }
 
     /** A consistent copy of one flow's counters, integrals advanced to the snapshot's instant. */
-    public record FlowSnapshot(int inPipeline, int waiting, int peakInPipeline, long inPipelineArea, long waitingArea,
+    public record FlowSnapshot(int inScheduler, int waiting, int peakInScheduler, long inSchedulerArea, long waitingArea,
                                long backloggedNanos, long dispatched, long dispatchedAllBacklogged) {}
 
     /**
@@ -296,10 +296,10 @@ public final class Scheduler {
         lock.lock();
         try {
             long now = clock.getAsLong();
-            java.util.List<FlowSnapshot> flows = new java.util.ArrayList<>(inPipeline.length);
-            for (int f = 0; f < inPipeline.length; f++) {
+            java.util.List<FlowSnapshot> flows = new java.util.ArrayList<>(inScheduler.length);
+            for (int f = 0; f < inScheduler.length; f++) {
                 account(f, now);
-                flows.add(new FlowSnapshot(inPipeline[f], waiting[f], peakPipeline[f], inPipelineArea[f],
+                flows.add(new FlowSnapshot(inScheduler[f], waiting[f], peakInScheduler[f], inSchedulerArea[f],
                         waitingArea[f], backloggedNanos[f], dispatched[f], dispatchedAllBacklogged[f]));
             }
             long all = allBackloggedNanos + (allBackloggedSince >= 0 ? now - allBackloggedSince : 0);

@@ -18,7 +18,7 @@ import io.vblk.log.RequestRecord;
  * the spec prescribes) or hands it to the mode's {@link ServicePolicy}. Event-loop confined except
  * {@link #completed} and {@link #inService}.
  */
-final class Virtqueue {
+final class DeviceQueue {
     private final Device device;
     private final int index;
     private final Channel channel;
@@ -28,7 +28,7 @@ final class Virtqueue {
     private final ReadGate gate;
     private final java.util.function.LongSupplier clock;
     private final io.vblk.scheduler.Scheduler scheduler;
-    // requests of this virtqueue in the pipeline: up before the scheduler takes one, down when the store is done
+    // requests of this virtqueue in the request path: up before the scheduler takes one, down when the store is done
     private final java.util.concurrent.atomic.AtomicInteger inService = new java.util.concurrent.atomic.AtomicInteger();
     private final RecordLog log;
     // records of replies not yet handed to the log: at most MAX_BATCH, for at most FLUSH_MS, so that the log's
@@ -39,17 +39,17 @@ final class Virtqueue {
     private static final int MAX_BATCH = 512;
     private static final long FLUSH_MS = 2;
 
-    Virtqueue(Device device, int index, Channel channel, long features, Pipeline pipeline) {
+    DeviceQueue(Device device, int index, Channel channel, long features, RequestPath path) {
         this.device = device;
         this.index = index;
         this.channel = channel;
         this.features = features;
         this.inUse = new boolean[device.blkConfig().queueSize()];
-        this.clock = pipeline.clock();
-        this.log = pipeline.requestLog();
-        this.service = ServicePolicy.of(this, pipeline);
+        this.clock = path.clock();
+        this.log = path.requestLog();
+        this.service = ServicePolicy.of(this, path);
         this.gate = channel.pipeline().get(ReadGate.class);
-        this.scheduler = pipeline.scheduler();
+        this.scheduler = path.scheduler();
         scheduler.join(device.index());
     }
 
@@ -121,17 +121,17 @@ final class Virtqueue {
         service.arrived(r);
     }
 
-    /** Called by the pipeline on the completing thread. */
+    /** Called by the request path on the completing thread. */
     void completed(IoRequest r) {
         service.completed(r);
     }
 
-    /** A request of this queue enters the pipeline; returns how many are in it now. Any thread. */
+    /** A request of this queue enters the request path; returns how many are in it now. Any thread. */
     int enteredService() {
         return inService.incrementAndGet();
     }
 
-    /** A request of this queue left the pipeline (the store is done with it), or never entered. Any thread. */
+    /** A request of this queue left the request path (the store is done with it), or never entered. Any thread. */
     void leftService() {
         inService.decrementAndGet();
     }
@@ -192,6 +192,6 @@ final class Virtqueue {
         BlkRequest q = r.req;
         return new RequestRecord(device.name(), index, q.descriptor(), r.seq, VirtioBlk.typeName(q.type()), q.sector(),
                 q.length(), VirtioBlk.statusName(r.status), device.config().weight(), device.mode().label(), r.tQ, r.tI,
-                r.tD, r.tC, r.tR, r.flowInPipelineAtDispatch, r.inFlightAtDispatch);
+                r.tD, r.tC, r.tR, r.flowInSchedulerAtDispatch, r.inFlightAtDispatch);
     }
 }

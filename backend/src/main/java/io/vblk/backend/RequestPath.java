@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@link ServicePolicy}); nothing here knows the mode. Blocking stores run on the I/O pool, never on the
  * caller's thread; non-blocking ones (RAM) run inline.
  */
-final class Pipeline {
+final class RequestPath {
     // a failing disk fails every request: its lines are rate-limited
-    private static final ThrottledLog failures = new ThrottledLog(LoggerFactory.getLogger(Pipeline.class), 10);
+    private static final ThrottledLog failures = new ThrottledLog(LoggerFactory.getLogger(RequestPath.class), 10);
 
     private final Scheduler scheduler;
     private final EmulatedDisk<IoRequest> disk;
@@ -32,7 +32,7 @@ final class Pipeline {
     private final LongSupplier clock;
     private final RecordLog requestLog;
 
-    Pipeline(Policy policy, int flows, int depth, EmulatedDisk.Factory diskFactory, ExecutorService ioPool,
+    RequestPath(Policy policy, int flows, int depth, EmulatedDisk.Factory diskFactory, ExecutorService ioPool,
              ByteBufAllocator alloc, LongSupplier clock, RecordLog requestLog) {
         this.requestLog = requestLog;
         this.ioPool = ioPool;
@@ -66,12 +66,12 @@ final class Pipeline {
      */
     boolean trySubmit(IoRequest r, Runnable onRoom) {
         // counted before the offer, which may complete the request inline
-        int inService = r.vq.enteredService();
+        int inService = r.queue.enteredService();
         if (!scheduler.offer(r, onRoom)) {
-            r.vq.leftService();
+            r.queue.leftService();
             return false;
         }
-        r.vq.device().inService(r.vq.index(), inService);
+        r.queue.device().inService(r.queue.index(), inService);
         return true;
     }
 
@@ -109,9 +109,9 @@ final class Pipeline {
             r.releaseData();
         }
         r.tC = clock.getAsLong();
-        r.vq.leftService();
+        r.queue.leftService();
         scheduler.complete(r);
-        r.vq.completed(r);
+        r.queue.completed(r);
     }
 
     private void execute(IoRequest r) throws Exception {
