@@ -3,6 +3,8 @@ package io.vblk.backend;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -24,10 +26,10 @@ import io.vblk.log.RecordLog;
 import io.vblk.nbd.NbdDecoder;
 import io.vblk.nbd.NbdEncoder;
 import io.vblk.nbd.NbdHandshake;
-import io.vblk.nbd.NbdTransmission;
 import io.vblk.protocol.FrameCodec;
 import io.vblk.protocol.FrameDecoder;
 import io.vblk.protocol.FrameEncoder;
+import io.vblk.protocol.PartialInput;
 import io.vblk.protocol.Transport;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
@@ -89,7 +91,6 @@ public final class Backend implements AutoCloseable {
     private final Exports exports;
     private final LongSupplier clock = System::nanoTime;
     private final RecordLog requestLog;
-    private final Map<String, Device> byName;
     private final StatsService stats;
     private final ConnectionLimit connectionLimit;
     private final TokenCheck tokens;
@@ -111,7 +112,6 @@ public final class Backend implements AutoCloseable {
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
-        this.byName = byName;
         this.stats = new StatsService(this::stats);
         this.connectionLimit = new ConnectionLimit(config.limits().maxConnections());
         this.exports = new Exports(byName, path, tokens);
@@ -189,39 +189,51 @@ public final class Backend implements AutoCloseable {
 
     /**
      * The handlers of one connection. TLS, when on, comes first; then the idle guard, so that it sees every
-     * read; the connection limit and read gate sit after the encoder so that their ERROR frames are encoded.
+     * read. The handlers that need each other get one another, or the {@link Connection}, when built; the
+     * guards raise refusals to the last handler, which words them as ERROR frames.
      */
     void initConnection(Channel ch) {
         LimitsConfig limits = config.limits();
         if (ssl != null) {
             ch.pipeline().addLast("tls", NbdHandshake.tlsHandler(ssl, ch.alloc(), limits.idleTimeout()));
         }
-        ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout(), RequestHandler.class))
-                .addLast("flush", new FlushConsolidationHandler(256, true))
-                .addLast("decoder", new FrameDecoder(FrameCodec.MAX_CONTROL_BODY))
-                .addLast("encoder", FrameEncoder.INSTANCE)
-                .addLast("limit", connectionLimit)
-                .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
-                .addLast("stats", new StatsHandler(stats, tokens))
-                .addLast("handshake", new HandshakeHandler(byName, path, tokens))
-                .addLast("errors", ErrorHandler.INSTANCE);
+        FrameDecoder decoder = new FrameDecoder(FrameCodec.MAX_CONTROL_BODY);
+        Connection connection = connection(ch, decoder);
+        door(ch, connection, decoder, FrameEncoder.INSTANCE, Connection.ERROR_FRAME,
+                new StatsHandler(stats, tokens, connection), new HandshakeHandler(exports, connection, decoder));
     }
 
     /**
      * The handlers of one NBD connection: the same guards as {@link #initConnection} around NBD's codec and
-     * handshake; TLS is added first by the handshake on STARTTLS. ERROR frames from the guards are dropped by
-     * the encoder (NBD has no such message), which then lets the close happen.
+     * handshake; TLS is added first by the handshake on STARTTLS. NBD has no message that refuses a
+     * connection: a refusal closes it.
      */
     void initNbdConnection(Channel ch) {
         LimitsConfig limits = config.limits();
-        ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout(), NbdTransmission.class))
+        NbdDecoder decoder = new NbdDecoder();
+        Connection connection = connection(ch, decoder);
+        door(ch, connection, decoder, NbdEncoder.INSTANCE, NbdHandshake.REFUSAL,
+                new NbdHandshake(exports, ssl, limits.idleTimeout(), connection, decoder));
+    }
+
+    private Connection connection(Channel ch, PartialInput decoder) {
+        LimitsConfig limits = config.limits();
+        return new Connection(new ReadGate(ch, limits.maxConnectionMemory().bytes()),
+                new IdleGuard(limits.idleTimeout(), decoder));
+    }
+
+    // what both doors share around their codec and their own handlers: the deadlines first, so that they see
+    // every read; the guards; and last the handler every refusal ends in, worded in the door's form
+    private void door(Channel ch, Connection connection, ChannelHandler decoder, ChannelHandler encoder,
+                      Connection.RefusalForm form, ChannelHandler... handlers) {
+        ChannelPipeline p = ch.pipeline().addLast("idle", connection.deadlines)
                 .addLast("flush", new FlushConsolidationHandler(256, true))
-                .addLast("decoder", new NbdDecoder())
-                .addLast("encoder", NbdEncoder.INSTANCE)
+                .addLast("decoder", decoder)
+                .addLast("encoder", encoder)
                 .addLast("limit", connectionLimit)
-                .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
-                .addLast("handshake", new NbdHandshake(exports, ssl, limits.idleTimeout()))
-                .addLast("errors", ErrorHandler.INSTANCE);
+                .addLast("gate", connection.gate);
+        p.addLast(handlers);
+        p.addLast("errors", new ErrorHandler(connection, form));
     }
 
     /** Replies may back up to max-connection-memory before the connection stops being read. */
@@ -323,7 +335,7 @@ public final class Backend implements AutoCloseable {
     public long maxConnectionBuffered() {
         long max = 0;
         for (Channel ch : channels) {
-            ReadGate g = ch.pipeline().get(ReadGate.class);
+            ReadGate g = ch.attr(ReadGate.KEY).get();
             if (g != null) {
                 max = Math.max(max, g.buffered());
             }
@@ -351,7 +363,10 @@ public final class Backend implements AutoCloseable {
             nbdListener.close().syncUninterruptibly();
         }
         for (Channel ch : channels) {
-            ReadGate.stop(ch);
+            ReadGate g = ch.attr(ReadGate.KEY).get();
+            if (g != null) {
+                g.stop();
+            }
         }
         long deadline = System.nanoTime() + unit.toNanos(drain);
         while (unanswered() > 0 && System.nanoTime() < deadline) {

@@ -1,7 +1,6 @@
 package io.vblk.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.vblk.disk.EmulatedDisk;
 import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.scheduler.Ticket;
@@ -12,7 +11,7 @@ import io.vblk.scheduler.Ticket;
  * Phase stamps follow blktrace: Q received, I into the scheduler, D dispatched, C completed by the store,
  * R reply written; I and D are the scheduler's own clock readings, handed over under its lock.
  */
-final class IoRequest extends Ticket implements EmulatedDisk.Request {
+final class IoRequest extends Ticket {
     final BlkRequest req;
     final DeviceQueue queue;
     final long seq;
@@ -29,11 +28,11 @@ final class IoRequest extends Ticket implements EmulatedDisk.Request {
     // at dispatch: this device's requests in the scheduler, and requests of every device dispatched
     int flowInSchedulerAtDispatch;
     int inFlightAtDispatch;
-    // the disk model's: written by the submitting thread and by the disk's thread, in turn
-    private long diskArrival;
-    private long slotFreeSince;
-    private ReadGate gate;
-    private int held;
+    // the disk model's figure (see Ticket#slotFreeSince): written on the disk's thread before the request
+    // is performed, read at its completion
+    long slotFreeSince;
+    // what the request's data pins in its connection's budget, until releaseData; null if nothing
+    private MemoryBudget.Pin pin;
     private boolean dataReleased;
 
     IoRequest(BlkRequest req, DeviceQueue queue, long seq, long now) {
@@ -61,26 +60,6 @@ final class IoRequest extends Ticket implements EmulatedDisk.Request {
         return slotFreeSince;
     }
 
-    @Override
-    public void slotFreeSince(long at) {
-        slotFreeSince = at;
-    }
-
-    @Override
-    public long diskBytes() {
-        return bytes;
-    }
-
-    @Override
-    public void diskArrival(long at) {
-        diskArrival = at;
-    }
-
-    @Override
-    public long diskArrival() {
-        return diskArrival;
-    }
-
     Device device() {
         return queue.device();
     }
@@ -89,11 +68,9 @@ final class IoRequest extends Ticket implements EmulatedDisk.Request {
         return req.sector() << VirtioBlk.SECTOR_SHIFT;
     }
 
-    /** Counts the request's data against its connection's limit until {@link #releaseData}. */
-    void hold(ReadGate gate) {
-        this.gate = gate;
-        this.held = req.data().readableBytes();
-        gate.hold(held);
+    /** Counts what the request's data pins against its connection's budget until {@link #releaseData}. */
+    void hold(MemoryBudget budget) {
+        pin = budget.pin(req.data());
     }
 
     /**
@@ -106,8 +83,8 @@ final class IoRequest extends Ticket implements EmulatedDisk.Request {
         }
         dataReleased = true;
         req.release();
-        if (gate != null) {
-            gate.unhold(held);
+        if (pin != null) {
+            pin.release();
         }
     }
 

@@ -38,7 +38,10 @@ final class RequestPath {
         this.ioPool = ioPool;
         this.alloc = alloc;
         this.clock = clock;
-        this.disk = diskFactory == null ? null : diskFactory.create(this::serve);
+        this.disk = diskFactory == null ? null : diskFactory.create(r -> r.bytes, (r, slotFreeSince) -> {
+            r.slotFreeSince = slotFreeSince;
+            serve(r);
+        });
         this.scheduler = new Scheduler(policy, flows, depth, clock, this::dispatch);
     }
 

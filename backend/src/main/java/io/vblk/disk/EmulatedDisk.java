@@ -3,8 +3,8 @@ package io.vblk.disk;
 import io.vblk.config.DiskConfig;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * A timing model in front of a store: {@code parallelism} slots (like NCQ), each holding one request for its
@@ -13,30 +13,29 @@ import java.util.function.LongSupplier;
  * timer delays completions but does not lower capacity, which stays parallelism / service-time.
  * When a request's time is up it is handed to {@code serve}, which performs the real store operation.
  *
- * <p>One thread owns the slots; submitters only touch the arrival queue.
+ * <p>One thread owns the slots; submitters only touch the arrival queue. The disk's stamps are its own: a
+ * request's arrival travels with it in the queue, and the instant its slot fell free is handed to
+ * {@code serve}.
  */
-public final class EmulatedDisk<R extends EmulatedDisk.Request> implements AutoCloseable {
-    /** What the disk needs of a request; the request keeps the disk's stamps. */
-    public interface Request {
-        /** Bytes moved, for the transfer-rate term. */
-        long diskBytes();
-
-        /** Written by {@link #submit}; read by the disk's thread, after the arrival queue published it. */
-        void diskArrival(long at);
-
-        long diskArrival();
-
+public final class EmulatedDisk<R> implements AutoCloseable {
+    /** Performs a request whose time is up, on the disk's thread. */
+    @FunctionalInterface
+    public interface Serve<R> {
         /**
-         * Written by the disk's thread before the request is served: the modeled instant its slot fell free if
-         * no other request was queued to take it, otherwise 0.
+         * {@code slotFreeSince} is the modeled instant the request's slot fell free if no other request was
+         * queued to take it, otherwise 0.
          */
-        void slotFreeSince(long at);
+        void serve(R request, long slotFreeSince);
     }
+
+    // a request and when it arrived; the queue allocates a node per request anyway
+    private record Arrival<R>(R request, long at) {}
 
     private final DiskConfig config;
     private final LongSupplier clock;
-    private final Consumer<R> serve;
-    private final ConcurrentLinkedQueue<R> arrivals = new ConcurrentLinkedQueue<>();
+    private final ToLongFunction<R> bytes;
+    private final Serve<R> serve;
+    private final ConcurrentLinkedQueue<Arrival<R>> arrivals = new ConcurrentLinkedQueue<>();
     // the disk's thread only
     private final Object[] slot;
     private final long[] finish;
@@ -46,9 +45,11 @@ public final class EmulatedDisk<R extends EmulatedDisk.Request> implements AutoC
     // modeled slot-nanoseconds of service started so far; written by the disk's thread only
     private volatile long busyNanos;
 
-    public EmulatedDisk(DiskConfig config, LongSupplier clock, Consumer<R> serve) {
+    /** @param bytes what a request moves, for the transfer-rate term */
+    public EmulatedDisk(DiskConfig config, LongSupplier clock, ToLongFunction<R> bytes, Serve<R> serve) {
         this.config = config;
         this.clock = clock;
+        this.bytes = bytes;
         this.serve = serve;
         this.slot = new Object[config.parallelism()];
         this.finish = new long[config.parallelism()];
@@ -60,13 +61,13 @@ public final class EmulatedDisk<R extends EmulatedDisk.Request> implements AutoC
     /** Builds a disk once the consumer that serves its due requests exists. */
     @FunctionalInterface
     public interface Factory {
-        <R extends Request> EmulatedDisk<R> create(Consumer<R> serve);
+        <R> EmulatedDisk<R> create(ToLongFunction<R> bytes, Serve<R> serve);
 
         static Factory of(DiskConfig config, LongSupplier clock) {
             return new Factory() {
                 @Override
-                public <R extends Request> EmulatedDisk<R> create(Consumer<R> serve) {
-                    return new EmulatedDisk<>(config, clock, serve);
+                public <R> EmulatedDisk<R> create(ToLongFunction<R> bytes, Serve<R> serve) {
+                    return new EmulatedDisk<>(config, clock, bytes, serve);
                 }
             };
         }
@@ -77,8 +78,7 @@ public final class EmulatedDisk<R extends EmulatedDisk.Request> implements AutoC
     }
 
     public void submit(R r) {
-        r.diskArrival(clock.getAsLong());
-        arrivals.add(r);
+        arrivals.add(new Arrival<>(r, clock.getAsLong()));
         LockSupport.unpark(thread);
     }
 
@@ -105,15 +105,14 @@ public final class EmulatedDisk<R extends EmulatedDisk.Request> implements AutoC
                 if (slot[s] != null && finish[s] <= now) {
                     R done = (R) slot[s];
                     slot[s] = null;
-                    done.slotFreeSince(arrivals.isEmpty() ? finish[s] : 0);
-                    serve.accept(done);
+                    serve.serve(done, arrivals.isEmpty() ? finish[s] : 0);
                 }
                 if (slot[s] == null) {
-                    R next = arrivals.poll();
+                    Arrival<R> next = arrivals.poll();
                     if (next != null) {
-                        long service = config.serviceNanos(next.diskBytes());
-                        finish[s] = Math.max(next.diskArrival(), finish[s]) + service;
-                        slot[s] = next;
+                        long service = config.serviceNanos(bytes.applyAsLong(next.request()));
+                        finish[s] = Math.max(next.at(), finish[s]) + service;
+                        slot[s] = next.request();
                         busyNanos += service;
                     }
                 }

@@ -15,27 +15,8 @@ import org.junit.jupiter.api.Test;
  * benchmark figure, not a test.)
  */
 class EmulatedDiskTest {
-    private static final class T implements EmulatedDisk.Request {
-        long arrival;
+    private static final class T {
         long servedAt;
-
-        @Override
-        public long diskBytes() {
-            return 4096;
-        }
-
-        @Override
-        public void diskArrival(long at) {
-            arrival = at;
-        }
-
-        @Override
-        public long diskArrival() {
-            return arrival;
-        }
-
-        @Override
-        public void slotFreeSince(long at) {}
     }
 
     @Test
@@ -46,7 +27,7 @@ class EmulatedDiskTest {
         CountDownLatch done = new CountDownLatch(n);
         ConcurrentLinkedQueue<T> order = new ConcurrentLinkedQueue<>();
         try (EmulatedDisk<T> disk = new EmulatedDisk<>(new DiskConfig(Duration.ofNanos(service), null, parallelism),
-                System::nanoTime, t -> {
+                System::nanoTime, t -> 4096, (t, slotFreeSince) -> {
                     t.servedAt = System.nanoTime();
                     order.add(t);
                     done.countDown();

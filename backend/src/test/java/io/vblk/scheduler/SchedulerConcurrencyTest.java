@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -134,30 +135,12 @@ class SchedulerConcurrencyTest {
     @ParameterizedTest
     @EnumSource(SchedulerConfig.Policy.class)
     void inlineCompletionsDispatchTheBacklogWithoutRecursion(SchedulerConfig.Policy policy) {
-        Dispatch d = new Dispatch();
-        Scheduler s = scheduler(policy, 2, 1, d);
         List<Integer> stackDepths = new ArrayList<>();
-        Ticket[] held = new Ticket[1];
-        d.to = t -> {
-            if (held[0] == null && stackDepths.isEmpty()) {
-                held[0] = t;
-                return;
-            }
+        backlogBehindOne(policy, 1000, (s, t) -> {
             stackDepths.add(Thread.currentThread().getStackTrace().length);
             s.complete(t);
-        };
-        // the first ticket holds the only slot, so the next thousand wait
-        for (int i = 0; i <= 1000; i++) {
-            s.offer(new Numbered(i % 2, i), () -> { });
-        }
-        assertThat(stackDepths).isEmpty();
-        stackDepths.add(0);
-        s.complete(held[0]);
-
-        List<Integer> depths = stackDepths.subList(1, stackDepths.size());
-        assertThat(depths).hasSize(1000);
-        assertThat(depths.stream().distinct()).as("stack depth of each inline dispatch").hasSize(1);
-        assertThat(s.inFlight()).isZero();
+        });
+        assertThat(stackDepths.stream().distinct()).as("stack depth of each inline dispatch").hasSize(1);
     }
 
     /**
@@ -168,14 +151,7 @@ class SchedulerConcurrencyTest {
     @ParameterizedTest
     @EnumSource(SchedulerConfig.Policy.class)
     void aCompletionFromAnotherThreadDuringItsOwnDispatchLosesNoDecision(SchedulerConfig.Policy policy) {
-        Dispatch d = new Dispatch();
-        Scheduler s = scheduler(policy, 2, 1, d);
-        List<Ticket> dispatched = new ArrayList<>();
-        d.to = t -> {
-            dispatched.add(t);
-            if (dispatched.size() == 1) {
-                return; // the first holds the only slot, so that the others wait
-            }
+        backlogBehindOne(policy, 50, (s, t) -> {
             Thread store = new Thread(() -> s.complete(t));
             store.start();
             try {
@@ -183,14 +159,30 @@ class SchedulerConcurrencyTest {
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
+        });
+    }
+
+    /**
+     * Depth 1, and the first ticket dispatched is held, so that the next {@code n} wait; then it completes,
+     * and every later ticket is handed to {@code completion} inside its dispatch: all {@code n} must go.
+     */
+    private static void backlogBehindOne(SchedulerConfig.Policy policy, int n, BiConsumer<Scheduler, Ticket> completion) {
+        Dispatch d = new Dispatch();
+        Scheduler s = scheduler(policy, 2, 1, d);
+        List<Ticket> dispatched = new ArrayList<>();
+        d.to = t -> {
+            dispatched.add(t);
+            if (dispatched.size() > 1) {
+                completion.accept(s, t);
+            }
         };
-        for (int i = 0; i <= 50; i++) {
+        for (int i = 0; i <= n; i++) {
             s.offer(new Numbered(i % 2, i), () -> { });
         }
         assertThat(dispatched).hasSize(1);
         s.complete(dispatched.get(0));
 
-        assertThat(dispatched).hasSize(51);
+        assertThat(dispatched).hasSize(n + 1);
         assertThat(s.inFlight()).isZero();
     }
 }

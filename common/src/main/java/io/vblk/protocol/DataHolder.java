@@ -44,8 +44,7 @@ public interface DataHolder extends ByteBufHolder {
 
     @Override
     default DataHolder retain() {
-        data().retain();
-        return this;
+        return retain(1);
     }
 
     @Override
@@ -56,8 +55,7 @@ public interface DataHolder extends ByteBufHolder {
 
     @Override
     default DataHolder touch() {
-        data().touch();
-        return this;
+        return touch(null);
     }
 
     @Override
@@ -68,7 +66,7 @@ public interface DataHolder extends ByteBufHolder {
 
     @Override
     default boolean release() {
-        return data().release();
+        return release(1);
     }
 
     @Override
