@@ -205,7 +205,8 @@ public final class Scheduler {
                 t.inDispatch = false;
                 // the dispatched ticket left its flow's queue: one refused offer of that flow may retry
                 room = roomWaiters[t.flow].pollFirst();
-                t = take(clock.getAsLong());
+                // at full depth there is nothing to decide: no clock read
+                t = inFlight >= depth ? null : take(clock.getAsLong());
             } finally {
                 lock.unlock();
             }
