@@ -1,58 +1,32 @@
 package io.vblk.backend;
 
-import io.netty.channel.Channel;
 import io.vblk.protocol.BlkRequest;
-import io.vblk.protocol.Completion;
 
 /**
- * One virtqueue as another protocol's adapter drives it: requests go in through {@link #submit}; each comes
- * back as a {@link Completion} written to the channel (from its tail), exactly as on a virtio connection.
- * Event loop only.
+ * One device queue as another protocol's adapter drives it: requests go in through {@link #submit}; each
+ * comes back through the adapter's {@link CompletionSink}, after the same path a virtio request takes.
+ * On the sink's executor only.
  */
 public final class AttachedQueue {
-    /** A completion's status when the store's filesystem was full; never on the virtio wire (IOERR there). */
-    public static final int S_NO_SPACE = 0x100;
-    private final Virtqueue vq;
-    private final Channel channel;
-    private final ReadGate gate;
+    private final DeviceQueue queue;
     private long seq;
 
-    AttachedQueue(Virtqueue vq, Channel channel) {
-        this.vq = vq;
-        this.channel = channel;
-        this.gate = channel.pipeline().get(ReadGate.class);
-    }
-
-    /** Descriptors in the queue: at most this many requests may be submitted and not yet completed. */
-    public int size() {
-        return vq.device().blkConfig().queueSize();
+    AttachedQueue(DeviceQueue queue) {
+        this.queue = queue;
     }
 
     /** Takes ownership of {@code req}, whose descriptor must be free. */
     public void submit(BlkRequest req) {
-        vq.arrive(req, seq++);
+        queue.arrive(req, seq++);
     }
 
+    /** The sink's {@link CompletionSink#accepting} may have changed. */
     public void writabilityChanged() {
-        vq.writabilityChanged();
+        queue.writabilityChanged();
     }
 
-    /** The connection is gone: drop what has not entered the pipeline. */
+    /** The connection is gone: drop what has not entered the request path. */
     public void close() {
-        vq.close();
-    }
-
-    /** {@code bytes} of request data the adapter holds are counted against the connection's memory limit. */
-    public void hold(int bytes) {
-        gate.hold(bytes);
-    }
-
-    public void unhold(int bytes) {
-        gate.unhold(bytes);
-    }
-
-    /** Reads nothing more from the connection, for good (the client said it is done). */
-    public void stopReading() {
-        ReadGate.stop(channel);
+        queue.close();
     }
 }

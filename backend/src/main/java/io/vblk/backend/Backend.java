@@ -3,6 +3,8 @@ package io.vblk.backend;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -24,10 +26,10 @@ import io.vblk.log.RecordLog;
 import io.vblk.nbd.NbdDecoder;
 import io.vblk.nbd.NbdEncoder;
 import io.vblk.nbd.NbdHandshake;
-import io.vblk.nbd.NbdTransmission;
 import io.vblk.protocol.FrameCodec;
 import io.vblk.protocol.FrameDecoder;
 import io.vblk.protocol.FrameEncoder;
+import io.vblk.protocol.PartialInput;
 import io.vblk.protocol.Transport;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
@@ -78,7 +80,7 @@ public final class Backend implements AutoCloseable {
 
     private final BackendConfig config;
     private final List<Device> devices;
-    private final Pipeline pipeline;
+    private final RequestPath path;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService ioPool;
@@ -89,7 +91,6 @@ public final class Backend implements AutoCloseable {
     private final Exports exports;
     private final LongSupplier clock = System::nanoTime;
     private final RecordLog requestLog;
-    private final Map<String, Device> byName;
     private final StatsService stats;
     private final ConnectionLimit connectionLimit;
     private final TokenCheck tokens;
@@ -103,19 +104,17 @@ public final class Backend implements AutoCloseable {
         this.devices = openDevices(config);
         this.requestLog = openRequestLog(config, devices);
         int[] weights = devices.stream().mapToInt(d -> d.config().weight()).toArray();
-        Scheduler scheduler = new Scheduler(Policies.create(config.scheduler(), weights), devices.size(),
-                config.scheduler().depth(), clock);
         boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
         this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
                 new DefaultThreadFactory("vblk-io", true)) : null;
-        this.pipeline = new Pipeline(scheduler, config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
+        this.path = new RequestPath(Policies.create(config.scheduler(), weights), devices.size(),
+                config.scheduler().depth(), config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
-        this.byName = byName;
         this.stats = new StatsService(this::stats);
         this.connectionLimit = new ConnectionLimit(config.limits().maxConnections());
-        this.exports = new Exports(byName, pipeline, tokens);
+        this.exports = new Exports(byName, path, tokens);
         this.boss = Transport.group(1, "vblk-accept");
         this.workers = Transport.group(config.eventLoops().threadsOr(0), "vblk-io-loop", config.eventLoops().spin());
         this.listener = listen(config.listen(), config.port(), "listen", "port", this::initConnection, null);
@@ -136,7 +135,7 @@ public final class Backend implements AutoCloseable {
         }
     }
 
-    /** The reason in an exception from the file system, which often carries only the path. */
+    /** The reason in an exception from the file system, which often carries only the request path. */
     private static String why(IOException e) {
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();
@@ -190,39 +189,51 @@ public final class Backend implements AutoCloseable {
 
     /**
      * The handlers of one connection. TLS, when on, comes first; then the idle guard, so that it sees every
-     * read; the connection limit and read gate sit after the encoder so that their ERROR frames are encoded.
+     * read. The handlers that need each other get one another, or the {@link Connection}, when built; the
+     * guards raise refusals to the last handler, which words them as ERROR frames.
      */
     void initConnection(Channel ch) {
         LimitsConfig limits = config.limits();
         if (ssl != null) {
             ch.pipeline().addLast("tls", NbdHandshake.tlsHandler(ssl, ch.alloc(), limits.idleTimeout()));
         }
-        ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout(), RequestHandler.class))
-                .addLast("flush", new FlushConsolidationHandler(256, true))
-                .addLast("decoder", new FrameDecoder(FrameCodec.MAX_CONTROL_BODY))
-                .addLast("encoder", FrameEncoder.INSTANCE)
-                .addLast("limit", connectionLimit)
-                .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
-                .addLast("stats", new StatsHandler(stats, tokens))
-                .addLast("handshake", new HandshakeHandler(byName, pipeline, tokens))
-                .addLast("errors", ErrorHandler.INSTANCE);
+        FrameDecoder decoder = new FrameDecoder(FrameCodec.MAX_CONTROL_BODY);
+        Connection connection = connection(ch, decoder);
+        door(ch, connection, decoder, FrameEncoder.INSTANCE, Connection.ERROR_FRAME,
+                new StatsHandler(stats, tokens, connection), new HandshakeHandler(exports, connection, decoder));
     }
 
     /**
      * The handlers of one NBD connection: the same guards as {@link #initConnection} around NBD's codec and
-     * handshake; TLS is added first by the handshake on STARTTLS. ERROR frames from the guards are dropped by
-     * the encoder (NBD has no such message), which then lets the close happen.
+     * handshake; TLS is added first by the handshake on STARTTLS. NBD has no message that refuses a
+     * connection: a refusal closes it.
      */
     void initNbdConnection(Channel ch) {
         LimitsConfig limits = config.limits();
-        ch.pipeline().addLast("idle", new IdleGuard(limits.idleTimeout(), NbdTransmission.class))
+        NbdDecoder decoder = new NbdDecoder();
+        Connection connection = connection(ch, decoder);
+        door(ch, connection, decoder, NbdEncoder.INSTANCE, NbdHandshake.REFUSAL,
+                new NbdHandshake(exports, ssl, limits.idleTimeout(), connection, decoder));
+    }
+
+    private Connection connection(Channel ch, PartialInput decoder) {
+        LimitsConfig limits = config.limits();
+        return new Connection(new ReadGate(ch, limits.maxConnectionMemory().bytes()),
+                new IdleGuard(limits.idleTimeout(), decoder));
+    }
+
+    // what both doors share around their codec and their own handlers: the deadlines first, so that they see
+    // every read; the guards; and last the handler every refusal ends in, worded in the door's form
+    private void door(Channel ch, Connection connection, ChannelHandler decoder, ChannelHandler encoder,
+                      Connection.RefusalForm form, ChannelHandler... handlers) {
+        ChannelPipeline p = ch.pipeline().addLast("idle", connection.deadlines)
                 .addLast("flush", new FlushConsolidationHandler(256, true))
-                .addLast("decoder", new NbdDecoder())
-                .addLast("encoder", NbdEncoder.INSTANCE)
+                .addLast("decoder", decoder)
+                .addLast("encoder", encoder)
                 .addLast("limit", connectionLimit)
-                .addLast("gate", new ReadGate(limits.maxConnectionMemory().bytes()))
-                .addLast("handshake", new NbdHandshake(exports, ssl, limits.idleTimeout()))
-                .addLast("errors", ErrorHandler.INSTANCE);
+                .addLast("gate", connection.gate);
+        p.addLast(handlers);
+        p.addLast("errors", new ErrorHandler(connection, form));
     }
 
     /** Replies may back up to max-connection-memory before the connection stops being read. */
@@ -297,12 +308,12 @@ public final class Backend implements AutoCloseable {
     }
 
     public BackendStats stats() {
-        Scheduler.Snapshot s = pipeline.scheduler().snapshot();
+        Scheduler.Snapshot s = path.scheduler().snapshot();
         List<DeviceStats> list = new ArrayList<>();
         for (Device d : devices) {
             list.add(d.stats(s.flows().get(d.index()), s.nanos()));
         }
-        EmulatedDisk disk = pipeline.disk();
+        EmulatedDisk<?> disk = path.disk();
         return new BackendStats(s.nanos(), config.scheduler().policy().label(), config.scheduler().depth(),
                 s.allBackloggedNanos(), s.lagNanos(), disk == null ? 0 : disk.config().parallelism(),
                 disk == null ? 0 : disk.busyNanos(), list);
@@ -324,7 +335,7 @@ public final class Backend implements AutoCloseable {
     public long maxConnectionBuffered() {
         long max = 0;
         for (Channel ch : channels) {
-            ReadGate g = ch.pipeline().get(ReadGate.class);
+            ReadGate g = ch.attr(ReadGate.KEY).get();
             if (g != null) {
                 max = Math.max(max, g.buffered());
             }
@@ -339,7 +350,7 @@ public final class Backend implements AutoCloseable {
 
     /** Requests of every device dispatched to the store or disk and not yet completed. */
     public int schedulerInFlight() {
-        return pipeline.scheduler().inFlight();
+        return path.scheduler().inFlight();
     }
 
     /**
@@ -352,7 +363,10 @@ public final class Backend implements AutoCloseable {
             nbdListener.close().syncUninterruptibly();
         }
         for (Channel ch : channels) {
-            ReadGate.stop(ch);
+            ReadGate g = ch.attr(ReadGate.KEY).get();
+            if (g != null) {
+                g.stop();
+            }
         }
         long deadline = System.nanoTime() + unit.toNanos(drain);
         while (unanswered() > 0 && System.nanoTime() < deadline) {
@@ -376,7 +390,7 @@ public final class Backend implements AutoCloseable {
         stats.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        pipeline.close();
+        path.close();
         if (ioPool != null) {
             ioPool.shutdown();
             try {

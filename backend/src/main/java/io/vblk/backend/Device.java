@@ -113,19 +113,19 @@ final class Device {
         }
     }
 
-    /** One virtqueue of this index had {@code n} requests in the pipeline; the queue's peak is the largest. */
+    /** One virtqueue of this index had {@code n} requests in the request path; the queue's peak is the largest. */
     void inService(int queue, int n) {
         queuePeak.accumulateAndGet(queue, n, Math::max);
     }
 
-    /** The device's counters; the pipeline's figures come from the scheduler's snapshot {@code s} at {@code now}. */
+    /** The device's counters; the request path's figures come from the scheduler's snapshot {@code s} at {@code now}. */
     io.vblk.result.DeviceStats stats(Scheduler.FlowSnapshot s, long now) {
         List<QueueStats> queues = new ArrayList<>();
         for (int q = 0; q < queueReceived.length(); q++) {
             queues.add(new QueueStats(q, queueReceived.get(q), queueCompleted.get(q), queuePeak.get(q)));
         }
         return new io.vblk.result.DeviceStats(name(), config.weight(), mode.label(), received.sum(), completed.sum(),
-                errors.sum(), bytes.sum(), s.peakInPipeline(), s.inPipelineArea(), s.waitingArea(), s.backloggedNanos(),
+                errors.sum(), bytes.sum(), s.peakInScheduler(), s.inSchedulerArea(), s.waitingArea(), s.backloggedNanos(),
                 s.dispatched(), s.dispatchedAllBacklogged(), held.area(now), queues);
     }
 }

@@ -1,14 +1,13 @@
 package io.vblk.backend;
 
-import io.netty.channel.Channel;
 import io.vblk.protocol.BlkConfig;
 import io.vblk.protocol.VirtioBlk;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The backend as another protocol's front door (NBD) sees it: the devices by name, the token check, and one
- * virtqueue per attached connection, so that every door shares the same request pipeline.
+ * The backend as a front door sees it: the devices by name, the token check, and the device queues it
+ * attaches, all on the same request path.
  */
 public final class Exports {
     /**
@@ -19,12 +18,12 @@ public final class Exports {
                          long maxZeroes) {}
 
     private final Map<String, Device> devices;
-    private final Pipeline pipeline;
+    private final RequestPath path;
     private final TokenCheck tokens;
 
-    Exports(Map<String, Device> devices, Pipeline pipeline, TokenCheck tokens) {
+    Exports(Map<String, Device> devices, RequestPath path, TokenCheck tokens) {
         this.devices = devices;
-        this.pipeline = pipeline;
+        this.path = path;
         this.tokens = tokens;
     }
 
@@ -46,6 +45,11 @@ public final class Exports {
                 (long) c.maxDiscardSectors() << VirtioBlk.SECTOR_SHIFT, (long) c.maxWriteZeroesSectors() << VirtioBlk.SECTOR_SHIFT);
     }
 
+    /** Descriptors in device {@code name}'s queue: at most this many of a connection's requests in flight. */
+    public int queueSize(String name) {
+        return devices.get(name).blkConfig().queueSize();
+    }
+
     public boolean authRequired() {
         return tokens.required();
     }
@@ -56,13 +60,26 @@ public final class Exports {
     }
 
     /**
-     * Gives {@code channel} queue 0 of device {@code name} with every feature the device offers, as a virtio
-     * driver acknowledging them all would have. Event loop of {@code channel} only.
+     * Queue 0 of device {@code name} with every feature the device offers, as a virtio driver acknowledging
+     * them all would have; it answers into {@code sink} and counts what it holds against {@code budget}. On
+     * the sink's executor only.
      */
-    public AttachedQueue attach(String name, Channel channel) {
+    public AttachedQueue attach(String name, CompletionSink sink, MemoryBudget budget) {
         Device d = devices.get(name);
-        Virtqueue vq = new Virtqueue(d, 0, channel, d.features(), pipeline);
-        vq.reportNoSpace();
-        return new AttachedQueue(vq, channel);
+        return new AttachedQueue(queue(d, 0, d.features(), sink, budget));
+    }
+
+    /** Queue {@code index} of {@code d}, for a driver that acknowledged {@code features}. */
+    DeviceQueue queue(Device d, int index, long features, CompletionSink sink, MemoryBudget budget) {
+        return new DeviceQueue(d, index, features, sink, budget, path);
+    }
+
+    /** The device called {@code name}, or null. */
+    Device device(String name) {
+        return devices.get(name);
+    }
+
+    TokenCheck tokens() {
+        return tokens;
     }
 }

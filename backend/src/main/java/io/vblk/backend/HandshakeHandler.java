@@ -10,7 +10,6 @@ import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.FrameCodec;
 import io.vblk.protocol.FrameDecoder;
 import io.vblk.protocol.ProtocolException;
-import java.util.Map;
 
 /**
  * ATTACH, then ACK: checks the token (when auth is on, before anything else, so that a stranger learns
@@ -18,16 +17,16 @@ import java.util.Map;
  * checks that the driver acknowledges a subset. Then replaces itself with a {@link RequestHandler}.
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
-    private final Map<String, Device> devices;
-    private final Pipeline pipeline;
-    private final TokenCheck tokens;
+    private final Exports exports;
+    private final Connection connection;
+    private final FrameDecoder decoder;
     private Device device;
     private int queues;
 
-    HandshakeHandler(Map<String, Device> devices, Pipeline pipeline, TokenCheck tokens) {
-        this.devices = devices;
-        this.pipeline = pipeline;
-        this.tokens = tokens;
+    HandshakeHandler(Exports exports, Connection connection, FrameDecoder decoder) {
+        this.exports = exports;
+        this.connection = connection;
+        this.decoder = decoder;
     }
 
     @Override
@@ -45,15 +44,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void attach(ChannelHandlerContext ctx, Attach a) {
-        tokens.require(a.token());
+        exports.tokens().require(a.token());
         if (a.version() != FrameCodec.VERSION) {
             throw new ProtocolException(ErrorCode.BAD_VERSION,
                     "protocol version " + a.version() + " is not supported; this backend speaks " + FrameCodec.VERSION);
         }
-        Device d = devices.get(a.device());
+        Device d = exports.device(a.device());
         if (d == null) {
             throw new ProtocolException(ErrorCode.UNKNOWN_DEVICE,
-                    "no device '" + a.device() + "'; this backend has " + String.join(", ", devices.keySet()));
+                    "no device '" + a.device() + "'; this backend has " + String.join(", ", exports.names()));
         }
         if (a.queues() < 1) {
             throw new ProtocolException(ErrorCode.BAD_QUEUE, "ATTACH must ask for at least one queue");
@@ -69,12 +68,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             throw new ProtocolException(ErrorCode.BAD_FEATURES,
                     "ACK names features the device did not offer: 0x" + Long.toHexString(extra));
         }
-        Virtqueue[] vqs = new Virtqueue[queues];
+        // the connection's queues share one sink: they answer on the same channel
+        VirtioSink sink = new VirtioSink(ctx.channel(), connection);
+        DeviceQueue[] attached = new DeviceQueue[queues];
         for (int q = 0; q < queues; q++) {
-            vqs[q] = new Virtqueue(device, q, ctx.channel(), ack.features(), pipeline);
+            attached[q] = exports.queue(device, q, ack.features(), sink, connection.budget());
         }
-        ctx.pipeline().get(FrameDecoder.class)
-                .maxBody((int) Math.min(Integer.MAX_VALUE - 64, device.blkConfig().maxTransfer() + FrameCodec.REQUEST_HEADER_BYTES));
-        ctx.pipeline().replace(this, "requests", new RequestHandler(vqs));
+        decoder.maxBody((int) Math.min(Integer.MAX_VALUE - 64, device.blkConfig().maxTransfer() + FrameCodec.REQUEST_HEADER_BYTES));
+        connection.settle();
+        ctx.pipeline().replace(this, "requests", new RequestHandler(attached));
     }
 }

@@ -1,14 +1,12 @@
 package io.vblk.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vblk.protocol.ErrorCode;
-import io.vblk.protocol.ErrorFrame;
 import io.vblk.protocol.PartialInput;
+import io.vblk.protocol.ProtocolException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -16,14 +14,15 @@ import java.util.concurrent.TimeUnit;
  * Closes a connection that holds resources without finishing what it started, with two absolute deadlines of
  * {@code limits.idle-timeout}: the handshake must be done that long after the connection opened, and a frame
  * (or NBD request) that long after its first byte arrived. Bytes trickling in reset neither (slowloris).
- * A connection counts as done with its handshake once a {@code serving} handler is in its pipeline, or once
- * it is {@link #settle}d (a stats-only connection that asked a valid query). Between frames a settled
- * connection may stay quiet for ever: it may be waiting for replies, or simply idle. Event loop only.
+ * A connection counts as done with its handshake once it is {@link #settle}d: its door's handshake finished,
+ * or a stats-only connection asked a valid query. Between frames a settled connection may stay quiet for
+ * ever: it may be waiting for replies, or simply idle. A missed deadline is raised as a refusal to the
+ * connection's {@link ErrorHandler}. Event loop only.
  */
 final class IdleGuard extends ChannelInboundHandlerAdapter {
     private final Duration timeout;
     private final long timeoutNanos;
-    private final Class<? extends ChannelHandler> serving;
+    private final PartialInput decoder;
     private ChannelHandlerContext ctx;
     private long openedAt;
     private boolean settled;
@@ -35,18 +34,16 @@ final class IdleGuard extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> check;
     private long checkAt;
 
-    IdleGuard(Duration timeout, Class<? extends ChannelHandler> serving) {
+    /** @param decoder the door's decoder, whose partly received frame the second deadline watches */
+    IdleGuard(Duration timeout, PartialInput decoder) {
         this.timeout = timeout;
         this.timeoutNanos = timeout.toNanos();
-        this.serving = serving;
+        this.decoder = decoder;
     }
 
-    /** The connection has shown it is a real client (a valid stats query): the handshake deadline is off. */
-    static void settle(Channel ch) {
-        IdleGuard g = ch.pipeline().get(IdleGuard.class);
-        if (g != null) {
-            g.settled = true;
-        }
+    /** The handshake is done, or the connection has shown it is a real client: the handshake deadline is off. */
+    void settle() {
+        settled = true;
     }
 
     @Override
@@ -64,7 +61,7 @@ final class IdleGuard extends ChannelInboundHandlerAdapter {
         }
         ctx.fireChannelRead(msg);
         // the decoder has decoded what it could from these bytes by now
-        int partial = decoder().buffered();
+        int partial = decoder.buffered();
         long nowConsumed = received - partial;
         if (partial == 0) {
             partialSince = -1;
@@ -84,12 +81,7 @@ final class IdleGuard extends ChannelInboundHandlerAdapter {
     }
 
     private boolean handshaking() {
-        return !settled && ctx.pipeline().get(serving) == null;
-    }
-
-    private PartialInput decoder() {
-        // both doors name their decoder "decoder"
-        return (PartialInput) ctx.pipeline().get("decoder");
+        return !settled;
     }
 
     // one check is scheduled at a time, for the earliest deadline; it schedules the next one itself
@@ -118,7 +110,7 @@ final class IdleGuard extends ChannelInboundHandlerAdapter {
             // while we stopped reading ourselves (backpressure) the silence is ours: the frame's clock restarts
             partialSince = now;
         } else if (partialSince >= 0 && now - partialSince >= timeoutNanos) {
-            refuse("a partial frame (" + decoder().buffered() + " bytes) not completed");
+            refuse("a partial frame (" + decoder.buffered() + " bytes) not completed");
             return;
         }
         long next = Long.MAX_VALUE;
@@ -134,7 +126,7 @@ final class IdleGuard extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(String why) {
-        ErrorHandler.refuse(ctx, new ErrorFrame(ErrorCode.LIMIT,
+        ctx.fireExceptionCaught(new ProtocolException(ErrorCode.LIMIT,
                 why + " within " + timeout.toMillis() + " ms (limits.idle-timeout)"));
     }
 }

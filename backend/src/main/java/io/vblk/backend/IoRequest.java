@@ -9,11 +9,11 @@ import io.vblk.scheduler.Ticket;
  * One request on its way through the backend: arrival, scheduler, store, reply. Owns the request's data
  * (released once the store has it) and the read buffer until it is handed to the reply.
  * Phase stamps follow blktrace: Q received, I into the scheduler, D dispatched, C completed by the store,
- * R reply written.
+ * R reply written; I and D are the scheduler's own clock readings, handed over under its lock.
  */
 final class IoRequest extends Ticket {
     final BlkRequest req;
-    final Virtqueue vq;
+    final DeviceQueue queue;
     final long seq;
     int status = VirtioBlk.S_OK;
     int used;
@@ -25,31 +25,52 @@ final class IoRequest extends Ticket {
     long tD;
     long tC;
     long tR;
-    private ReadGate gate;
-    private int held;
+    // at dispatch: this device's requests in the scheduler, and requests of every device dispatched
+    int flowInSchedulerAtDispatch;
+    int inFlightAtDispatch;
+    // the disk model's figure (see Ticket#slotFreeSince): written on the disk's thread before the request
+    // is performed, read at its completion
+    long slotFreeSince;
+    // what the request's data pins in its connection's budget, until releaseData; null if nothing
+    private MemoryBudget.Pin pin;
     private boolean dataReleased;
 
-    IoRequest(BlkRequest req, Virtqueue vq, long seq, long now) {
-        super(vq.device().index(), req.type() == VirtioBlk.T_IN || req.type() == VirtioBlk.T_OUT ? req.length() : 0);
+    IoRequest(BlkRequest req, DeviceQueue queue, long seq, long now) {
+        super(queue.device().index(), req.type() == VirtioBlk.T_IN || req.type() == VirtioBlk.T_OUT ? req.length() : 0);
         this.req = req;
-        this.vq = vq;
+        this.queue = queue;
         this.seq = seq;
         this.tQ = now;
     }
 
+    @Override
+    protected void entered(long at) {
+        tI = at;
+    }
+
+    @Override
+    protected void dispatched(long at, int flowInScheduler, int inFlight) {
+        tD = at;
+        flowInSchedulerAtDispatch = flowInScheduler;
+        inFlightAtDispatch = inFlight;
+    }
+
+    @Override
+    protected long slotFreeSince() {
+        return slotFreeSince;
+    }
+
     Device device() {
-        return vq.device();
+        return queue.device();
     }
 
     long offset() {
         return req.sector() << VirtioBlk.SECTOR_SHIFT;
     }
 
-    /** Counts the request's data against its connection's limit until {@link #releaseData}. */
-    void hold(ReadGate gate) {
-        this.gate = gate;
-        this.held = req.data().readableBytes();
-        gate.hold(held);
+    /** Counts what the request's data pins against its connection's budget until {@link #releaseData}. */
+    void hold(MemoryBudget budget) {
+        pin = budget.pin(req.data());
     }
 
     /**
@@ -62,14 +83,14 @@ final class IoRequest extends Ticket {
         }
         dataReleased = true;
         req.release();
-        if (gate != null) {
-            gate.unhold(held);
+        if (pin != null) {
+            pin.release();
         }
     }
 
     /** Drops what the request owns without replying (its connection is gone), and counts it cancelled. */
     void discard() {
-        vq.device().cancelled(vq.index(), vq.now());
+        queue.device().cancelled(queue.index(), queue.now());
         releaseData();
         if (readData != null) {
             readData.release();

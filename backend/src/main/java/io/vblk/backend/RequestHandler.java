@@ -11,10 +11,10 @@ import io.vblk.protocol.ProtocolException;
  * back up or drain, and closes the queues when the connection goes.
  */
 final class RequestHandler extends SimpleChannelInboundHandler<BlkRequest> {
-    private final Virtqueue[] queues;
+    private final DeviceQueue[] queues;
     private long seq;
 
-    RequestHandler(Virtqueue[] queues) {
+    RequestHandler(DeviceQueue[] queues) {
         super(BlkRequest.class, false);
         this.queues = queues;
     }
@@ -31,7 +31,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<BlkRequest> {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        for (Virtqueue q : queues) {
+        for (DeviceQueue q : queues) {
             q.writabilityChanged();
         }
         super.channelWritabilityChanged(ctx);
@@ -39,7 +39,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<BlkRequest> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        for (Virtqueue q : queues) {
+        for (DeviceQueue q : queues) {
             q.close();
         }
         super.channelInactive(ctx);

@@ -4,16 +4,17 @@ import io.vblk.config.Mode;
 import java.util.ArrayDeque;
 
 /**
- * How a virtqueue lets its requests into the {@link Pipeline}, the one thing sync and aio modes differ in:
- * at most {@code limit} requests of the queue are in service at once, 1 in sync mode (the 2008 backend,
+ * How a device queue lets its requests into the {@link RequestPath}, the one thing sync and aio modes differ
+ * in: at most {@code limit} requests of the queue are in service at once, 1 in sync mode (the 2008 backend,
  * which took the next request only after answering the last) and max-inflight in aio mode. The rest wait
- * here in arrival order, as do all while the connection is not writable. Event-loop confined: completions
- * from other threads hop back to it; one that completes inline while {@link #admit} submits (a RAM store)
- * is answered right after that submission, without a hop.
+ * here in arrival order, as do all while the door's sink is not accepting answers. Confined to the queue's
+ * thread (its sink's executor): completions from other threads hop back to it; one that completes inline
+ * while {@link #admit} submits (a RAM store) is answered right after that submission, without a hop.
  */
 final class ServicePolicy {
-    private final Virtqueue vq;
-    private final Pipeline pipeline;
+    private final DeviceQueue queue;
+    private final CompletionSink sink;
+    private final RequestPath path;
     private final int limit;
     private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
     // completed on this loop during admit's submission, answered by admit before it submits the next
@@ -23,14 +24,16 @@ final class ServicePolicy {
     private boolean awaitingRoom;
     private boolean closed;
 
-    ServicePolicy(Virtqueue vq, Pipeline pipeline, int limit) {
-        this.vq = vq;
-        this.pipeline = pipeline;
+    ServicePolicy(DeviceQueue queue, CompletionSink sink, RequestPath path, int limit) {
+        this.queue = queue;
+        this.sink = sink;
+        this.path = path;
         this.limit = limit;
     }
 
-    static ServicePolicy of(Virtqueue vq, Pipeline pipeline) {
-        return new ServicePolicy(vq, pipeline, vq.device().mode() == Mode.SYNC ? 1 : vq.device().inflightLimit());
+    static ServicePolicy of(DeviceQueue queue, CompletionSink sink, RequestPath path) {
+        Device d = queue.device();
+        return new ServicePolicy(queue, sink, path, d.mode() == Mode.SYNC ? 1 : d.inflightLimit());
     }
 
     /** On the event loop: a checked request, now owned here until it is answered or dropped. */
@@ -41,11 +44,11 @@ final class ServicePolicy {
 
     /** On whichever thread completed the request. */
     void completed(IoRequest r) {
-        if (admitting && vq.eventLoop().inEventLoop()) {
+        if (admitting && sink.executor().inEventLoop()) {
             completedInline.addLast(r);
             return;
         }
-        vq.onLoop(r, () -> {
+        queue.onLoop(r, () -> {
             answer(r);
             admit();
         });
@@ -53,15 +56,15 @@ final class ServicePolicy {
 
     private void answer(IoRequest r) {
         inService--;
-        vq.reply(r);
+        queue.reply(r);
     }
 
-    /** On the event loop: the connection's replies drained below the low water mark (or backed up). */
+    /** On the queue's thread: the sink's {@link CompletionSink#accepting} may have changed. */
     void writabilityChanged() {
         admit();
     }
 
-    /** The connection is gone: drop what has not entered the pipeline; what has will complete and be dropped. */
+    /** The connection is gone: drop what has not entered the request path; what has will complete and be dropped. */
     void close() {
         closed = true;
         IoRequest r;
@@ -77,11 +80,11 @@ final class ServicePolicy {
         boolean outer = admitting;
         admitting = true;
         try {
-            while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && vq.writable()) {
+            while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && sink.accepting()) {
                 IoRequest r = waiting.pollFirst();
                 // counted before the submission, which may complete it inline
                 inService++;
-                if (!pipeline.trySubmit(r, this::roomLater)) {
+                if (!path.trySubmit(r, this::roomLater)) {
                     inService--;
                     waiting.addFirst(r);
                     awaitingRoom = true;
@@ -98,7 +101,7 @@ final class ServicePolicy {
 
     private void roomLater() {
         try {
-            vq.eventLoop().execute(() -> {
+            sink.executor().execute(() -> {
                 awaitingRoom = false;
                 admit();
             });

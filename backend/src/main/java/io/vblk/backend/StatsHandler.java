@@ -20,12 +20,14 @@ final class StatsHandler extends SimpleChannelInboundHandler<StatsQuery> {
 
     private final StatsService service;
     private final TokenCheck tokens;
+    private final Connection connection;
     private boolean inFlight;
     private long answeredAt = System.nanoTime() - MIN_INTERVAL_NANOS;
 
-    StatsHandler(StatsService service, TokenCheck tokens) {
+    StatsHandler(StatsService service, TokenCheck tokens, Connection connection) {
         this.service = service;
         this.tokens = tokens;
+        this.connection = connection;
     }
 
     @Override
@@ -36,7 +38,7 @@ final class StatsHandler extends SimpleChannelInboundHandler<StatsQuery> {
                     "STATS_QUERY before the previous one was answered: send one at a time");
         }
         inFlight = true;
-        IdleGuard.settle(ctx.channel());
+        connection.settle();
         long wait = answeredAt + MIN_INTERVAL_NANOS - System.nanoTime();
         if (wait > 0) {
             ctx.executor().schedule(() -> ask(ctx), wait, TimeUnit.NANOSECONDS);

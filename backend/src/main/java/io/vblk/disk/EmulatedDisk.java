@@ -1,11 +1,10 @@
 package io.vblk.disk;
 
 import io.vblk.config.DiskConfig;
-import io.vblk.scheduler.Ticket;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * A timing model in front of a store: {@code parallelism} slots (like NCQ), each holding one request for its
@@ -14,14 +13,31 @@ import java.util.function.LongSupplier;
  * timer delays completions but does not lower capacity, which stays parallelism / service-time.
  * When a request's time is up it is handed to {@code serve}, which performs the real store operation.
  *
- * <p>One thread owns the slots; submitters only touch the arrival queue.
+ * <p>One thread owns the slots; submitters only touch the arrival queue. The disk's stamps are its own: a
+ * request's arrival travels with it in the queue, and the instant its slot fell free is handed to
+ * {@code serve}.
  */
-public final class EmulatedDisk implements AutoCloseable {
+public final class EmulatedDisk<R> implements AutoCloseable {
+    /** Performs a request whose time is up, on the disk's thread. */
+    @FunctionalInterface
+    public interface Serve<R> {
+        /**
+         * {@code slotFreeSince} is the modeled instant the request's slot fell free if no other request was
+         * queued to take it, otherwise 0.
+         */
+        void serve(R request, long slotFreeSince);
+    }
+
+    // a request and when it arrived; the queue allocates a node per request anyway
+    private record Arrival<R>(R request, long at) {}
+
     private final DiskConfig config;
     private final LongSupplier clock;
-    private final Consumer<Ticket> serve;
-    private final ConcurrentLinkedQueue<Ticket> arrivals = new ConcurrentLinkedQueue<>();
-    private final Ticket[] slot;
+    private final ToLongFunction<R> bytes;
+    private final Serve<R> serve;
+    private final ConcurrentLinkedQueue<Arrival<R>> arrivals = new ConcurrentLinkedQueue<>();
+    // the disk's thread only
+    private final Object[] slot;
     private final long[] finish;
     private final Thread thread;
     private volatile boolean running = true;
@@ -29,11 +45,13 @@ public final class EmulatedDisk implements AutoCloseable {
     // modeled slot-nanoseconds of service started so far; written by the disk's thread only
     private volatile long busyNanos;
 
-    public EmulatedDisk(DiskConfig config, LongSupplier clock, Consumer<Ticket> serve) {
+    /** @param bytes what a request moves, for the transfer-rate term */
+    public EmulatedDisk(DiskConfig config, LongSupplier clock, ToLongFunction<R> bytes, Serve<R> serve) {
         this.config = config;
         this.clock = clock;
+        this.bytes = bytes;
         this.serve = serve;
-        this.slot = new Ticket[config.parallelism()];
+        this.slot = new Object[config.parallelism()];
         this.finish = new long[config.parallelism()];
         this.thread = new Thread(this::run, "vblk-disk");
         this.thread.setDaemon(true);
@@ -43,10 +61,15 @@ public final class EmulatedDisk implements AutoCloseable {
     /** Builds a disk once the consumer that serves its due requests exists. */
     @FunctionalInterface
     public interface Factory {
-        EmulatedDisk create(Consumer<Ticket> serve);
+        <R> EmulatedDisk<R> create(ToLongFunction<R> bytes, Serve<R> serve);
 
         static Factory of(DiskConfig config, LongSupplier clock) {
-            return serve -> new EmulatedDisk(config, clock, serve);
+            return new Factory() {
+                @Override
+                public <R> EmulatedDisk<R> create(ToLongFunction<R> bytes, Serve<R> serve) {
+                    return new EmulatedDisk<>(config, clock, bytes, serve);
+                }
+            };
         }
     }
 
@@ -54,9 +77,8 @@ public final class EmulatedDisk implements AutoCloseable {
         return config;
     }
 
-    public void submit(Ticket t) {
-        t.diskArrival = clock.getAsLong();
-        arrivals.add(t);
+    public void submit(R r) {
+        arrivals.add(new Arrival<>(r, clock.getAsLong()));
         LockSupport.unpark(thread);
     }
 
@@ -73,6 +95,7 @@ public final class EmulatedDisk implements AutoCloseable {
         return busy;
     }
 
+    @SuppressWarnings("unchecked")
     private void run() {
         while (running) {
             long now = clock.getAsLong();
@@ -80,17 +103,16 @@ public final class EmulatedDisk implements AutoCloseable {
             int held = 0;
             for (int s = 0; s < slot.length; s++) {
                 if (slot[s] != null && finish[s] <= now) {
-                    Ticket done = slot[s];
+                    R done = (R) slot[s];
                     slot[s] = null;
-                    done.slotFreeSince = arrivals.isEmpty() ? finish[s] : 0;
-                    serve.accept(done);
+                    serve.serve(done, arrivals.isEmpty() ? finish[s] : 0);
                 }
                 if (slot[s] == null) {
-                    Ticket next = arrivals.poll();
+                    Arrival<R> next = arrivals.poll();
                     if (next != null) {
-                        long service = config.serviceNanos(next.bytes);
-                        finish[s] = Math.max(next.diskArrival, finish[s]) + service;
-                        slot[s] = next;
+                        long service = config.serviceNanos(bytes.applyAsLong(next.request()));
+                        finish[s] = Math.max(next.at(), finish[s]) + service;
+                        slot[s] = next.request();
                         busyNanos += service;
                     }
                 }

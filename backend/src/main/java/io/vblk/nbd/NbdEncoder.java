@@ -6,21 +6,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import io.vblk.protocol.ErrorFrame;
 import io.vblk.protocol.nbd.Nbd;
 import java.nio.charset.StandardCharsets;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Lays out {@link NbdReply}s as NBD bytes (big-endian), data buffers without copying. An {@link ErrorFrame}
- * (the shared guards' way of refusing a connection) has no NBD form: it is logged and completed without a
- * byte written, so the close that follows it happens. Raw ByteBufs pass through.
+ * Lays out {@link NbdReply}s as NBD bytes (big-endian), data buffers without copying; that is all it does.
+ * Raw ByteBufs pass through.
  */
 @Sharable
 public final class NbdEncoder extends ChannelOutboundHandlerAdapter {
     public static final NbdEncoder INSTANCE = new NbdEncoder();
-    private static final Logger log = LoggerFactory.getLogger(NbdEncoder.class);
 
     private NbdEncoder() {}
 
@@ -28,9 +23,6 @@ public final class NbdEncoder extends ChannelOutboundHandlerAdapter {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof NbdReply r) {
             encode(ctx, r, promise);
-        } else if (msg instanceof ErrorFrame e) {
-            log.info("{}: NBD connection refused: {}", ctx.channel().remoteAddress(), e);
-            promise.trySuccess();
         } else if (msg instanceof ByteBuf) {
             ctx.write(msg, promise);
         } else {

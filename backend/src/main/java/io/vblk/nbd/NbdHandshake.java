@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.vblk.backend.Connection;
 import io.vblk.backend.Exports;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.ProtocolException;
@@ -34,18 +35,30 @@ public final class NbdHandshake extends ChannelInboundHandlerAdapter {
     private final Exports exports;
     private final SslContext ssl;
     private final Duration tlsTimeout;
+    private final Connection connection;
+    private final NbdDecoder decoder;
     private boolean tls;
     private boolean noZeroes;
     private boolean structured;
 
     /**
+     * NBD's refusal of a connection: it has no message for one (neither in the handshake nor in transmission),
+     * so the connection is closed; the reason is in the backend's log.
+     */
+    public static final Connection.RefusalForm REFUSAL = (ctx, code, message) -> ctx.close();
+
+    /**
      * @param ssl the server's TLS context, or null when TLS is off
      * @param tlsTimeout how long a TLS handshake may take ({@code limits.idle-timeout})
+     * @param decoder this connection's decoder, switched to requests when transmission starts
      */
-    public NbdHandshake(Exports exports, SslContext ssl, Duration tlsTimeout) {
+    public NbdHandshake(Exports exports, SslContext ssl, Duration tlsTimeout, Connection connection,
+                        NbdDecoder decoder) {
         this.exports = exports;
         this.ssl = ssl;
         this.tlsTimeout = tlsTimeout;
+        this.connection = connection;
+        this.decoder = decoder;
     }
 
     /** A server-side TLS handler whose handshake must finish within {@code timeout}, on either door. */
@@ -221,9 +234,9 @@ public final class NbdHandshake extends ChannelInboundHandlerAdapter {
     }
 
     private void transmit(ChannelHandlerContext ctx, Exports.Export e) {
-        ctx.pipeline().get(NbdDecoder.class).transmission(e.maxTransfer());
-        ctx.pipeline().replace(this, "transmission",
-                new NbdTransmission(exports.attach(e.name(), ctx.channel()), e, structured));
+        decoder.transmission(e.maxTransfer());
+        connection.settle();
+        ctx.pipeline().replace(this, "transmission", new NbdTransmission(exports, e, structured, connection));
     }
 
     /** Transmission flags of an export: what vblk does for every device, minus writes on a read-only one. */

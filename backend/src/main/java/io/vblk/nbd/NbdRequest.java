@@ -1,7 +1,7 @@
 package io.vblk.nbd;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ReferenceCounted;
+import io.vblk.protocol.DataHolder;
 import io.vblk.protocol.nbd.Nbd;
 
 /**
@@ -10,49 +10,15 @@ import io.vblk.protocol.nbd.Nbd;
  * empty.
  */
 public record NbdRequest(int flags, int type, long cookie, long offset, long length, ByteBuf data)
-        implements ReferenceCounted {
+        implements DataHolder {
 
     boolean has(int flag) {
         return (flags & flag) != 0;
     }
 
     @Override
-    public int refCnt() {
-        return data.refCnt();
-    }
-
-    @Override
-    public NbdRequest retain() {
-        data.retain();
-        return this;
-    }
-
-    @Override
-    public NbdRequest retain(int increment) {
-        data.retain(increment);
-        return this;
-    }
-
-    @Override
-    public NbdRequest touch() {
-        data.touch();
-        return this;
-    }
-
-    @Override
-    public NbdRequest touch(Object hint) {
-        data.touch(hint);
-        return this;
-    }
-
-    @Override
-    public boolean release() {
-        return data.release();
-    }
-
-    @Override
-    public boolean release(int decrement) {
-        return data.release(decrement);
+    public NbdRequest replace(ByteBuf data) {
+        return new NbdRequest(flags, type, cookie, offset, length, data);
     }
 
     @Override

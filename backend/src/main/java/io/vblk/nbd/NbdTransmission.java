@@ -2,39 +2,49 @@ package io.vblk.nbd;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.EventExecutor;
 import io.vblk.backend.AttachedQueue;
+import io.vblk.backend.CompletionSink;
+import io.vblk.backend.Connection;
 import io.vblk.backend.Exports;
+import io.vblk.backend.MemoryBudget;
 import io.vblk.protocol.BlkRequest;
-import io.vblk.protocol.Completion;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.protocol.nbd.Nbd;
 import java.util.ArrayDeque;
 
 /**
- * The NBD adapter of an attached connection. Inbound, each {@link NbdRequest} becomes a virtio
- * {@link BlkRequest} on a free descriptor of the connection's one virtqueue (so it takes the same path as
- * a virtio request: checks, sync/aio service, scheduler, disk, store, log, counters); commands beyond the
- * queue's descriptors wait here in arrival order, their data counted against the connection's memory limit.
- * Outbound, the {@link Completion} the virtqueue writes becomes the NBD reply for the remembered cookie.
- * A FUA write is followed by a FLUSH on the same descriptor before it is answered. Event loop only.
+ * The NBD door of an attached connection, and its {@link CompletionSink}. Each {@link NbdRequest} becomes
+ * a virtio {@link BlkRequest} on a free descriptor of the connection's one device queue (so it takes the
+ * same path as a virtio request: checks, service policy, scheduler, disk, store, log, counters); commands
+ * beyond the queue's descriptors wait here in arrival order, what they pin counted against the connection's
+ * memory budget. Each answer becomes the NBD reply for the remembered cookie; a FUA write's answer is
+ * first followed by a FLUSH on the same descriptor, submitted from here, and the reply waits for that.
+ * Inbound only: replies go out through the encoder. Event loop only.
  */
-public final class NbdTransmission extends ChannelDuplexHandler {
+public final class NbdTransmission extends ChannelInboundHandlerAdapter implements CompletionSink {
     // what a waiting command costs besides its data (the record, its header, the deque slot), so that a flood
     // of commands without data is bounded by max-connection-memory too
     private static final int WAITING_OVERHEAD = 128;
-    private final AttachedQueue queue;
+    private final Exports exports;
     private final Exports.Export export;
     private final boolean structured;
+    private final Connection connection;
+    // set when the handler is added, before the first request
+    private ChannelHandlerContext ctx;
+    private AttachedQueue queue;
     // per descriptor id: the request it carries, or null while free
     private final Slot[] slots;
     private final int[] free;
     private int freeCount;
-    private final ArrayDeque<NbdRequest> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private boolean disconnecting;
+
+    /** A command waiting for a descriptor, and what its data pins in the budget meanwhile. */
+    private record Waiting(NbdRequest request, MemoryBudget.Pin pin) {}
 
     /**
      * An NBD command on a descriptor: what its reply needs. {@code ioError} and {@code ioMessage} are what an
@@ -46,19 +56,26 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         }
     }
 
-    /** An NBD error decided without the pipeline. */
+    /** An NBD error decided without the request path. */
     private record Refusal(int error, String message) {}
 
-    NbdTransmission(AttachedQueue queue, Exports.Export export, boolean structured) {
-        this.queue = queue;
+    NbdTransmission(Exports exports, Exports.Export export, boolean structured, Connection connection) {
+        this.exports = exports;
         this.export = export;
         this.structured = structured;
-        this.slots = new Slot[queue.size()];
+        this.connection = connection;
+        this.slots = new Slot[exports.queueSize(export.name())];
         this.free = new int[slots.length];
         for (int i = 0; i < free.length; i++) {
             free[i] = free.length - 1 - i;
         }
         this.freeCount = free.length;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.queue = exports.attach(export.name(), this, connection.budget());
     }
 
     @Override
@@ -73,48 +90,65 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         } else if (r.type() == Nbd.CMD_DISC) {
             r.release();
             disconnecting = true;
-            queue.stopReading();
-            closeIfDone(ctx);
+            connection.stopReading();
+            closeIfDone();
         } else {
             Refusal refusal = check(r);
             if (refusal != null) {
                 r.release();
                 ctx.writeAndFlush(error(r.cookie(), refusal.error(), refusal.message()));
             } else if (freeCount == 0) {
-                queue.hold(WAITING_OVERHEAD + r.data().readableBytes());
-                waiting.addLast(r);
+                connection.budget().hold(WAITING_OVERHEAD);
+                waiting.addLast(new Waiting(r, connection.budget().pin(r.data())));
             } else {
-                submit(ctx, r, free[--freeCount]);
+                submit(r, free[--freeCount]);
             }
         }
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof Completion c)) {
-            ctx.write(msg, promise);
+    public EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public boolean accepting() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void answer(int queueIndex, int id, int status, int used, ByteBuf data) {
+        if (!ctx.channel().isActive() || connection.refused()) {
+            // the connection is going: channelInactive drops what waits
+            data.release();
             return;
         }
-        int id = c.descriptor();
         Slot s = slots[id];
-        if (s.flushAfter() && c.status() == VirtioBlk.S_OK) {
-            // FUA: the write is stored; it is answered once a FLUSH through the same pipeline made it durable
-            c.release();
+        if (s.flushAfter() && status == VirtioBlk.S_OK) {
+            // FUA: the write is stored; it is answered once a FLUSH through the same request path made it durable
+            data.release();
             slots[id] = s.flushing();
             queue.submit(BlkRequest.of(0, id, VirtioBlk.T_FLUSH, 0, 0));
-            promise.trySuccess();
             return;
         }
         slots[id] = null;
         free[freeCount++] = id;
-        ctx.write(reply(s, c), promise);
-        // invariant: once a completion is handled, either no descriptor is free or no command waits
+        ctx.writeAndFlush(reply(s, status, data), ctx.voidPromise());
+        // invariant: once an answer is handled, either no descriptor is free or no command waits
         while (freeCount > 0 && !waiting.isEmpty()) {
-            NbdRequest next = waiting.pollFirst();
-            queue.unhold(WAITING_OVERHEAD + next.data().readableBytes());
-            submit(ctx, next, free[--freeCount]);
+            Waiting next = waiting.pollFirst();
+            submit(next.request(), free[--freeCount]);
+            unhold(next);
         }
-        closeIfDone(ctx);
+        closeIfDone();
+    }
+
+    // after the command's own request holds its data: the budget never drops what is still pinned
+    private void unhold(Waiting w) {
+        connection.budget().unhold(WAITING_OVERHEAD);
+        if (w.pin() != null) {
+            w.pin().release();
+        }
     }
 
     @Override
@@ -126,15 +160,15 @@ public final class NbdTransmission extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         queue.close();
-        NbdRequest r;
-        while ((r = waiting.pollFirst()) != null) {
-            queue.unhold(WAITING_OVERHEAD + r.data().readableBytes());
-            r.release();
+        Waiting w;
+        while ((w = waiting.pollFirst()) != null) {
+            w.request().release();
+            unhold(w);
         }
         super.channelInactive(ctx);
     }
 
-    /** proto.md's errors for what the pipeline need not see: unknown commands and flags, misaligned or oversized. */
+    /** proto.md's errors for what the request path need not see: unknown commands and flags, misaligned or oversized. */
     private Refusal check(NbdRequest r) {
         int t = r.type();
         if (t != Nbd.CMD_READ && t != Nbd.CMD_WRITE && t != Nbd.CMD_FLUSH && t != Nbd.CMD_TRIM
@@ -166,28 +200,27 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         return null;
     }
 
-    private void submit(ChannelHandlerContext ctx, NbdRequest r, int id) {
+    private void submit(NbdRequest r, int id) {
         int t = r.type();
         long sector = r.offset() >>> VirtioBlk.SECTOR_SHIFT;
         boolean writes = t == Nbd.CMD_WRITE || t == Nbd.CMD_TRIM || t == Nbd.CMD_WRITE_ZEROES;
         slots[id] = new Slot(r.cookie(), t, r.offset(), writes && r.has(Nbd.CMD_FLAG_FUA),
                 ioError(r, writes), ioMessage(r, writes));
+        // the virtio request takes a reference of its own to a WRITE's data; the NBD request's is released below
         BlkRequest req = switch (t) {
             case Nbd.CMD_READ -> BlkRequest.read(0, id, sector, (int) r.length());
-            case Nbd.CMD_WRITE -> BlkRequest.write(0, id, sector, r.data());
+            case Nbd.CMD_WRITE -> BlkRequest.write(0, id, sector, r.data().retain());
             case Nbd.CMD_FLUSH -> BlkRequest.of(0, id, VirtioBlk.T_FLUSH, 0, 0);
-            case Nbd.CMD_TRIM -> segment(ctx, id, VirtioBlk.T_DISCARD, sector, r.length(), 0);
-            default -> segment(ctx, id, VirtioBlk.T_WRITE_ZEROES, sector, r.length(),
+            case Nbd.CMD_TRIM -> segment(id, VirtioBlk.T_DISCARD, sector, r.length(), 0);
+            default -> segment(id, VirtioBlk.T_WRITE_ZEROES, sector, r.length(),
                     r.has(Nbd.CMD_FLAG_NO_HOLE) ? 0 : 1);
         };
-        if (t != Nbd.CMD_WRITE) {
-            r.release();
-        }
+        r.release();
         queue.submit(req);
     }
 
     /** TRIM and WRITE_ZEROES travel as virtio's one-segment payload: sector, sectors, flags (UNMAP = 1). */
-    private static BlkRequest segment(ChannelHandlerContext ctx, int id, int type, long sector, long length, int flags) {
+    private BlkRequest segment(int id, int type, long sector, long length, int flags) {
         ByteBuf seg = ctx.alloc().buffer(VirtioBlk.SEGMENT_BYTES).writeLongLE(sector)
                 .writeIntLE((int) (length >>> VirtioBlk.SECTOR_SHIFT)).writeIntLE(flags);
         return new BlkRequest(0, id, type, 0, sector, VirtioBlk.SEGMENT_BYTES, seg);
@@ -218,21 +251,22 @@ public final class NbdTransmission extends ChannelDuplexHandler {
         return "I/O error";
     }
 
-    private NbdReply reply(Slot s, Completion c) {
+    // takes over the reference to data: a READ's reply carries it, every other reply releases it
+    private NbdReply reply(Slot s, int status, ByteBuf data) {
         boolean read = s.command() == Nbd.CMD_READ;
-        if (c.status() == VirtioBlk.S_OK) {
+        if (status == VirtioBlk.S_OK) {
             if (read) {
-                return structured ? new NbdReply.DataChunk(s.cookie(), s.offset(), c.data())
-                        : new NbdReply.SimpleReply(s.cookie(), 0, c.data());
+                return structured ? new NbdReply.DataChunk(s.cookie(), s.offset(), data)
+                        : new NbdReply.SimpleReply(s.cookie(), 0, data);
             }
-            c.release();
+            data.release();
             return new NbdReply.SimpleReply(s.cookie(), 0, Unpooled.EMPTY_BUFFER);
         }
-        c.release();
-        if (c.status() == AttachedQueue.S_NO_SPACE) {
+        data.release();
+        if (status == CompletionSink.S_NO_SPACE) {
             return error(s.cookie(), Nbd.ENOSPC, "no space left on the filesystem of the device's image");
         }
-        return c.status() == VirtioBlk.S_UNSUPP
+        return status == VirtioBlk.S_UNSUPP
                 ? error(s.cookie(), Nbd.ENOTSUP, Nbd.commandName(s.command()) + " is not supported by the device")
                 : error(s.cookie(), s.ioError(), s.ioMessage());
     }
@@ -244,7 +278,7 @@ public final class NbdTransmission extends ChannelDuplexHandler {
     }
 
     // after DISC: once every command is answered, the replies are flushed and the connection closed
-    private void closeIfDone(ChannelHandlerContext ctx) {
+    private void closeIfDone() {
         if (disconnecting && freeCount == slots.length && waiting.isEmpty()) {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 /**
  * The one gate between every device's virtqueues and the store. A {@link Policy} picks the order; this class
  * keeps the invariant that at most {@code depth} tickets are dispatched and not completed, and keeps the
- * per-flow time integrals of requests in the pipeline and of requests waiting here, and the figures that say
+ * per-flow time integrals of requests in the scheduler (waiting or dispatched) and of those waiting, and the figures that say
  * whether the policy could act at all: how long each flow had a request waiting (backlogged), how long every
  * member flow was backlogged at once, which flows' dispatches were decided then, and how long a decision stood
  * pending while no thread took it (dispatch lag). A flow is a member while a door has a queue attached to it.
@@ -14,14 +14,13 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe. Each decision is taken under the lock, in the policy's order; the dispatch itself runs
  * outside it, on whichever thread offered or completed, so several threads may dispatch at once (a RAM
  * store's copy runs on the connection's own event loop, and no one loop serves the others' requests). A
- * dispatcher that completes inline reports it with {@link #completeInline}: its drain loop goes on, so
- * nothing recurses.
+ * ticket completed inside its own dispatch (a store that finishes inline) is recognised by {@link #complete}
+ * itself: the drain loop that dispatched it takes the next decision, so nothing recurses. An offer takes the
+ * lock once, and so does a completion that has nothing to dispatch; each dispatch adds one acquisition, the
+ * one that also hands back the room waiter its departure opened.
  */
 public final class Scheduler {
-    /**
-     * Hands a dispatched ticket to the store; must not block; the ticket comes back through {@link #complete},
-     * or through {@link #completeInline} when the store finished it inside this call.
-     */
+    /** Hands a dispatched ticket to the store; must not block; the ticket comes back through {@link #complete}. */
     @FunctionalInterface
     public interface Dispatcher {
         void dispatch(Ticket t);
@@ -31,15 +30,15 @@ public final class Scheduler {
     private final int depth;
     private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
-    private Dispatcher dispatcher;
+    private final Dispatcher dispatcher;
     // guarded by lock
     private int inFlight;
-    private final int[] inPipeline;
+    private final int[] inScheduler;
     private final int[] waiting;
-    private final long[] inPipelineArea;
+    private final long[] inSchedulerArea;
     private final long[] waitingArea;
     private final long[] lastChange;
-    private final int[] peakPipeline;
+    private final int[] peakInScheduler;
     private final java.util.ArrayDeque<Runnable>[] roomWaiters;
     private final long[] backloggedNanos;
     private final long[] dispatched;
@@ -56,19 +55,20 @@ public final class Scheduler {
     private long lagNanos;
     private long lagCountedUntil;
 
-    public Scheduler(Policy policy, int flows, int depth, LongSupplier clock) {
+    public Scheduler(Policy policy, int flows, int depth, LongSupplier clock, Dispatcher dispatcher) {
         if (depth < 1) {
             throw new IllegalArgumentException("depth must be at least 1");
         }
         this.policy = policy;
+        this.dispatcher = dispatcher;
         this.depth = depth;
         this.clock = clock;
-        this.inPipeline = new int[flows];
+        this.inScheduler = new int[flows];
         this.waiting = new int[flows];
-        this.inPipelineArea = new long[flows];
+        this.inSchedulerArea = new long[flows];
         this.waitingArea = new long[flows];
         this.lastChange = new long[flows];
-        this.peakPipeline = new int[flows];
+        this.peakInScheduler = new int[flows];
         @SuppressWarnings("unchecked")
         java.util.ArrayDeque<Runnable>[] w = new java.util.ArrayDeque[flows];
         for (int i = 0; i < flows; i++) {
@@ -81,11 +81,6 @@ public final class Scheduler {
         this.members = new int[flows];
         long now = clock.getAsLong();
         java.util.Arrays.fill(lastChange, now);
-    }
-
-    /** Set once, before the first offer. */
-    public void dispatcher(Dispatcher d) {
-        this.dispatcher = d;
     }
 
     public int depth() {
@@ -128,128 +123,130 @@ public final class Scheduler {
 
     /**
      * Enters the ticket if the policy admits its flow (dm-ioband's io-limit) and returns true; otherwise
-     * returns false and runs {@code onRoom} once, later, after a ticket of that flow has left the queue.
+     * returns false and runs {@code onRoom} once, later, after a ticket of that flow has left the queue. A
+     * ticket is offered again only once its {@link #complete} has returned outside its own dispatch.
      */
     public boolean offer(Ticket t, Runnable onRoom) {
+        Ticket next;
         lock.lock();
         try {
             if (!policy.admits(t.flow)) {
                 roomWaiters[t.flow].addLast(onRoom);
                 return false;
             }
-            enter(t);
+            next = take(enter(t));
         } finally {
             lock.unlock();
         }
-        drain();
+        drain(next);
         return true;
     }
 
-    // guarded by lock
-    private void enter(Ticket t) {
+    // guarded by lock; returns the instant it read, which the same section's decision reuses
+    private long enter(Ticket t) {
         long now = clock.getAsLong();
-        t.enteredAt = now;
+        t.entered(now);
         account(t.flow, now);
-        inPipeline[t.flow]++;
-        peakPipeline[t.flow] = Math.max(peakPipeline[t.flow], inPipeline[t.flow]);
+        inScheduler[t.flow]++;
+        peakInScheduler[t.flow] = Math.max(peakInScheduler[t.flow], inScheduler[t.flow]);
         waitingChanged(t.flow, +1, now);
         policy.enqueue(t, now);
         decisionPossible(now);
-    }
-
-    /** A dispatched ticket completed; this thread then dispatches what may go next. */
-    public void complete(Ticket t) {
-        release(t);
-        drain();
+        return now;
     }
 
     /**
-     * A ticket completed inside its own {@link Dispatcher#dispatch} (the store finished inline): the drain
-     * loop that dispatched it takes the next ticket.
+     * A dispatched ticket completed. On any thread; if the ticket is still inside its own dispatch (the
+     * store finished inline), the drain loop that dispatched it goes on; otherwise this thread dispatches
+     * what may go next.
      */
-    public void completeInline(Ticket t) {
-        release(t);
-    }
-
-    private void release(Ticket t) {
+    public void complete(Ticket t) {
+        Ticket next;
         lock.lock();
         try {
-            long now = clock.getAsLong();
-            account(t.flow, now);
-            // a disk slot stood free by the model while this completion had not reached us, and requests
-            // waited: had the backend's threads been on time, one would have taken that slot
-            if (t.slotFreeSince > 0 && waitingTotal > 0) {
-                lagNanos += Math.max(0, now - Math.max(t.slotFreeSince, lagCountedUntil));
-                lagCountedUntil = now;
+            long now = release(t);
+            if (t.inDispatch) {
+                return;
             }
-            inPipeline[t.flow]--;
-            inFlight--;
-            policy.completed(t, now);
-            decisionPossible(now);
+            next = take(now);
         } finally {
             lock.unlock();
         }
+        drain(next);
     }
 
-    // no decision is lost between threads: every offer and completion drains after changing the state
-    // under the lock, and a drain stops only when take() itself found nothing to dispatch
-    private void drain() {
-        Ticket t;
-        while ((t = take()) != null) {
+    // guarded by lock; returns the instant it read
+    private long release(Ticket t) {
+        long now = clock.getAsLong();
+        account(t.flow, now);
+        // a disk slot stood free by the model while this completion had not reached us, and requests
+        // waited: had the backend's threads been on time, one would have taken that slot
+        long slotFreeSince = t.slotFreeSince();
+        if (slotFreeSince > 0 && waitingTotal > 0) {
+            lagNanos += Math.max(0, now - Math.max(slotFreeSince, lagCountedUntil));
+            lagCountedUntil = now;
+        }
+        inScheduler[t.flow]--;
+        inFlight--;
+        policy.completed(t, now);
+        decisionPossible(now);
+        return now;
+    }
+
+    // no decision is lost between threads: every offer and completion decides after changing the state under
+    // the lock, and a drain stops only when take() itself found nothing to dispatch. A completion that saw
+    // inDispatch set took its lock before the section below that clears it, so that section sees it.
+    private void drain(Ticket t) {
+        while (t != null) {
             dispatcher.dispatch(t);
-            Runnable room = takeRoomWaiter(t.flow);
+            Runnable room;
+            lock.lock();
+            try {
+                t.inDispatch = false;
+                // the dispatched ticket left its flow's queue: one refused offer of that flow may retry
+                room = roomWaiters[t.flow].pollFirst();
+                // at full depth there is nothing to decide: no clock read
+                t = inFlight >= depth ? null : take(clock.getAsLong());
+            } finally {
+                lock.unlock();
+            }
             if (room != null) {
                 room.run();
             }
         }
     }
 
-    private Ticket take() {
-        lock.lock();
-        try {
-            if (inFlight >= depth) {
-                return null;
-            }
-            long now = clock.getAsLong();
-            Ticket t = policy.next(now, inFlight);
-            if (decisionPendingSince >= 0) {
-                // a held-back ticket is the policy's choice, not lag
-                if (t != null) {
-                    lagNanos += now - decisionPendingSince;
-                }
-                decisionPendingSince = -1;
-            }
+    // guarded by lock: the policy's next ticket at now, marked as in dispatch, or null
+    private Ticket take(long now) {
+        if (inFlight >= depth) {
+            return null;
+        }
+        Ticket t = policy.next(now, inFlight);
+        if (decisionPendingSince >= 0) {
+            // a held-back ticket is the policy's choice, not lag
             if (t != null) {
-                account(t.flow, now);
-                dispatched[t.flow]++;
-                if (allBackloggedSince >= 0) {
-                    dispatchedAllBacklogged[t.flow]++;
-                }
-                waitingChanged(t.flow, -1, now);
-                inFlight++;
-                t.dispatchedAt = now;
-                t.flowInPipelineAtDispatch = inPipeline[t.flow];
-                t.inFlightAtDispatch = inFlight;
+                lagNanos += now - decisionPendingSince;
             }
-            return t;
-        } finally {
-            lock.unlock();
+            decisionPendingSince = -1;
         }
-    }
-
-    private Runnable takeRoomWaiter(int flow) {
-        lock.lock();
-        try {
-            return roomWaiters[flow].pollFirst();
-        } finally {
-            lock.unlock();
+        if (t != null) {
+            account(t.flow, now);
+            dispatched[t.flow]++;
+            if (allBackloggedSince >= 0) {
+                dispatchedAllBacklogged[t.flow]++;
+            }
+            waitingChanged(t.flow, -1, now);
+            inFlight++;
+            t.inDispatch = true;
+            t.dispatched(now, inScheduler[t.flow], inFlight);
         }
+        return t;
     }
 
     // guarded by lock: advance the time integrals of one flow to now
     private void account(int flow, long now) {
         long dt = now - lastChange[flow];
-        inPipelineArea[flow] += dt * inPipeline[flow];
+        inSchedulerArea[flow] += dt * inScheduler[flow];
         waitingArea[flow] += dt * waiting[flow];
         if (waiting[flow] > 0) {
             backloggedNanos[flow] += dt;
@@ -287,7 +284,7 @@ public final class Scheduler {
     }
 
     /** A consistent copy of one flow's counters, integrals advanced to the snapshot's instant. */
-    public record FlowSnapshot(int inPipeline, int waiting, int peakInPipeline, long inPipelineArea, long waitingArea,
+    public record FlowSnapshot(int inScheduler, int waiting, int peakInScheduler, long inSchedulerArea, long waitingArea,
                                long backloggedNanos, long dispatched, long dispatchedAllBacklogged) {}
 
     /**
@@ -300,10 +297,10 @@ public final class Scheduler {
         lock.lock();
         try {
             long now = clock.getAsLong();
-            java.util.List<FlowSnapshot> flows = new java.util.ArrayList<>(inPipeline.length);
-            for (int f = 0; f < inPipeline.length; f++) {
+            java.util.List<FlowSnapshot> flows = new java.util.ArrayList<>(inScheduler.length);
+            for (int f = 0; f < inScheduler.length; f++) {
                 account(f, now);
-                flows.add(new FlowSnapshot(inPipeline[f], waiting[f], peakPipeline[f], inPipelineArea[f],
+                flows.add(new FlowSnapshot(inScheduler[f], waiting[f], peakInScheduler[f], inSchedulerArea[f],
                         waitingArea[f], backloggedNanos[f], dispatched[f], dispatchedAllBacklogged[f]));
             }
             long all = allBackloggedNanos + (allBackloggedSince >= 0 ? now - allBackloggedSince : 0);

@@ -2,39 +2,40 @@ package io.vblk.scheduler;
 
 /**
  * A request as the scheduler sees it: which flow (device) it belongs to and what it costs. The backend's
- * in-flight request extends this class, so scheduling allocates nothing per request. The tag fields belong
- * to whichever policy holds the ticket.
+ * request extends this class, so scheduling allocates nothing per request. The request keeps its own
+ * timestamps; the scheduler hands it the ones it takes under its lock ({@link #entered}, {@link #dispatched}),
+ * so that a request log's stamps are the scheduler's own clock readings.
  */
 public abstract class Ticket {
     /** Index of the flow in the scheduler's weight table. */
     public final int flow;
     /** Bytes moved (0 for FLUSH and the like); a policy charges one token per request or per sector. */
     public final long bytes;
-    /** Policy-owned scratch: SFQ's start tag. */
-    public double startTag;
-    /** Policy-owned scratch: SFQ's finish tag. */
-    public double finishTag;
-    /** When the ticket joined the emulated disk's queue (nanoseconds); written by the disk. */
-    public long diskArrival;
-    /**
-     * Written by the disk when the ticket's time was up: the modeled instant its slot fell free, if no other
-     * request was queued to take it; otherwise 0.
-     */
-    public long slotFreeSince;
-    /** When the ticket entered the scheduler (its clock), written under its lock. */
-    public long enteredAt;
-    /**
-     * When the scheduler chose this ticket (its clock), written under its lock: in decision order, even though
-     * several threads then dispatch outside the lock.
-     */
-    public long dispatchedAt;
-    /** At dispatch: this flow's tickets in the scheduler (waiting or dispatched); written by the Scheduler. */
-    public int flowInPipelineAtDispatch;
-    /** At dispatch: tickets of every flow dispatched and not completed, this one included. */
-    public int inFlightAtDispatch;
+    // the scheduler's, under its lock: handed to the dispatcher and not yet past the drain loop's next decision;
+    // a completion that finds it set is inline, and that loop takes the next ticket
+    boolean inDispatch;
 
     protected Ticket(int flow, long bytes) {
         this.flow = flow;
         this.bytes = bytes;
+    }
+
+    /** Under the scheduler's lock: the ticket entered it at {@code at} (its clock). */
+    protected void entered(long at) {}
+
+    /**
+     * Under the scheduler's lock: it chose this ticket at {@code at}, in decision order although several threads
+     * then dispatch; {@code flowInScheduler} tickets of this flow were in it (waiting or dispatched) and
+     * {@code inFlight} of every flow dispatched and not completed, this one included.
+     */
+    protected void dispatched(long at, int flowInScheduler, int inFlight) {}
+
+    /**
+     * Read once at completion: the modeled instant the disk's slot fell free for this ticket while no other
+     * request was queued to take it, or 0 (no disk, or the slot was taken at once). The scheduler counts the
+     * time from then as dispatch lag.
+     */
+    protected long slotFreeSince() {
+        return 0;
     }
 }

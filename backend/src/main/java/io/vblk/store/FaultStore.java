@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Injects the faults a device's {@code fault:} section asks for in front of another store: every Nth
  * operation fails, any operation touching the sector range [first, last] fails, and every operation first
  * waits {@code delay}. A failed operation throws before reaching the inner store, so it writes nothing; the
- * pipeline turns the exception into IOERR. Flushes count towards {@code every} but touch no sector. Closing
+ * request path turns the exception into IOERR. Flushes count towards {@code every} but touch no sector. Closing
  * is never faulted, so a backend with faults still shuts down cleanly.
  */
 public final class FaultStore implements BlockStore {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The one difference between the modes, read off the backend's own counters: sync never has more than one
  * request of a queue in service; aio has many. 128 requests are outstanding at once, as from 128 processes.
- * Requests in service are counted where they enter and leave the pipeline (per virtqueue) and by the
+ * Requests in service are counted where they enter and leave the request path (per virtqueue) and by the
  * scheduler (per device), not by the code that enforces the limit.
  */
 class ModesTest {

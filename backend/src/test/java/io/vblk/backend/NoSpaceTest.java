@@ -50,7 +50,7 @@ class NoSpaceTest {
 
     @Test
     void aFullFilesystemIsEnospcOnNbdIoerrOnVirtioAndTrimStillFreesRoom() throws Exception {
-        try (LogLines lines = new LogLines(Pipeline.class);
+        try (LogLines lines = new LogLines(RequestPath.class);
              NbdClient nbd = NbdClient.attach(backend.nbdAddress(), "f0", true);
              TestClient virtio = TestClient.attach(backend, "f0")) {
             byte[] block = new byte[256 * 1024];

@@ -80,6 +80,6 @@ class RequestLogTest {
             assertThat(r.weight()).isEqualTo(r.device().equals("a") ? 80 : 20);
         }
         assertThat(records.stream().filter(r -> r.device().equals("b") && r.status().equals("OK"))
-                .mapToInt(RequestRecord::inflightDevice).max().orElseThrow()).as("sync keeps one in the pipeline").isEqualTo(1);
+                .mapToInt(RequestRecord::inflightDevice).max().orElseThrow()).as("sync keeps one in the request path").isEqualTo(1);
     }
 }

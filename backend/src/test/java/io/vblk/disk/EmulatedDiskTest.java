@@ -3,7 +3,6 @@ package io.vblk.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vblk.config.DiskConfig;
-import io.vblk.scheduler.Ticket;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -16,12 +15,8 @@ import org.junit.jupiter.api.Test;
  * benchmark figure, not a test.)
  */
 class EmulatedDiskTest {
-    private static final class T extends Ticket {
+    private static final class T {
         long servedAt;
-
-        T() {
-            super(0, 4096);
-        }
     }
 
     @Test
@@ -31,10 +26,10 @@ class EmulatedDiskTest {
         long service = 500_000;
         CountDownLatch done = new CountDownLatch(n);
         ConcurrentLinkedQueue<T> order = new ConcurrentLinkedQueue<>();
-        try (EmulatedDisk disk = new EmulatedDisk(new DiskConfig(Duration.ofNanos(service), null, parallelism),
-                System::nanoTime, t -> {
-                    ((T) t).servedAt = System.nanoTime();
-                    order.add((T) t);
+        try (EmulatedDisk<T> disk = new EmulatedDisk<>(new DiskConfig(Duration.ofNanos(service), null, parallelism),
+                System::nanoTime, t -> 4096, (t, slotFreeSince) -> {
+                    t.servedAt = System.nanoTime();
+                    order.add(t);
                     done.countDown();
                 })) {
             long start = System.nanoTime();

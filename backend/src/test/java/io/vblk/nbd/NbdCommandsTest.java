@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every transmission command through the shared pipeline, with simple and structured replies, and their errors. */
+/** Every transmission command through the shared request path, with simple and structured replies, and their errors. */
 class NbdCommandsTest {
     private static final int SIZE = 1 << 20;
     @TempDir

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** NBD requests take the virtio pipeline: descriptors, service mode, scheduler weights, counters, log, cleanup. */
+/** NBD requests take the virtio request path: descriptors, service mode, scheduler weights, counters, log, cleanup. */
 class NbdPipelineTest {
     @TempDir
     Path dir;

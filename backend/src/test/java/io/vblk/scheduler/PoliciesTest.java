@@ -43,11 +43,10 @@ class PoliciesTest {
 
     @Test
     void passesCostToSfq() {
-        Policy p = Policies.create(cfg(SchedulerConfig.Policy.SFQ, null, null, SchedulerConfig.Cost.BYTES),
+        SfqPolicy p = (SfqPolicy) Policies.create(cfg(SchedulerConfig.Policy.SFQ, null, null, SchedulerConfig.Cost.BYTES),
                 new int[] {4});
-        Ticket t = new DispatchSim.SimTicket(0, 4096);
-        p.enqueue(t, 0);
-        assertThat(t.finishTag - t.startTag).isEqualTo(2.0);
+        p.enqueue(new DispatchSim.SimTicket(0, 4096), 0);
+        assertThat(p.lastFinish(0) - p.headStart(0)).isEqualTo(2.0);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,23 +29,34 @@ class SchedulerConcurrencyTest {
         }
     }
 
-    private static Scheduler scheduler(SchedulerConfig.Policy policy, int flows, int depth) {
-        // io-limit above every test's backlog: ioband admits everything, so that offers never wait for room
-        return scheduler(new SchedulerConfig(policy, depth, null, 1 << 20, null), flows);
+    // the dispatcher needs the scheduler it is given to: it completes tickets through it
+    private static final class Dispatch implements Scheduler.Dispatcher {
+        Scheduler.Dispatcher to;
+
+        @Override
+        public void dispatch(Ticket t) {
+            to.dispatch(t);
+        }
     }
 
-    private static Scheduler scheduler(SchedulerConfig config, int flows) {
+    private static Scheduler scheduler(SchedulerConfig.Policy policy, int flows, int depth, Dispatch d) {
+        // io-limit above every test's backlog: ioband admits everything, so that offers never wait for room
+        return scheduler(new SchedulerConfig(policy, depth, null, 1 << 20, null), flows, d);
+    }
+
+    private static Scheduler scheduler(SchedulerConfig config, int flows, Dispatch d) {
         int[] weights = new int[flows];
         for (int f = 0; f < flows; f++) {
             weights[f] = 100 * (f + 1);
         }
-        return new Scheduler(Policies.create(config, weights), flows, config.depth(), System::nanoTime);
+        return new Scheduler(Policies.create(config, weights), flows, config.depth(), System::nanoTime, d);
     }
 
     @ParameterizedTest
     @EnumSource(SchedulerConfig.Policy.class)
     void everyTicketIsDispatchedOnceAndNeverMoreThanDepthAtATime(SchedulerConfig.Policy policy) throws Exception {
-        concurrentRun(scheduler(policy, 8, 4), 4);
+        Dispatch d = new Dispatch();
+        concurrentRun(scheduler(policy, 8, 4, d), d, 4);
     }
 
     /**
@@ -53,10 +65,11 @@ class SchedulerConcurrencyTest {
      */
     @Test
     void iobandHoldsAndRoomWaitersLoseNothingWithSeveralDrainers() throws Exception {
-        concurrentRun(scheduler(new SchedulerConfig(SchedulerConfig.Policy.IOBAND, 4, 2, 3, null), 8), 4);
+        Dispatch d = new Dispatch();
+        concurrentRun(scheduler(new SchedulerConfig(SchedulerConfig.Policy.IOBAND, 4, 2, 3, null), 8, d), d, 4);
     }
 
-    private static void concurrentRun(Scheduler s, int depth) throws Exception {
+    private static void concurrentRun(Scheduler s, Dispatch d, int depth) throws Exception {
         int threads = 4;
         int perThread = 5_000;
         AtomicIntegerArray dispatched = new AtomicIntegerArray(threads * perThread);
@@ -64,17 +77,17 @@ class SchedulerConcurrencyTest {
         AtomicInteger most = new AtomicInteger();
         // half complete inline on the dispatching thread (a RAM store), half later on a store thread (a file)
         LinkedBlockingQueue<Ticket> later = new LinkedBlockingQueue<>();
-        s.dispatcher(t -> {
+        d.to = t -> {
             Numbered n = (Numbered) t;
             dispatched.incrementAndGet(n.id);
             most.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
             if (n.id % 2 == 0) {
                 outstanding.decrementAndGet();
-                s.completeInline(t);
+                s.complete(t);
             } else {
                 later.add(t);
             }
-        });
+        };
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         try {
             Future<?> store = pool.submit(() -> {
@@ -114,7 +127,7 @@ class SchedulerConcurrencyTest {
         assertThat(most.get()).isLessThanOrEqualTo(depth);
         assertThat(s.inFlight()).isZero();
         for (int f = 0; f < 8; f++) {
-            assertThat(s.snapshot(f).inPipeline()).isZero();
+            assertThat(s.snapshot(f).inScheduler()).isZero();
             assertThat(s.snapshot(f).waiting()).isZero();
         }
     }
@@ -122,28 +135,54 @@ class SchedulerConcurrencyTest {
     @ParameterizedTest
     @EnumSource(SchedulerConfig.Policy.class)
     void inlineCompletionsDispatchTheBacklogWithoutRecursion(SchedulerConfig.Policy policy) {
-        Scheduler s = scheduler(policy, 2, 1);
         List<Integer> stackDepths = new ArrayList<>();
-        Ticket[] held = new Ticket[1];
-        s.dispatcher(t -> {
-            if (held[0] == null && stackDepths.isEmpty()) {
-                held[0] = t;
-                return;
-            }
+        backlogBehindOne(policy, 1000, (s, t) -> {
             stackDepths.add(Thread.currentThread().getStackTrace().length);
-            s.completeInline(t);
+            s.complete(t);
         });
-        // the first ticket holds the only slot, so the next thousand wait
-        for (int i = 0; i <= 1000; i++) {
+        assertThat(stackDepths.stream().distinct()).as("stack depth of each inline dispatch").hasSize(1);
+    }
+
+    /**
+     * A store thread completes the ticket while the dispatching thread is still inside its dispatch (it waits
+     * for that thread): the completion finds the ticket in dispatch and leaves the next decision to the drain
+     * loop, which must still take it, so that every waiting ticket goes.
+     */
+    @ParameterizedTest
+    @EnumSource(SchedulerConfig.Policy.class)
+    void aCompletionFromAnotherThreadDuringItsOwnDispatchLosesNoDecision(SchedulerConfig.Policy policy) {
+        backlogBehindOne(policy, 50, (s, t) -> {
+            Thread store = new Thread(() -> s.complete(t));
+            store.start();
+            try {
+                store.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /**
+     * Depth 1, and the first ticket dispatched is held, so that the next {@code n} wait; then it completes,
+     * and every later ticket is handed to {@code completion} inside its dispatch: all {@code n} must go.
+     */
+    private static void backlogBehindOne(SchedulerConfig.Policy policy, int n, BiConsumer<Scheduler, Ticket> completion) {
+        Dispatch d = new Dispatch();
+        Scheduler s = scheduler(policy, 2, 1, d);
+        List<Ticket> dispatched = new ArrayList<>();
+        d.to = t -> {
+            dispatched.add(t);
+            if (dispatched.size() > 1) {
+                completion.accept(s, t);
+            }
+        };
+        for (int i = 0; i <= n; i++) {
             s.offer(new Numbered(i % 2, i), () -> { });
         }
-        assertThat(stackDepths).isEmpty();
-        stackDepths.add(0);
-        s.complete(held[0]);
+        assertThat(dispatched).hasSize(1);
+        s.complete(dispatched.get(0));
 
-        List<Integer> depths = stackDepths.subList(1, stackDepths.size());
-        assertThat(depths).hasSize(1000);
-        assertThat(depths.stream().distinct()).as("stack depth of each inline dispatch").hasSize(1);
+        assertThat(dispatched).hasSize(n + 1);
         assertThat(s.inFlight()).isZero();
     }
 }

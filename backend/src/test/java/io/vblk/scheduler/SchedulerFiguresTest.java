@@ -17,18 +17,24 @@ class SchedulerFiguresTest {
     private final List<Ticket> dispatched = new ArrayList<>();
 
     private static final class T extends Ticket {
+        // what the disk model would have said: see Ticket#slotFreeSince
+        long slotFreeSince;
+
         T(int flow) {
             super(flow, 4096);
+        }
+
+        @Override
+        protected long slotFreeSince() {
+            return slotFreeSince;
         }
     }
 
     private Scheduler scheduler(int flows, int depth) {
         int[] weights = new int[flows];
         java.util.Arrays.fill(weights, 100);
-        Scheduler s = new Scheduler(Policies.create(new SchedulerConfig(SchedulerConfig.Policy.FIFO, depth, null, null,
-                null), weights), flows, depth, () -> now[0]);
-        s.dispatcher(dispatched::add);
-        return s;
+        return new Scheduler(Policies.create(new SchedulerConfig(SchedulerConfig.Policy.FIFO, depth, null, null,
+                null), weights), flows, depth, () -> now[0], dispatched::add);
     }
 
     private T offer(Scheduler s, int flow) {

@@ -20,12 +20,12 @@ class SfqPolicyTest {
         p.enqueue(a2, 0);
         p.enqueue(b1, 0);
 
-        assertThat(a1.startTag).isEqualTo(0.0);
-        assertThat(a1.finishTag).isEqualTo(4.0); // 8 sectors / weight 2
-        assertThat(a2.startTag).isEqualTo(4.0);
-        assertThat(a2.finishTag).isEqualTo(4.5);
-        assertThat(b1.finishTag).isEqualTo(4.0); // 16 sectors / weight 4
+        assertThat(p.headStart(0)).as("a1's start").isEqualTo(0.0);
+        assertThat(p.lastFinish(0)).as("a2's finish").isEqualTo(4.5); // a1 finishes at 8 sectors / weight 2 = 4
+        assertThat(p.headStart(1)).as("b1's start").isEqualTo(0.0);
+        assertThat(p.lastFinish(1)).as("b1's finish").isEqualTo(4.0); // 16 sectors / weight 4
         assertThat(p.next(0, 0)).isSameAs(a1); // equal start tags: lower flow index first
+        assertThat(p.headStart(0)).as("a2's start, a1's finish").isEqualTo(4.0);
         assertThat(p.next(0, 1)).isSameAs(b1);
         assertThat(p.next(0, 2)).isSameAs(a2);
         assertThat(p.next(0, 3)).isNull();
@@ -40,13 +40,12 @@ class SfqPolicyTest {
         for (int i = 0; i < 500; i++) {
             assertThat(p.next(0, 0).flow).isZero();
         }
-        Ticket late = ticket(1, 4096);
-        p.enqueue(late, 0);
+        p.enqueue(ticket(1, 4096), 0);
+        assertThat(p.headStart(1)).as("the late flow's first start").isEqualTo(499.0);
         for (int i = 0; i < 99; i++) {
             p.enqueue(ticket(1, 4096), 0);
         }
 
-        assertThat(late.startTag).isEqualTo(499.0);
         int flow1 = 0;
         for (int i = 0; i < 100; i++) {
             flow1 += p.next(0, 0).flow;

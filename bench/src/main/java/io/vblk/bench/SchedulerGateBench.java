@@ -38,8 +38,7 @@ public class SchedulerGateBench {
     public void setup() {
         SchedulerConfig config = new SchedulerConfig(SchedulerDispatchBench.kind(policy), 1, null, null, null);
         scheduler = new Scheduler(Policies.create(config, SchedulerDispatchBench.weights(flows)), flows, 1,
-                System::nanoTime);
-        scheduler.dispatcher(t -> inService = t);
+                System::nanoTime, t -> inService = t);
         for (int i = 0; i <= SchedulerDispatchBench.QUEUED; i++) {
             for (int f = 0; f < flows; f++) {
                 scheduler.offer(new SchedulerDispatchBench.BenchTicket(f, 4096), () -> { });

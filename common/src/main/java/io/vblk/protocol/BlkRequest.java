@@ -2,7 +2,6 @@ package io.vblk.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ReferenceCounted;
 
 /**
  * A virtio-blk request: the virtqueue it came on, its descriptor (head) id, the virtio_blk_outhdr fields
@@ -11,7 +10,7 @@ import io.netty.util.ReferenceCounted;
  * device-writable buffer and {@code data} is empty.
  */
 public record BlkRequest(int queue, int descriptor, int type, int ioprio, long sector, int length, ByteBuf data)
-        implements Frame, ReferenceCounted {
+        implements Frame, DataHolder {
 
     public static BlkRequest read(int queue, int descriptor, long sector, int length) {
         return new BlkRequest(queue, descriptor, VirtioBlk.T_IN, 0, sector, length, Unpooled.EMPTY_BUFFER);
@@ -31,42 +30,8 @@ public record BlkRequest(int queue, int descriptor, int type, int ioprio, long s
     }
 
     @Override
-    public int refCnt() {
-        return data.refCnt();
-    }
-
-    @Override
-    public BlkRequest retain() {
-        data.retain();
-        return this;
-    }
-
-    @Override
-    public BlkRequest retain(int increment) {
-        data.retain(increment);
-        return this;
-    }
-
-    @Override
-    public BlkRequest touch() {
-        data.touch();
-        return this;
-    }
-
-    @Override
-    public BlkRequest touch(Object hint) {
-        data.touch(hint);
-        return this;
-    }
-
-    @Override
-    public boolean release() {
-        return data.release();
-    }
-
-    @Override
-    public boolean release(int decrement) {
-        return data.release(decrement);
+    public BlkRequest replace(ByteBuf data) {
+        return new BlkRequest(queue, descriptor, type, ioprio, sector, length, data);
     }
 
     @Override

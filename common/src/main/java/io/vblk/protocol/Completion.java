@@ -2,7 +2,6 @@ package io.vblk.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ReferenceCounted;
 
 /**
  * The device's answer to one request, as a used-ring entry: {@code usedLength} counts the bytes written into
@@ -10,7 +9,7 @@ import io.netty.util.ReferenceCounted;
  * only, the status travels in its own field). {@code data} holds the read bytes and is owned by this record.
  */
 public record Completion(int queue, int descriptor, int status, int usedLength, ByteBuf data)
-        implements Frame, ReferenceCounted {
+        implements Frame, DataHolder {
 
     public static Completion of(int queue, int descriptor, int status) {
         return new Completion(queue, descriptor, status, 0, Unpooled.EMPTY_BUFFER);
@@ -22,41 +21,7 @@ public record Completion(int queue, int descriptor, int status, int usedLength, 
     }
 
     @Override
-    public int refCnt() {
-        return data.refCnt();
-    }
-
-    @Override
-    public Completion retain() {
-        data.retain();
-        return this;
-    }
-
-    @Override
-    public Completion retain(int increment) {
-        data.retain(increment);
-        return this;
-    }
-
-    @Override
-    public Completion touch() {
-        data.touch();
-        return this;
-    }
-
-    @Override
-    public Completion touch(Object hint) {
-        data.touch(hint);
-        return this;
-    }
-
-    @Override
-    public boolean release() {
-        return data.release();
-    }
-
-    @Override
-    public boolean release(int decrement) {
-        return data.release(decrement);
+    public Completion replace(ByteBuf data) {
+        return new Completion(queue, descriptor, status, usedLength, data);
     }
 }

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.vblk.disk.EmulatedDisk;
 import io.vblk.log.RecordLog;
 import io.vblk.protocol.VirtioBlk;
+import io.vblk.scheduler.Policy;
 import io.vblk.scheduler.Scheduler;
 import io.vblk.scheduler.Ticket;
 import java.nio.charset.StandardCharsets;
@@ -20,26 +21,28 @@ import org.slf4j.LoggerFactory;
  * {@link ServicePolicy}); nothing here knows the mode. Blocking stores run on the I/O pool, never on the
  * caller's thread; non-blocking ones (RAM) run inline.
  */
-final class Pipeline {
+final class RequestPath {
     // a failing disk fails every request: its lines are rate-limited
-    private static final ThrottledLog failures = new ThrottledLog(LoggerFactory.getLogger(Pipeline.class), 10);
+    private static final ThrottledLog failures = new ThrottledLog(LoggerFactory.getLogger(RequestPath.class), 10);
 
     private final Scheduler scheduler;
-    private final EmulatedDisk disk;
+    private final EmulatedDisk<IoRequest> disk;
     private final ExecutorService ioPool;
     private final ByteBufAllocator alloc;
     private final LongSupplier clock;
     private final RecordLog requestLog;
 
-    Pipeline(Scheduler scheduler, EmulatedDisk.Factory diskFactory, ExecutorService ioPool, ByteBufAllocator alloc,
-             LongSupplier clock, RecordLog requestLog) {
-        this.scheduler = scheduler;
+    RequestPath(Policy policy, int flows, int depth, EmulatedDisk.Factory diskFactory, ExecutorService ioPool,
+             ByteBufAllocator alloc, LongSupplier clock, RecordLog requestLog) {
         this.requestLog = requestLog;
         this.ioPool = ioPool;
         this.alloc = alloc;
         this.clock = clock;
-        this.disk = diskFactory == null ? null : diskFactory.create(t -> serve((IoRequest) t, false));
-        scheduler.dispatcher(this::dispatch);
+        this.disk = diskFactory == null ? null : diskFactory.create(r -> r.bytes, (r, slotFreeSince) -> {
+            r.slotFreeSince = slotFreeSince;
+            serve(r);
+        });
+        this.scheduler = new Scheduler(policy, flows, depth, clock, this::dispatch);
     }
 
     Scheduler scheduler() {
@@ -51,7 +54,7 @@ final class Pipeline {
     }
 
     /** The emulated disk, or null when the store is served as fast as it goes. */
-    EmulatedDisk disk() {
+    EmulatedDisk<IoRequest> disk() {
         return disk;
     }
 
@@ -66,37 +69,33 @@ final class Pipeline {
      */
     boolean trySubmit(IoRequest r, Runnable onRoom) {
         // counted before the offer, which may complete the request inline
-        int inService = r.vq.enteredService();
+        int inService = r.queue.enteredService();
         if (!scheduler.offer(r, onRoom)) {
-            r.vq.leftService();
+            r.queue.leftService();
             return false;
         }
-        r.vq.device().inService(r.vq.index(), inService);
+        r.queue.device().inService(r.queue.index(), inService);
         return true;
     }
 
-    // the I and D stamps are the scheduler's own: a log's backlog figures then equal its counters
     private void dispatch(Ticket t) {
         IoRequest r = (IoRequest) t;
-        r.tI = t.enteredAt;
-        r.tD = t.dispatchedAt;
         if (disk != null) {
             disk.submit(r);
         } else {
-            serve(r, true);
+            serve(r);
         }
     }
 
-    // inDispatch: called by the scheduler's drain loop, which then goes on with the next ticket itself
-    private void serve(IoRequest r, boolean inDispatch) {
+    private void serve(IoRequest r) {
         if (r.device().store().blocking()) {
-            ioPool.execute(() -> perform(r, false));
+            ioPool.execute(() -> perform(r));
         } else {
-            perform(r, inDispatch);
+            perform(r);
         }
     }
 
-    private void perform(IoRequest r, boolean inDispatch) {
+    private void perform(IoRequest r) {
         try {
             execute(r);
         } catch (Exception e) {
@@ -113,13 +112,9 @@ final class Pipeline {
             r.releaseData();
         }
         r.tC = clock.getAsLong();
-        r.vq.leftService();
-        if (inDispatch) {
-            scheduler.completeInline(r);
-        } else {
-            scheduler.complete(r);
-        }
-        r.vq.completed(r);
+        r.queue.leftService();
+        scheduler.complete(r);
+        r.queue.completed(r);
     }
 
     private void execute(IoRequest r) throws Exception {

@@ -1,10 +1,8 @@
 package io.vblk.backend;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.vblk.protocol.BlkRequest;
-import io.vblk.protocol.Completion;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.ProtocolException;
 import io.vblk.protocol.VirtioBlk;
@@ -13,43 +11,48 @@ import io.vblk.log.RecordLog;
 import io.vblk.log.RequestRecord;
 
 /**
- * The device side of one virtqueue of one connection. Keeps the invariant that a descriptor id is in flight
- * at most once and never beyond the queue size; checks each request and either answers it at once (a status
- * the spec prescribes) or hands it to the mode's {@link ServicePolicy}. Event-loop confined except
- * {@link #completed} and {@link #inService}.
+ * The device side of one queue of one attached client (a virtqueue, in virtio's words), apart from any
+ * transport: it takes its device, the door's {@link CompletionSink} and the connection's
+ * {@link MemoryBudget}, and no channel. Keeps the invariant that a descriptor id is in flight at most once
+ * and never beyond the queue size; checks each request and either answers it at once (a status the spec
+ * prescribes) or hands it to the mode's {@link ServicePolicy}. Confined to the sink's executor except
+ * {@link #completed}, {@link #enteredService} and {@link #leftService}.
  */
-final class Virtqueue {
+final class DeviceQueue {
     private final Device device;
     private final int index;
-    private final Channel channel;
     private final long features;
+    // the event loop's: descriptor ids in flight
     private final boolean[] inUse;
     private final ServicePolicy service;
-    private final ReadGate gate;
+    private final CompletionSink sink;
+    private final MemoryBudget budget;
     private final java.util.function.LongSupplier clock;
     private final io.vblk.scheduler.Scheduler scheduler;
-    // requests of this virtqueue in the pipeline: up before the scheduler takes one, down when the store is done
+    // requests of this virtqueue in the request path: up before the scheduler takes one, down when the store is done
     private final java.util.concurrent.atomic.AtomicInteger inService = new java.util.concurrent.atomic.AtomicInteger();
     private final RecordLog log;
     // records of replies not yet handed to the log: at most MAX_BATCH, for at most FLUSH_MS, so that the log's
     // writer thread wakes a few hundred times a second rather than once per completion
     private RecordBatch batch;
-    // a door that can say "no space" (NBD) gets AttachedQueue.S_NO_SPACE instead of IOERR for ENOSPC
-    private boolean reportsNoSpace;
     private static final int MAX_BATCH = 512;
     private static final long FLUSH_MS = 2;
 
-    Virtqueue(Device device, int index, Channel channel, long features, Pipeline pipeline) {
+    /**
+     * Queue {@code index} of {@code device} with the driver's {@code features}: it answers into {@code sink}
+     * and counts the request data it holds against {@code budget}.
+     */
+    DeviceQueue(Device device, int index, long features, CompletionSink sink, MemoryBudget budget, RequestPath path) {
         this.device = device;
         this.index = index;
-        this.channel = channel;
         this.features = features;
+        this.sink = sink;
+        this.budget = budget;
         this.inUse = new boolean[device.blkConfig().queueSize()];
-        this.clock = pipeline.clock();
-        this.log = pipeline.requestLog();
-        this.service = ServicePolicy.of(this, pipeline);
-        this.gate = channel.pipeline().get(ReadGate.class);
-        this.scheduler = pipeline.scheduler();
+        this.clock = path.clock();
+        this.log = path.requestLog();
+        this.service = ServicePolicy.of(this, sink, path);
+        this.scheduler = path.scheduler();
         scheduler.join(device.index());
     }
 
@@ -57,36 +60,24 @@ final class Virtqueue {
         return device;
     }
 
-    void reportNoSpace() {
-        reportsNoSpace = true;
-    }
-
     int index() {
         return index;
     }
 
     /**
-     * Runs {@code task} on the connection's event loop; if the loop has already shut down (the backend is
-     * closing and gave up draining), the request is dropped and its buffers released instead.
+     * Runs {@code task} on the queue's thread; if it has already shut down (the backend is closing and gave
+     * up draining), the request is dropped and its buffers released instead.
      */
     void onLoop(IoRequest r, Runnable task) {
         try {
-            channel.eventLoop().execute(task);
+            sink.executor().execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             r.discard();
         }
     }
 
-    boolean writable() {
-        return channel.isWritable();
-    }
-
     void writabilityChanged() {
         service.writabilityChanged();
-    }
-
-    EventLoop eventLoop() {
-        return channel.eventLoop();
     }
 
     /** Takes ownership of {@code req}. Throws ProtocolException for a descriptor the driver may not use now. */
@@ -115,23 +106,21 @@ final class Virtqueue {
             reply(r);
             return;
         }
-        if (gate != null) {
-            r.hold(gate);
-        }
+        r.hold(budget);
         service.arrived(r);
     }
 
-    /** Called by the pipeline on the completing thread. */
+    /** Called by the request path on the completing thread. */
     void completed(IoRequest r) {
         service.completed(r);
     }
 
-    /** A request of this queue enters the pipeline; returns how many are in it now. Any thread. */
+    /** A request of this queue enters the request path; returns how many are in it now. Any thread. */
     int enteredService() {
         return inService.incrementAndGet();
     }
 
-    /** A request of this queue left the pipeline (the store is done with it), or never entered. Any thread. */
+    /** A request of this queue left the request path (the store is done with it), or never entered. Any thread. */
     void leftService() {
         inService.decrementAndGet();
     }
@@ -140,25 +129,18 @@ final class Virtqueue {
         return clock.getAsLong();
     }
 
-    /** On the event loop: frees the descriptor and sends the used-ring entry. */
+    /** On the event loop: frees the descriptor and hands the answer, and the read data with it, to the sink. */
     void reply(IoRequest r) {
         inUse[r.req.descriptor()] = false;
         r.tR = clock.getAsLong();
         int moved = r.req.type() == VirtioBlk.T_OUT ? r.req.length() : r.used;
         device.completed(index, r.status, moved, r.tR);
-        int status = r.noSpace && reportsNoSpace ? AttachedQueue.S_NO_SPACE : r.status;
-        Completion c = new Completion(index, r.req.descriptor(), status, r.used,
-                r.readData != null ? r.readData : Unpooled.EMPTY_BUFFER);
-        r.readData = null;
         if (log != null) {
             logReply(r);
         }
-        // after an ERROR frame the client gets nothing more; the connection is closing
-        if (channel.isActive() && (gate == null || !gate.refused())) {
-            channel.writeAndFlush(c, channel.voidPromise());
-        } else {
-            c.release();
-        }
+        ByteBuf data = r.readData != null ? r.readData : Unpooled.EMPTY_BUFFER;
+        r.readData = null;
+        sink.answer(index, r.req.descriptor(), r.noSpace ? CompletionSink.S_NO_SPACE : r.status, r.used, data);
     }
 
     /** On the event loop, when the connection is gone: a last flush, since scheduled ones die with the loop. */
@@ -173,7 +155,7 @@ final class Virtqueue {
     private void logReply(IoRequest r) {
         if (batch == null) {
             batch = new RecordBatch(64);
-            channel.eventLoop().schedule(this::flushLog, FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            sink.executor().schedule(this::flushLog, FLUSH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         batch.add(record(r));
         if (batch.size() >= MAX_BATCH) {
@@ -192,6 +174,6 @@ final class Virtqueue {
         BlkRequest q = r.req;
         return new RequestRecord(device.name(), index, q.descriptor(), r.seq, VirtioBlk.typeName(q.type()), q.sector(),
                 q.length(), VirtioBlk.statusName(r.status), device.config().weight(), device.mode().label(), r.tQ, r.tI,
-                r.tD, r.tC, r.tR, r.flowInPipelineAtDispatch, r.inFlightAtDispatch);
+                r.tD, r.tC, r.tR, r.flowInSchedulerAtDispatch, r.inFlightAtDispatch);
     }
 }
