@@ -311,10 +311,6 @@ public final class Scheduler {
         }
     }
 
-    public FlowSnapshot snapshot(int flow) {
-        return snapshot().flows().get(flow);
-    }
-
     public int inFlight() {
         lock.lock();
         try {

@@ -127,8 +127,8 @@ class SchedulerConcurrencyTest {
         assertThat(most.get()).isLessThanOrEqualTo(depth);
         assertThat(s.inFlight()).isZero();
         for (int f = 0; f < 8; f++) {
-            assertThat(s.snapshot(f).inScheduler()).isZero();
-            assertThat(s.snapshot(f).waiting()).isZero();
+            assertThat(s.snapshot().flows().get(f).inScheduler()).isZero();
+            assertThat(s.snapshot().flows().get(f).waiting()).isZero();
         }
     }
 
