@@ -81,6 +81,7 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         }
         p.require(!devices.isEmpty(), "devices", "must list at least one device");
         Map<String, Integer> seen = new HashMap<>();
+        Map<String, Integer> sockets = new HashMap<>();
         for (int i = 0; i < devices.size(); i++) {
             DeviceConfig d = devices.get(i);
             String at = "devices[" + i + "]";
@@ -92,6 +93,12 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
             Integer first = d.name() == null ? null : seen.putIfAbsent(d.name(), i);
             if (first != null) {
                 p.add(at + ".name", "duplicate device name '" + d.name() + "' (first at devices[" + first + "])");
+            }
+            Integer firstSocket = d.vhostUser() == null || d.vhostUser().socket() == null ? null
+                    : sockets.putIfAbsent(d.vhostUser().socket(), i);
+            if (firstSocket != null) {
+                p.add(at + ".vhost-user.socket", "socket '" + d.vhostUser().socket() + "' is already devices["
+                        + firstSocket + "]'s");
             }
         }
         return p;

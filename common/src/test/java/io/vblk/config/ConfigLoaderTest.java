@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
-    private static final String DEVICE_KEYS = "direct, fault, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, size, store, weight";
+    private static final String DEVICE_KEYS = "direct, fault, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, size, store, vhost-user, weight";
 
     private static final String BACKEND = """
             listen: 127.0.0.1
@@ -72,8 +72,8 @@ class ConfigLoaderTest {
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null),
-                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null));
+                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null, null),
+                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null, null));
         assertThat(c.devices().get(1).filePath()).isEqualTo("images/img0.raw");
         assertThat(c.devices().get(0).capacitySectors()).isEqualTo((1L << 30) / 512);
     }
@@ -87,7 +87,7 @@ class ConfigLoaderTest {
         assertThat(c.mode()).isEqualTo(Mode.AIO);
         assertThat(c.maxInflight()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null));
+                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null));
         assertThat(c.inflightLimit(c.devices().get(0))).isEqualTo(256);
     }
 
@@ -345,6 +345,32 @@ class ConfigLoaderTest {
     void wrongTypeOfValueNamesTheExpectedTypeWithoutJacksonAdvice() throws IOException {
         assertThat(backendProblems(BACKEND.replace("port: 0", "port: abc"))).containsExactly(
                 at(2, "port", "wrong type of value: Cannot coerce String value (\"abc\") to `Integer` value"));
+    }
+
+    @Test
+    void aVhostUserSocketIsRequiredFitsSunPathAndBelongsToOneDevice() throws IOException {
+        String yaml = """
+                devices:
+                  - name: a
+                    size: 1GiB
+                    vhost-user: {socket: /tmp/a.sock}
+                  - name: b
+                    size: 1GiB
+                    vhost-user: {socket: /tmp/a.sock}
+                  - name: c
+                    size: 1GiB
+                    vhost-user: {}
+                  - name: d
+                    size: 1GiB
+                    vhost-user: {socket: /tmp/%s}
+                """.formatted("x".repeat(103));
+
+        assertThat(ConfigLoader.backend(file(yaml.lines().limit(4).collect(java.util.stream.Collectors.joining("\n"))))
+                .devices().get(0).vhostUser().socket()).isEqualTo("/tmp/a.sock");
+        assertThat(backendProblems(yaml)).containsExactly(
+                at(7, "devices[1].vhost-user.socket", "socket '/tmp/a.sock' is already devices[0]'s"),
+                at(10, "devices[2].vhost-user.socket", "is required: the path of a unix socket, e.g. /tmp/vblk-sda11.sock"),
+                at(13, "devices[3].vhost-user.socket", "a unix socket path holds at most 107 bytes, got 108"));
     }
 
     @Test
