@@ -20,6 +20,14 @@ public final class AttachedQueue {
         queue.arrive(req, seq++);
     }
 
+    /**
+     * How many more requests the device's mode would take into service now: 1 or 0 in sync mode. A door
+     * that can leave requests where the driver put them (a vring) takes no more than this.
+     */
+    public int room() {
+        return queue.room();
+    }
+
     /** The sink's {@link CompletionSink#accepting} may have changed. */
     public void writabilityChanged() {
         queue.writabilityChanged();

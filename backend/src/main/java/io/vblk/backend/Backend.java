@@ -39,6 +39,7 @@ import io.vblk.store.BlockStore;
 import io.vblk.store.FaultStore;
 import io.vblk.store.FileStore;
 import io.vblk.store.RamStore;
+import io.vblk.vhost.VhostDoor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.UnresolvedAddressException;
@@ -95,6 +96,8 @@ public final class Backend implements AutoCloseable {
     private final ConnectionLimit connectionLimit;
     private final TokenCheck tokens;
     private final SslContext ssl;
+    // one per device with a vhost-user socket, in config order
+    private final List<VhostDoor> vhostDoors;
 
     private Backend(BackendConfig config) throws IOException, InterruptedException {
         this.config = config;
@@ -120,6 +123,44 @@ public final class Backend implements AutoCloseable {
         this.listener = listen(config.listen(), config.port(), "listen", "port", this::initConnection, null);
         this.nbdListener = config.nbd() == null ? null : listen(config.nbdListen(), config.nbd().port(),
                 config.nbd().listen() == null ? "listen" : "nbd.listen", "nbd.port", this::initNbdConnection, listener);
+        this.vhostDoors = openVhostDoors();
+    }
+
+    /**
+     * The vhost-user doors, once the other doors listen: a socket that cannot be made closes everything and
+     * names its device's setting.
+     */
+    private List<VhostDoor> openVhostDoors() {
+        List<VhostDoor> out = new ArrayList<>();
+        for (int i = 0; i < config.devices().size(); i++) {
+            DeviceConfig dc = config.devices().get(i);
+            if (dc.vhostUser() == null) {
+                continue;
+            }
+            String key = "devices[" + i + "].vhost-user.socket";
+            String refused = null;
+            if (!Transport.nativeEpoll()) {
+                refused = "a vhost-user door needs Linux's native epoll transport (it waits for the guest's kicks on "
+                        + "an event loop), which is off here";
+            } else {
+                try {
+                    out.add(VhostDoor.open(dc.name(), Path.of(dc.vhostUser().socket()), exports, workers,
+                            config.limits().maxConnectionMemory().bytes()));
+                } catch (IOException | RuntimeException e) {
+                    refused = "cannot listen on " + dc.vhostUser().socket() + ": " + e.getMessage();
+                }
+            }
+            if (refused != null) {
+                out.forEach(VhostDoor::close);
+                listener.close().syncUninterruptibly();
+                if (nbdListener != null) {
+                    nbdListener.close().syncUninterruptibly();
+                }
+                shutdownResources();
+                throw new SettingException(key, refused);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The per-request log, or null; a path that cannot be written names its setting (and closes the stores). */
@@ -362,6 +403,8 @@ public final class Backend implements AutoCloseable {
         if (nbdListener != null) {
             nbdListener.close().syncUninterruptibly();
         }
+        // a vhost-user ring stops once its requests in service have completed, as on GET_VRING_BASE
+        vhostDoors.forEach(VhostDoor::close);
         for (Channel ch : channels) {
             ReadGate g = ch.attr(ReadGate.KEY).get();
             if (g != null) {

@@ -39,16 +39,17 @@ final class DeviceQueue {
     private static final long FLUSH_MS = 2;
 
     /**
-     * Queue {@code index} of {@code device} with the driver's {@code features}: it answers into {@code sink}
-     * and counts the request data it holds against {@code budget}.
+     * Queue {@code index} of {@code device} with the driver's {@code features} and {@code size} descriptors:
+     * it answers into {@code sink} and counts the request data it holds against {@code budget}.
      */
-    DeviceQueue(Device device, int index, long features, CompletionSink sink, MemoryBudget budget, RequestPath path) {
+    DeviceQueue(Device device, int index, long features, int size, CompletionSink sink, MemoryBudget budget,
+                RequestPath path) {
         this.device = device;
         this.index = index;
         this.features = features;
         this.sink = sink;
         this.budget = budget;
-        this.inUse = new boolean[device.blkConfig().queueSize()];
+        this.inUse = new boolean[size];
         this.clock = path.clock();
         this.log = path.requestLog();
         this.service = ServicePolicy.of(this, sink, path);
@@ -78,6 +79,11 @@ final class DeviceQueue {
 
     void writabilityChanged() {
         service.writabilityChanged();
+    }
+
+    /** On the queue's thread: how many more requests the mode would take into service now. */
+    int room() {
+        return service.room();
     }
 
     /** Takes ownership of {@code req}. Throws ProtocolException for a descriptor the driver may not use now. */

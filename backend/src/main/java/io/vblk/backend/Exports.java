@@ -69,9 +69,28 @@ public final class Exports {
         return new AttachedQueue(queue(d, 0, d.features(), sink, budget));
     }
 
+    /**
+     * Queue {@code index} of device {@code name} as a virtio driver set it up: {@code size} descriptors and
+     * the {@code features} it acknowledged. On the sink's executor only.
+     */
+    public AttachedQueue attach(String name, int index, long features, int size, CompletionSink sink,
+                                MemoryBudget budget) {
+        return new AttachedQueue(new DeviceQueue(devices.get(name), index, features, size, sink, budget, path));
+    }
+
     /** Queue {@code index} of {@code d}, for a driver that acknowledged {@code features}. */
     DeviceQueue queue(Device d, int index, long features, CompletionSink sink, MemoryBudget budget) {
-        return new DeviceQueue(d, index, features, sink, budget, path);
+        return new DeviceQueue(d, index, features, d.blkConfig().queueSize(), sink, budget, path);
+    }
+
+    /** The virtio-blk feature bits device {@code name} offers (not the transport's). */
+    public long features(String name) {
+        return devices.get(name).features();
+    }
+
+    /** Device {@code name}'s virtio_blk_config. */
+    public BlkConfig blkConfig(String name) {
+        return devices.get(name).blkConfig();
     }
 
     /** The device called {@code name}, or null. */

@@ -52,7 +52,7 @@ public final class MemoryBudget {
     // the event loop's: the pin of the buffer slices were last cut from; consecutive requests mostly share it
     private Pin last;
 
-    MemoryBudget(long max, Runnable crossed) {
+    public MemoryBudget(long max, Runnable crossed) {
         this.max = max;
         this.crossed = crossed;
     }
@@ -93,7 +93,7 @@ public final class MemoryBudget {
         }
     }
 
-    boolean over() {
+    public boolean over() {
         return held.get() > max;
     }
 

@@ -59,6 +59,11 @@ final class ServicePolicy {
         queue.reply(r);
     }
 
+    /** On the queue's thread: requests that would enter service now, beyond those in service or waiting. */
+    int room() {
+        return Math.max(0, limit - inService - waiting.size());
+    }
+
     /** On the queue's thread: the sink's {@link CompletionSink#accepting} may have changed. */
     void writabilityChanged() {
         admit();

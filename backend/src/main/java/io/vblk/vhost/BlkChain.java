@@ -7,19 +7,33 @@ import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.VirtioBlk;
 
 /**
- * A popped chain read as a virtio-blk request, as QEMU's {@code virtio_blk_handle_request} reads it: the
- * device-readable buffers start with the 16-byte header (type u32, ioprio u32, sector u64, little-endian)
- * and carry the data of OUT, DISCARD and WRITE_ZEROES after it; the device-writable buffers carry the data
- * of IN and GET_ID and end with the 1-byte status. Buffer boundaries do not matter: a header or status may
- * be split across descriptors. A chain too short for a header or a status is a {@link SplitQueue.Fault}.
+ * One popped chain read as a virtio-blk request, as QEMU's {@code virtio_blk_handle_request} reads it: the
+ * device-readable buffers start with the 16-byte header and carry the data of OUT, DISCARD and WRITE_ZEROES
+ * after it; the device-writable buffers carry the data of IN and GET_ID and end with the 1-byte status.
+ * Buffer boundaries do not matter: a header or status may be split across descriptors. A chain too short for
+ * a header or a status is a {@link SplitQueue.Fault}. A ring keeps one per descriptor head and reuses it, so
+ * that popping allocates nothing but the request.
+ *
+ * <pre>
+ * header (16 bytes, little-endian): type u32 | ioprio u32 | sector u64
+ * </pre>
  */
 public final class BlkChain {
-    private final long statusAddr;
-    private final int inBytes;
+    static final int HEADER_BYTES = 16;
 
-    private BlkChain(long statusAddr, int inBytes) {
-        this.statusAddr = statusAddr;
-        this.inBytes = inBytes;
+    private SplitQueue.Chain chain = new SplitQueue.Chain();
+    private long statusAddr;
+    private int inBytes;
+
+    /** Takes {@code popped} as this slot's chain and returns the one it held, for the next pop. */
+    SplitQueue.Chain take(SplitQueue.Chain popped) {
+        SplitQueue.Chain old = chain;
+        chain = popped;
+        return old;
+    }
+
+    SplitQueue.Chain chain() {
+        return chain;
     }
 
     /** Where the status byte goes. */
@@ -34,11 +48,12 @@ public final class BlkChain {
 
     /**
      * Reads the header and copies the request's readable data out of guest memory (the guest may change its
-     * buffers while the request is in service; a copy cannot). The returned request owns that copy.
+     * buffers while the request is in service; a copy cannot). Data over {@code maxCopy} bytes is not copied:
+     * the request then carries its length and no data, and the request check answers it with the status
+     * the spec prescribes. The returned request owns its copy.
      */
-    /** @param request receives the request at index 0 (one out-parameter, so parsing allocates one object less) */
-    public static BlkChain parse(SplitQueue.Chain c, GuestMemory m, int queue, ByteBufAllocator alloc,
-                                 BlkRequest[] request) {
+    public BlkRequest parse(GuestMemory m, int queue, ByteBufAllocator alloc, long maxCopy) {
+        SplitQueue.Chain c = chain;
         long readable = 0;
         long writable = 0;
         for (int k = 0; k < c.count(); k++) {
@@ -48,47 +63,55 @@ public final class BlkChain {
                 readable += c.len(k);
             }
         }
-        if (readable < 16) {
+        if (readable < HEADER_BYTES) {
             throw new SplitQueue.Fault("chain " + c.head() + " has " + readable + " device-readable bytes, too few for "
                     + "a virtio-blk header of 16");
         }
         if (writable < 1) {
             throw new SplitQueue.Fault("chain " + c.head() + " has no device-writable byte for the status");
         }
-        if (readable - 16 > Integer.MAX_VALUE || writable - 1 > Integer.MAX_VALUE) {
+        if (readable - HEADER_BYTES > Integer.MAX_VALUE || writable - 1 > Integer.MAX_VALUE) {
             throw new SplitQueue.Fault("chain " + c.head() + " carries more than 2 GiB");
         }
-        ByteBuf header = alloc.heapBuffer(16);
-        try {
-            copyReadable(c, m, 0, 16, header);
-            int type = header.getIntLE(0);
-            int ioprio = header.getIntLE(4);
-            long sector = header.getLongLE(8);
-            int dataIn = (int) (writable - 1);
-            int dataOut = VirtioBlk.carriesData(type) ? (int) (readable - 16) : 0;
-            ByteBuf data = dataOut == 0 ? Unpooled.EMPTY_BUFFER : alloc.directBuffer(dataOut);
-            boolean owned = false;
+        int type;
+        int ioprio;
+        long sector;
+        // a Linux driver puts the header alone in the first descriptor: read it in place
+        if (!c.writable(0) && c.len(0) >= HEADER_BYTES) {
+            type = (int) m.getInt(c.addr(0));
+            ioprio = (int) m.getInt(c.addr(0) + 4);
+            sector = m.getLong(c.addr(0) + 8);
+        } else {
+            ByteBuf header = alloc.heapBuffer(HEADER_BYTES);
             try {
-                copyReadable(c, m, 16, dataOut, data);
-                int length = VirtioBlk.carriesData(type) ? dataOut : dataIn;
-                request[0] = new BlkRequest(queue, c.head(), type, ioprio, sector, length, data);
-                owned = true;
+                copyReadable(m, 0, HEADER_BYTES, header);
+                type = header.getIntLE(0);
+                ioprio = header.getIntLE(4);
+                sector = header.getLongLE(8);
             } finally {
-                if (!owned) {
-                    data.release();
-                }
+                header.release();
             }
-            return new BlkChain(lastWritableByte(c), dataIn);
-        } finally {
-            header.release();
         }
+        int dataIn = (int) (writable - 1);
+        int dataOut = VirtioBlk.carriesData(type) ? (int) (readable - HEADER_BYTES) : 0;
+        ByteBuf data = dataOut == 0 || dataOut > maxCopy ? Unpooled.EMPTY_BUFFER : alloc.directBuffer(dataOut);
+        try {
+            copyReadable(m, HEADER_BYTES, data.writableBytes(), data);
+        } catch (RuntimeException e) {
+            data.release();
+            throw e;
+        }
+        statusAddr = lastWritableByte(c);
+        inBytes = dataIn;
+        return new BlkRequest(queue, c.head(), type, ioprio, sector, VirtioBlk.carriesData(type) ? dataOut : dataIn, data);
     }
 
     /**
      * Writes {@code len} bytes of {@code src} (from its reader index) into the chain's writable buffers, from
      * their start; the status byte is not among them. {@code len} is at most {@link #inBytes}.
      */
-    public static void fill(SplitQueue.Chain c, GuestMemory m, ByteBuf src, int len) {
+    public void fill(GuestMemory m, ByteBuf src, int len) {
+        SplitQueue.Chain c = chain;
         int from = src.readerIndex();
         for (int k = 0; k < c.count() && len > 0; k++) {
             if (c.writable(k)) {
@@ -100,7 +123,8 @@ public final class BlkChain {
         }
     }
 
-    private static void copyReadable(SplitQueue.Chain c, GuestMemory m, long skip, int len, ByteBuf dst) {
+    private void copyReadable(GuestMemory m, long skip, int len, ByteBuf dst) {
+        SplitQueue.Chain c = chain;
         for (int k = 0; k < c.count() && len > 0; k++) {
             if (c.writable(k)) {
                 continue;

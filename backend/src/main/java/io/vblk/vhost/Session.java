@@ -32,8 +32,20 @@ public final class Session implements Runnable {
         /** The {@code virtio_blk_config} block, {@link ConfigSpace#BYTES} long. */
         byte[] config();
 
-        /** Ring {@code index} may run now, with the features the driver acknowledged. */
-        void started(int index, SplitQueue queue, GuestMemory memory, long features, int kickFd, int callFd);
+        /**
+         * Ring {@code index} may run now, with the features the driver acknowledged; {@code callFd} and
+         * {@code errFd} are -1 when the front-end gave none. The fds stay the session's.
+         */
+        void started(int index, SplitQueue queue, GuestMemory memory, long features, int kickFd, int callFd, int errFd);
+
+        /** Running ring {@code index} signals new fds; returns once the old ones are no longer used. */
+        void signalsChanged(int index, int callFd, int errFd);
+
+        /** Whether a ring of the device broke the rules: its status then says NEEDS_RESET. */
+        boolean broken();
+
+        /** The driver reset the device (status 0): it is no longer broken. */
+        void reset();
 
         /**
          * Ring {@code index} must stop; returns once none of its requests is in flight, with the next avail
@@ -45,9 +57,9 @@ public final class Session implements Runnable {
         void closed();
     }
 
-    /** Protocol features offered: multiqueue, acknowledged requests, and the config space. */
+    /** Protocol features offered: multiqueue, acknowledged requests, the config space and the device status. */
     static final long PROTOCOL_FEATURES = 1L << VhostUser.PROTOCOL_F_MQ | 1L << VhostUser.PROTOCOL_F_REPLY_ACK
-            | 1L << VhostUser.PROTOCOL_F_CONFIG;
+            | 1L << VhostUser.PROTOCOL_F_CONFIG | 1L << VhostUser.PROTOCOL_F_STATUS;
 
     private final java.io.Closeable connection;
     private final InputStream in;
@@ -60,6 +72,7 @@ public final class Session implements Runnable {
     private long features;
     private long protocolFeatures;
     private GuestMemory memory;
+    private long status;
 
     /** One vring as the front-end has set it up so far. */
     private static final class Ring {
@@ -68,6 +81,7 @@ public final class Session implements Runnable {
         Message.VringAddr addr;
         int kickFd = -1;
         int callFd = -1;
+        int errFd = -1;
         boolean enabled;
         boolean running;
     }
@@ -105,6 +119,11 @@ public final class Session implements Runnable {
                 stop(i);
             }
             device.closed();
+            for (Ring r : rings) {
+                closeFd(r.kickFd);
+                closeFd(r.callFd);
+                closeFd(r.errFd);
+            }
             try {
                 connection.close();
             } catch (IOException e) {
@@ -198,6 +217,14 @@ public final class Session implements Runnable {
                 reply(m, r.array());
             }
             case VhostUser.SET_CONFIG -> ack(m, false);
+            case VhostUser.SET_STATUS -> {
+                status = m.u64() & 0xff;
+                if (status == 0) {
+                    device.reset();
+                }
+                ack(m, true);
+            }
+            case VhostUser.GET_STATUS -> reply(m, u64(status | (device.broken() ? VhostUser.STATUS_NEEDS_RESET : 0)));
             default -> {
                 closeAll(m.fds());
                 log.info("{}: vhost-user {} not handled", name, m.name());
@@ -238,10 +265,21 @@ public final class Session implements Runnable {
                 startIfReady(index);
             }
             case VhostUser.SET_VRING_CALL -> {
-                closeFd(r.callFd);
+                int old = r.callFd;
                 r.callFd = fd;
+                if (r.running) {
+                    device.signalsChanged(index, r.callFd, r.errFd);
+                }
+                closeFd(old);
             }
-            default -> closeFd(fd);
+            default -> {
+                int old = r.errFd;
+                r.errFd = fd;
+                if (r.running) {
+                    device.signalsChanged(index, r.callFd, r.errFd);
+                }
+                closeFd(old);
+            }
         }
         ack(m, true);
     }
@@ -255,7 +293,7 @@ public final class Session implements Runnable {
         SplitQueue q = new SplitQueue(m, r.num, m.guestAddress(r.addr.desc(), 16L * r.num),
                 m.guestAddress(r.addr.avail(), 6 + 2L * r.num), m.guestAddress(r.addr.used(), 6 + 8L * r.num), r.base);
         r.running = true;
-        device.started(index, q, m, features, r.kickFd, r.callFd);
+        device.started(index, q, m, features, r.kickFd, r.callFd, r.errFd);
     }
 
     /** Stops ring {@code index} if it runs, and returns where popping would go on. */

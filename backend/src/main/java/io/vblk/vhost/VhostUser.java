@@ -47,6 +47,8 @@ public final class VhostUser {
     public static final int GET_MAX_MEM_SLOTS = 36;
     public static final int ADD_MEM_REG = 37;
     public static final int REM_MEM_REG = 38;
+    public static final int SET_STATUS = 39;
+    public static final int GET_STATUS = 40;
 
     /** Feature bit 30: the back-end speaks the protocol-features messages. */
     public static final int F_PROTOCOL_FEATURES = 30;
@@ -54,6 +56,10 @@ public final class VhostUser {
     public static final int PROTOCOL_F_MQ = 0;
     public static final int PROTOCOL_F_REPLY_ACK = 3;
     public static final int PROTOCOL_F_CONFIG = 9;
+    public static final int PROTOCOL_F_STATUS = 16;
+
+    /** virtio device status: the device hit an error and needs a reset (VIRTIO 1.2, 2.1). */
+    public static final int STATUS_NEEDS_RESET = 0x40;
 
     /** SET_VRING_KICK/CALL/ERR payload: the ring index in bits 0-7; bit 8 set means no fd (polling). */
     public static final long VRING_INDEX_MASK = 0xff;
@@ -86,6 +92,8 @@ public final class VhostUser {
             case GET_MAX_MEM_SLOTS -> "GET_MAX_MEM_SLOTS";
             case ADD_MEM_REG -> "ADD_MEM_REG";
             case REM_MEM_REG -> "REM_MEM_REG";
+            case SET_STATUS -> "SET_STATUS";
+            case GET_STATUS -> "GET_STATUS";
             default -> "message";
         };
         return n + " (" + request + ")";

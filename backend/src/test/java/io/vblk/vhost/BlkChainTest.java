@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** virtio-blk requests read out of chains as a Linux driver lays them out, and chains too short to be one. */
 class BlkChainTest {
     private final Driver driver = new Driver(8);
-    private final SplitQueue.Chain chain = new SplitQueue.Chain();
+    private final BlkChain slot = new BlkChain();
     private final BlkRequest[] request = new BlkRequest[1];
 
     private void header(long at, int type, long sector) {
@@ -24,9 +24,14 @@ class BlkChainTest {
     }
 
     private BlkChain pop() {
+        return pop(Long.MAX_VALUE);
+    }
+
+    private BlkChain pop(long maxCopy) {
         SplitQueue q = driver.queue();
-        assertThat(q.pop(chain)).isTrue();
-        return BlkChain.parse(chain, driver.memory, 0, PooledByteBufAllocator.DEFAULT, request);
+        assertThat(q.pop(slot.chain())).isTrue();
+        request[0] = slot.parse(driver.memory, 0, PooledByteBufAllocator.DEFAULT, maxCopy);
+        return slot;
     }
 
     @Test
@@ -71,7 +76,7 @@ class BlkChainTest {
         for (int i = 0; i < 512; i++) {
             read.writeByte(i % 251);
         }
-        BlkChain.fill(chain, driver.memory, read, 512);
+        c.fill(driver.memory, read, 512);
         read.release();
 
         assertThat(c.inBytes()).isEqualTo(512);
@@ -82,11 +87,27 @@ class BlkChainTest {
     }
 
     @Test
+    void aHeaderAloneInItsDescriptorIsReadInPlaceAndDataOverTheCopyBoundIsNotCopied() {
+        header(Driver.DATA, VirtioBlk.T_OUT, 7);
+        driver.desc(0, Driver.DATA, 16, F_NEXT, 1).desc(1, Driver.DATA + 0x1000, 8192, F_NEXT, 2)
+                .desc(2, Driver.DATA + 0x3000, 1, F_WRITE, 0).offer(0);
+
+        pop(4096);
+        BlkRequest r = request[0];
+        try {
+            assertThat(r.sector()).isEqualTo(7);
+            assertThat(r.length()).as("the length the guest asked for, for the check to refuse").isEqualTo(8192);
+            assertThat(r.data().readableBytes()).isZero();
+        } finally {
+            r.release();
+        }
+    }
+
+    @Test
     void aHeaderShorterThanSixteenBytesIsAFault() {
         driver.desc(0, Driver.DATA, 12, F_NEXT, 1).desc(1, Driver.DATA + 0x3000, 1, F_WRITE, 0).offer(0);
-        SplitQueue q = driver.queue();
-        q.pop(chain);
-        assertThatThrownBy(() -> BlkChain.parse(chain, driver.memory, 0, PooledByteBufAllocator.DEFAULT, request))
+        driver.queue().pop(slot.chain());
+        assertThatThrownBy(() -> slot.parse(driver.memory, 0, PooledByteBufAllocator.DEFAULT, Long.MAX_VALUE))
                 .isInstanceOf(SplitQueue.Fault.class).hasMessageContaining("12 device-readable bytes");
     }
 
@@ -94,9 +115,8 @@ class BlkChainTest {
     void aChainWithNoWritableByteForTheStatusIsAFault() {
         header(Driver.DATA, VirtioBlk.T_FLUSH, 0);
         driver.desc(0, Driver.DATA, 16, 0, 0).offer(0);
-        SplitQueue q = driver.queue();
-        q.pop(chain);
-        assertThatThrownBy(() -> BlkChain.parse(chain, driver.memory, 0, PooledByteBufAllocator.DEFAULT, request))
+        driver.queue().pop(slot.chain());
+        assertThatThrownBy(() -> slot.parse(driver.memory, 0, PooledByteBufAllocator.DEFAULT, Long.MAX_VALUE))
                 .isInstanceOf(SplitQueue.Fault.class).hasMessageContaining("no device-writable byte");
     }
 }

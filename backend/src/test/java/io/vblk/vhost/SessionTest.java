@@ -56,7 +56,8 @@ class SessionTest {
         }
 
         @Override
-        public void started(int index, SplitQueue queue, GuestMemory memory, long features, int kickFd, int callFd) {
+        public void started(int index, SplitQueue queue, GuestMemory memory, long features, int kickFd, int callFd,
+                            int errFd) {
             started = queue;
             events.add("started " + index + " features 0x" + Long.toHexString(features) + " kick " + (kickFd >= 0)
                     + " call " + (callFd >= 0));
@@ -66,6 +67,21 @@ class SessionTest {
         public int stopped(int index) {
             events.add("stopped " + index);
             return started.nextAvail();
+        }
+
+        @Override
+        public void signalsChanged(int index, int callFd, int errFd) {
+            events.add("signals " + index);
+        }
+
+        @Override
+        public boolean broken() {
+            return false;
+        }
+
+        @Override
+        public void reset() {
+            events.add("reset");
         }
 
         @Override

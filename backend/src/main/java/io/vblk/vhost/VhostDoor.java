@@ -1,0 +1,178 @@
+package io.vblk.vhost;
+
+import io.netty.channel.EventLoopGroup;
+import io.vblk.backend.Exports;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.FileDescriptorCast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The vhost-user door of one device: a unix socket a front-end such as QEMU connects to, and one
+ * {@link Session} at a time on a thread of its own (vhost-user has one front-end per device; a second one is
+ * turned away with a log line until the first has gone). The rings run on the backend's event loops.
+ */
+public final class VhostDoor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VhostDoor.class);
+    /** Ancillary room for the most fds a message carries (8) and then some: junixsocket's default of 0 drops them. */
+    private static final int ANCILLARY_BYTES = 1024;
+
+    private final String device;
+    private final Path socket;
+    private final AFUNIXServerSocket server;
+    private final Exports exports;
+    private final EventLoopGroup loops;
+    private final long maxMemory;
+    private final Thread acceptor;
+    // the acceptor's, read by close(): the front-end being served and its session's thread
+    private volatile AFUNIXSocket current;
+    private volatile Thread session;
+    private volatile boolean closed;
+
+    private VhostDoor(String device, Path socket, AFUNIXServerSocket server, Exports exports, EventLoopGroup loops,
+                      long maxMemory) {
+        this.device = device;
+        this.socket = socket;
+        this.server = server;
+        this.exports = exports;
+        this.loops = loops;
+        this.maxMemory = maxMemory;
+        this.acceptor = new Thread(this::accept, "vblk-vhost-" + device);
+        this.acceptor.setDaemon(true);
+    }
+
+    /**
+     * Listens on {@code socket} for device {@code device}, replacing a stale socket left by an earlier run.
+     * A path that exists and is no socket, or a folder that does not exist, is an {@link IOException} that
+     * says so. Each ring may hold up to {@code maxMemory} bytes of copied request data.
+     */
+    public static VhostDoor open(String device, Path socket, Exports exports, EventLoopGroup loops, long maxMemory)
+            throws IOException {
+        if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!a.isOther()) {
+                throw new IOException(socket + " exists and is not a socket");
+            }
+            Files.delete(socket);
+        }
+        Path folder = socket.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new IOException("folder " + folder + " does not exist");
+        }
+        AFUNIXServerSocket server = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(socket));
+        VhostDoor door = new VhostDoor(device, socket, server, exports, loops, maxMemory);
+        door.acceptor.start();
+        return door;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    private void accept() {
+        while (!closed) {
+            AFUNIXSocket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    log.warn("{}: vhost-user socket {} stopped accepting: {}", device, socket, e.getMessage());
+                }
+                return;
+            }
+            Thread busy = session;
+            if (busy != null && busy.isAlive()) {
+                log.warn("{}: a second vhost-user front-end on {} turned away: the device has one already", device,
+                        socket);
+                close(s);
+                continue;
+            }
+            serve(s);
+        }
+    }
+
+    private void serve(AFUNIXSocket s) {
+        try {
+            s.setAncillaryReceiveBufferSize(ANCILLARY_BYTES);
+            Session sn = new Session(device, s, s.getInputStream(), s.getOutputStream(), () -> fds(s),
+                    new VhostDevice(device, exports, loops, maxMemory));
+            Thread t = new Thread(sn, "vblk-vhost-session-" + device);
+            t.setDaemon(true);
+            current = s;
+            session = t;
+            log.info("{}: vhost-user front-end connected on {}", device, socket);
+            t.start();
+            if (closed) {
+                close(s);
+            }
+        } catch (IOException e) {
+            log.warn("{}: vhost-user front-end on {} could not be served: {}", device, socket, e.getMessage());
+            close(s);
+        }
+    }
+
+    /** The fds that came with the message whose header was just read; from then on they are the session's ints. */
+    private static int[] fds(AFUNIXSocket s) throws IOException {
+        FileDescriptor[] got = s.getReceivedFileDescriptors();
+        if (got == null) {
+            return new int[0];
+        }
+        int[] n = new int[got.length];
+        for (int k = 0; k < n.length; k++) {
+            n[k] = FileDescriptorCast.using(got[k]).as(Integer.class);
+        }
+        return n;
+    }
+
+    private static void close(AFUNIXSocket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            log.debug("closing a vhost-user socket: {}", e.toString());
+        }
+    }
+
+    /**
+     * Stops accepting, ends the session (its rings stop once their requests in service have completed) and
+     * removes the socket.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            log.debug("{}: closing {}: {}", device, socket, e.toString());
+        }
+        join(acceptor, 5_000);
+        AFUNIXSocket s = current;
+        if (s != null) {
+            close(s);
+        }
+        Thread t = session;
+        if (t != null) {
+            join(t, Vring.STOP_WAIT_MS + 5_000);
+        }
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            log.debug("{}: removing {}: {}", device, socket, e.toString());
+        }
+    }
+
+    private static void join(Thread t, long ms) {
+        try {
+            t.join(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
