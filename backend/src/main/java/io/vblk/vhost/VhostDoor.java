@@ -119,7 +119,11 @@ public final class VhostDoor implements AutoCloseable {
         }
     }
 
-    /** The fds that came with the message whose header was just read; from then on they are the session's ints. */
+    /**
+     * The fds that came with the message whose header was just read, as ints the session owns. junixsocket
+     * keeps the fds it received and closes those still open when the socket closes, so each is duplicated
+     * and the original closed at once, through a stream so that junixsocket forgets it.
+     */
     private static int[] fds(AFUNIXSocket s) throws IOException {
         FileDescriptor[] got = s.getReceivedFileDescriptors();
         if (got == null) {
@@ -127,7 +131,8 @@ public final class VhostDoor implements AutoCloseable {
         }
         int[] n = new int[got.length];
         for (int k = 0; k < n.length; k++) {
-            n[k] = FileDescriptorCast.using(got[k]).as(Integer.class);
+            n[k] = FileDescriptorCast.duplicating(got[k]).as(Integer.class);
+            new java.io.FileInputStream(got[k]).close();
         }
         return n;
     }

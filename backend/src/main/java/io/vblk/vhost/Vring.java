@@ -243,14 +243,15 @@ final class Vring implements CompletionSink, EpollIoHandle {
             return;
         }
         broken = true;
-        log.warn("{}: vring {} stopped: {}; the device needs a reset", name, index, why);
+        // the device says NEEDS_RESET before anyone can read the line
+        owner.broke(index, why);
         if (registration != null) {
             registration.cancel();
         }
         if (err != null) {
             write(err, "err");
         }
-        owner.broke(index, why);
+        log.warn("{}: vring {} stopped: {}; the device needs a reset", name, index, why);
     }
 
     /**

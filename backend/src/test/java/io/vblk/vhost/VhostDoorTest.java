@@ -170,7 +170,7 @@ class VhostDoorTest {
 
             // Linux: the features again, then a fresh ring (zeroed indexes) from avail index 0
             fe.acked(VhostUser.SET_FEATURES, FrontEnd.u64(fe.features));
-            fe.mem.putShort((int) bios.used + 2, (short) 0);
+            fe.mem.putShort((int) bios.avail + 2, (short) 0).putShort((int) bios.used + 2, (short) 0);
             FrontEnd.Ring linux = fe.ring(0, 128, 0);
             linux.request(0, VirtioBlk.T_IN, 0, null, 512).kick();
             linux.awaitUsed(1);
