@@ -389,6 +389,11 @@ public final class Backend implements AutoCloseable {
         return connectionLimit.open();
     }
 
+    /** vhost-user front-ends being served now, over every device. */
+    public int vhostFrontEnds() {
+        return (int) vhostDoors.stream().filter(VhostDoor::serving).count();
+    }
+
     /** Requests of every device dispatched to the store or disk and not yet completed. */
     public int schedulerInFlight() {
         return path.scheduler().inFlight();

@@ -10,6 +10,15 @@ import org.slf4j.LoggerFactory;
 final class Fds {
     private Fds() {}
 
+    /** Closes every fd of {@code fds} that is not -1 (taken). */
+    static void closeAll(int[] fds) {
+        for (int fd : fds) {
+            if (fd >= 0) {
+                close(fd);
+            }
+        }
+    }
+
     static void close(int fd) {
         try (FileInputStream f = new FileInputStream(FileDescriptorCast.unsafeUsing(fd).as(FileDescriptor.class))) {
             // closing the stream closes the descriptor it wraps

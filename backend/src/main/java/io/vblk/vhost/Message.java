@@ -41,6 +41,15 @@ public record Message(int request, int flags, ByteBuffer payload, int[] fds) {
             throw new EOFException("the front-end closed the socket inside a message header");
         }
         int[] received = fds.take();
+        try {
+            return read(in, header, received);
+        } catch (IOException | RuntimeException e) {
+            Fds.closeAll(received);
+            throw e;
+        }
+    }
+
+    private static Message read(InputStream in, byte[] header, int[] received) throws IOException {
         ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
         int request = h.getInt(0);
         int flags = h.getInt(4);
@@ -61,6 +70,19 @@ public record Message(int request, int flags, ByteBuffer payload, int[] fds) {
         }
         return new Message(request, flags, ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer()
                 .order(ByteOrder.LITTLE_ENDIAN), received);
+    }
+
+    /** Takes fd {@code k} out of the message: the caller owns it now. */
+    public int take(int k) {
+        int fd = fds[k];
+        fds[k] = -1;
+        return fd;
+    }
+
+    /** Closes the fds nobody took: each message's fds are closed once it is handled, unless kept. */
+    public void closeFds() {
+        Fds.closeAll(fds);
+        java.util.Arrays.fill(fds, -1);
     }
 
     public boolean needsReply() {

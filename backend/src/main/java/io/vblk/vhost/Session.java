@@ -106,7 +106,12 @@ public final class Session implements Runnable {
         try {
             Message m;
             while ((m = Message.read(in, fds)) != null) {
-                handle(m);
+                try {
+                    handle(m);
+                } finally {
+                    // what a handler did not take (an fd on a message that carries none, a mapped region's fd)
+                    m.closeFds();
+                }
             }
         } catch (Message.ProtocolFault | SplitQueue.Fault | GuestMemory.Fault e) {
             log.warn("{}: vhost-user front-end refused: {}", name, e.getMessage());
@@ -149,10 +154,7 @@ public final class Session implements Runnable {
                 protocolFeatures = m.u64() & PROTOCOL_FEATURES;
                 ack(m, true);
             }
-            case VhostUser.SET_OWNER, VhostUser.SET_BACKEND_REQ_FD -> {
-                closeAll(m.fds());
-                ack(m, true);
-            }
+            case VhostUser.SET_OWNER, VhostUser.SET_BACKEND_REQ_FD -> ack(m, true);
             case VhostUser.RESET_OWNER -> {
                 for (int i = 0; i < rings.length; i++) {
                     stop(i);
@@ -162,11 +164,8 @@ public final class Session implements Runnable {
             case VhostUser.GET_QUEUE_NUM -> reply(m, u64(rings.length));
             case VhostUser.GET_MAX_MEM_SLOTS -> reply(m, u64(VhostUser.MAX_FDS));
             case VhostUser.SET_MEM_TABLE -> {
-                try {
-                    memory = GuestMemory.map(m.memoryTable(), m.fds());
-                } finally {
-                    closeAll(m.fds());
-                }
+                // the mappings outlive the fds, which are closed with the message
+                memory = GuestMemory.map(m.memoryTable(), m.fds());
                 ack(m, true);
             }
             case VhostUser.SET_VRING_NUM -> {
@@ -226,7 +225,6 @@ public final class Session implements Runnable {
             }
             case VhostUser.GET_STATUS -> reply(m, u64(status | (device.broken() ? VhostUser.STATUS_NEEDS_RESET : 0)));
             default -> {
-                closeAll(m.fds());
                 log.info("{}: vhost-user {} not handled", name, m.name());
                 ack(m, false);
             }
@@ -248,7 +246,7 @@ public final class Session implements Runnable {
         if (noFd ? m.fds().length != 0 : m.fds().length != 1) {
             throw new Message.ProtocolFault(m.name() + " for vring " + index + " carries " + m.fds().length + " fds");
         }
-        int fd = noFd ? -1 : m.fds()[0];
+        int fd = noFd ? -1 : m.take(0);
         switch (m.request()) {
             case VhostUser.SET_VRING_KICK -> {
                 if (noFd) {
@@ -322,12 +320,6 @@ public final class Session implements Runnable {
 
     private static byte[] u64(long v) {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
-    }
-
-    private static void closeAll(int[] fds) {
-        for (int fd : fds) {
-            closeFd(fd);
-        }
     }
 
     private static void closeFd(int fd) {

@@ -77,6 +77,12 @@ public final class VhostDoor implements AutoCloseable {
         return socket;
     }
 
+    /** Whether a front-end's session runs now. */
+    public boolean serving() {
+        Thread t = session;
+        return t != null && t.isAlive();
+    }
+
     private void accept() {
         while (!closed) {
             AFUNIXSocket s;

@@ -159,10 +159,19 @@ final class FrontEnd implements Closeable {
         acked(VhostUser.SET_VRING_BASE, state(q, base));
         acked(VhostUser.SET_VRING_ADDR, payload(40).putInt(q).putInt(0).putLong(USER_ADDR + r.desc)
                 .putLong(USER_ADDR + r.used).putLong(USER_ADDR + r.avail).putLong(0));
+        // the back-end keeps its own copies of what it is sent: the front-end's old ones may go
+        FileDescriptor oldCall = r.call;
+        FileDescriptor oldKick = r.kick;
         r.call = eventFd();
         acked(VhostUser.SET_VRING_CALL, u64(q), passing(r.call));
         r.kick = eventFd();
         acked(VhostUser.SET_VRING_KICK, u64(q), passing(r.kick));
+        for (FileDescriptor old : new FileDescriptor[] {oldCall, oldKick}) {
+            if (old != null) {
+                eventFds.remove(old);
+                old.close();
+            }
+        }
         acked(VhostUser.SET_VRING_ENABLE, state(q, 1));
         return r;
     }
