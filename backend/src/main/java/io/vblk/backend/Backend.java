@@ -389,6 +389,13 @@ public final class Backend implements AutoCloseable {
         return connectionLimit.open();
     }
 
+    /** Each vhost-user door's socket, by device name, in config order. */
+    public Map<String, Path> vhostSockets() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        vhostDoors.forEach(d -> out.put(d.device(), d.socket()));
+        return out;
+    }
+
     /** vhost-user front-ends being served now, over every device. */
     public int vhostFrontEnds() {
         return (int) vhostDoors.stream().filter(VhostDoor::serving).count();

@@ -97,6 +97,8 @@ public final class BackendMain implements Callable<Integer> {
             System.out.println("vblk nbd listening on " + n.getHostString() + ":" + n.getPort() + " (exports: "
                     + String.join(", ", backend.deviceNames()) + ")");
         }
+        backend.vhostSockets().forEach((device, socket) ->
+                System.out.println("vblk vhost-user " + device + " listening on " + socket));
         System.out.flush();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vblk-progress");

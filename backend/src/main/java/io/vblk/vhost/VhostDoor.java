@@ -73,6 +73,10 @@ public final class VhostDoor implements AutoCloseable {
         return door;
     }
 
+    public String device() {
+        return device;
+    }
+
     public Path socket() {
         return socket;
     }
