@@ -22,7 +22,7 @@ import io.vblk.config.LimitsConfig;
 import io.vblk.config.Secrets;
 import io.vblk.config.SettingException;
 import io.vblk.disk.EmulatedDisk;
-import io.vblk.log.RecordLog;
+import io.vblk.requestlog.RecordLog;
 import io.vblk.nbd.NbdDecoder;
 import io.vblk.nbd.NbdEncoder;
 import io.vblk.nbd.NbdHandshake;

@@ -6,9 +6,9 @@ import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.ProtocolException;
 import io.vblk.protocol.VirtioBlk;
-import io.vblk.log.RecordBatch;
-import io.vblk.log.RecordLog;
-import io.vblk.log.RequestRecord;
+import io.vblk.requestlog.RecordBatch;
+import io.vblk.requestlog.RecordLog;
+import io.vblk.requestlog.RequestRecord;
 
 /**
  * The device side of one queue of one attached client (a virtqueue, in virtio's words), apart from any

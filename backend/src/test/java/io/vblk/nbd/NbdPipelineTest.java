@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.vblk.backend.Backend;
 import io.vblk.config.ConfigLoader;
-import io.vblk.log.RequestRecord;
+import io.vblk.requestlog.RequestRecord;
 import io.vblk.protocol.nbd.Nbd;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;

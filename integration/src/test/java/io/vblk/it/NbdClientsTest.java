@@ -9,7 +9,7 @@ import io.vblk.backend.Backend;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.ConfigLoader;
 import io.vblk.report.Fairness;
-import io.vblk.report.WindowFigures;
+import io.vblk.result.WindowFigures;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
 import io.vblk.scenario.BackendProcess;
