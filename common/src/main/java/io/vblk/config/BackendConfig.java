@@ -10,9 +10,15 @@ import java.util.Map;
 public record BackendConfig(String listen, Integer port, Mode mode, Integer maxInflight, SchedulerConfig scheduler,
                             DiskConfig disk, LogConfig log, LimitsConfig limits, EventLoopConfig eventLoops, AuthConfig auth,
                             TlsConfig tls, NbdConfig nbd, List<DeviceConfig> devices) {
+    /**
+     * The virtio-over-TCP door's port when none is set. Not 10809: that is NBD's registered port, and an NBD
+     * client pointed at it must not find vblk's own protocol there; the NBD door can take it instead.
+     */
+    public static final int DEFAULT_PORT = 10900;
+
     public BackendConfig {
         listen = listen == null ? "127.0.0.1" : listen;
-        port = port == null ? 10809 : port;
+        port = port == null ? DEFAULT_PORT : port;
         mode = mode == null ? Mode.AIO : mode;
         scheduler = scheduler == null ? SchedulerConfig.DEFAULT : scheduler;
         log = log == null ? new LogConfig(null) : log;
