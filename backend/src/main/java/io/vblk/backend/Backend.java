@@ -274,7 +274,7 @@ public final class Backend implements AutoCloseable {
                 if (dc.fault() != null) {
                     store = new FaultStore(store, dc.fault());
                 }
-                out.add(new Device(dc, i, config.modeOf(dc), config.inflightLimit(dc), store, SEG_MAX, SIZE_MAX));
+                out.add(new Device(dc, i, config.modeOf(dc), config.inServiceLimit(dc), store, SEG_MAX, SIZE_MAX));
             }
         } catch (IOException e) {
             closeStores(out);
@@ -349,8 +349,8 @@ public final class Backend implements AutoCloseable {
     }
 
     /** Requests of every device dispatched to the store or disk and not yet completed. */
-    public int schedulerInFlight() {
-        return path.scheduler().inFlight();
+    public int schedulerDispatched() {
+        return path.scheduler().dispatchedNow();
     }
 
     /**

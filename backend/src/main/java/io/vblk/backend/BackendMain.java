@@ -128,7 +128,7 @@ public final class BackendMain implements Callable<Integer> {
                 "errors", "bytes", "peak in-flight");
         for (DeviceStats d : s.devices()) {
             out.printf("%-12s %6d %5s %12d %12d %8d %14d %14d%n", d.name(), d.weight(), d.mode(), d.received(),
-                    d.completed(), d.errors(), d.bytes(), d.peakInflight());
+                    d.completed(), d.errors(), d.bytes(), d.peakInService());
         }
     }
 
@@ -155,7 +155,7 @@ public final class BackendMain implements Callable<Integer> {
             for (int i = 0; i < now.length; i++) {
                 long d = now[i] - prev[i];
                 b.append(String.format(" | %s %d IOPS %.1f%% peak in-flight %d", ds.get(i).name(), d,
-                        total == 0 ? 0.0 : 100.0 * d / total, ds.get(i).peakInflight()));
+                        total == 0 ? 0.0 : 100.0 * d / total, ds.get(i).peakInService()));
             }
             return b.toString();
         }

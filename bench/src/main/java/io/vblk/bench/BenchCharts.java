@@ -16,18 +16,18 @@ public final class BenchCharts {
     public static final String CURVE_PNG = "bench-curve.png";
 
     /**
-     * Throughput against requests in flight in total (log scale): one line per in-flight count per device, the
+     * Throughput against requests outstanding in total (log scale): one line per outstanding count per device, the
      * devices growing along it, and one line keeping everything on a single device.
      */
     public static Path curve(List<CellResult> byDevices, List<CellResult> byDepth, String title, Path dir) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title)
-                .xAxisTitle("requests in flight, all devices (log scale)").yAxisTitle("IOPS").build();
+                .xAxisTitle("requests outstanding, all devices (log scale)").yAxisTitle("IOPS").build();
         chart.getStyler().setXAxisLogarithmic(true).setYAxisMin(0.0);
         chart.getStyler().setMarkerSize(7).setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisDecimalPattern("#,###");
-        byDevices.stream().map(CellResult::inflightPerDevice).distinct().forEach(q -> add(chart,
-                "N devices x " + q + " in flight", byDevices.stream().filter(r -> r.inflightPerDevice() == q).toList()));
-        add(chart, "1 device x N in flight", byDepth);
+        byDevices.stream().map(CellResult::outstandingPerDevice).distinct().forEach(q -> add(chart,
+                "N devices x " + q + " outstanding", byDevices.stream().filter(r -> r.outstandingPerDevice() == q).toList()));
+        add(chart, "1 device x N outstanding", byDepth);
         Path png = dir.resolve(CURVE_PNG);
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         return png;
@@ -37,7 +37,7 @@ public final class BenchCharts {
         if (points.isEmpty()) {
             return;
         }
-        XYSeries s = chart.addSeries(name, points.stream().mapToDouble(r -> r.devices() * r.inflightPerDevice()).toArray(),
+        XYSeries s = chart.addSeries(name, points.stream().mapToDouble(r -> r.devices() * r.outstandingPerDevice()).toArray(),
                 points.stream().mapToDouble(CellResult::iops).toArray());
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     }

@@ -11,7 +11,7 @@ import java.util.List;
  * one, so that the cells compared for the scheduler's cost (fifo against sfq, same mode) run close in time.
  */
 public final class BenchPlan {
-    /** Descriptors per virtqueue on the bench backend, hence the most requests one device may have in flight. */
+    /** Descriptors per virtqueue on the bench backend, hence the most requests one device may have outstanding. */
     public static final int QUEUE_SIZE = 256;
     public static final int MAX_DEVICES = 1024;
 
@@ -25,12 +25,12 @@ public final class BenchPlan {
     private BenchPlan() {}
 
     /** The cross product, grouped; throws IllegalArgumentException naming a value out of range. */
-    public static List<Group> expand(List<Cell.Rw> rws, List<Integer> inflights, List<Integer> devices,
+    public static List<Group> expand(List<Cell.Rw> rws, List<Integer> outstanding, List<Integer> devices,
                                      List<Policy> policies, List<Mode> modes) {
-        for (int q : inflights) {
+        for (int q : outstanding) {
             if (q < 1 || q > QUEUE_SIZE) {
-                throw new IllegalArgumentException("--inflight: " + q + " is out of range; allowed: 1 to " + QUEUE_SIZE
-                        + " (requests in flight per device)");
+                throw new IllegalArgumentException("--outstanding: " + q + " is out of range; allowed: 1 to " + QUEUE_SIZE
+                        + " (requests outstanding per device)");
             }
         }
         for (int d : devices) {
@@ -44,7 +44,7 @@ public final class BenchPlan {
                 List<Cell> cells = new ArrayList<>();
                 for (Cell.Rw rw : distinct(rws)) {
                     for (int d : distinct(devices)) {
-                        for (int q : distinct(inflights)) {
+                        for (int q : distinct(outstanding)) {
                             cells.add(new Cell(rw, q, d, policy, mode));
                         }
                     }

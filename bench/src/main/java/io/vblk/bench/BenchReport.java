@@ -38,10 +38,10 @@ public record BenchReport(Machine machine, @JsonProperty("warmup_s") double warm
         }
     }
 
-    public record RatioRow(String rw, @JsonProperty("inflight_per_device") int inflightPerDevice, int devices, String mode,
+    public record RatioRow(String rw, @JsonProperty("outstanding_per_device") int outstandingPerDevice, int devices, String mode,
                            @JsonProperty("fifo_iops") double fifoIops, @JsonProperty("sfq_iops") double sfqIops, double ratio) {
         public static List<RatioRow> of(List<CellResult> cells) {
-            return BenchTable.Ratio.of(cells).stream().map(r -> new RatioRow(r.fifo().rw(), r.fifo().inflightPerDevice(),
+            return BenchTable.Ratio.of(cells).stream().map(r -> new RatioRow(r.fifo().rw(), r.fifo().outstandingPerDevice(),
                     r.fifo().devices(), r.fifo().mode(), r.fifo().iops(), r.sfq().iops(), r.ratio())).toList();
         }
     }

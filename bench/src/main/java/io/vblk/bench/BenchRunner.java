@@ -32,7 +32,7 @@ public final class BenchRunner {
     /** Size of each RAM device: 4096 blocks of 4 KiB, so a 2 s write pass touches nearly all of them. */
     public static final String DEVICE_SIZE = "16MiB";
     public static final int BLOCK = 4096;
-    /** Requests in flight per device during the write pass. */
+    /** Requests outstanding per device during the write pass. */
     static final int PREFILL_INFLIGHT = 32;
 
     /**
@@ -122,17 +122,17 @@ public final class BenchRunner {
             String prefix = String.format(Locale.ROOT, "%-34s", c.label());
             options = options.withLive(line -> settings.live().accept(prefix + line));
         }
-        LoadResult r = new LoadRunner(config(backend, c.rw().pattern, c.inflight(), c.devices()), options).run();
+        LoadResult r = new LoadRunner(config(backend, c.rw().pattern, c.outstanding(), c.devices()), options).run();
         check(r, c.label());
         DeviceResult t = r.total();
         return CellResult.of(c, r.durationSeconds(), t.ios(), t.iops(), t.latencyUs().p50(), t.latencyUs().p99(),
                 t.latencyUs().p999(), cpu.backendSeconds(), cpu.frontendSeconds(), t.errors());
     }
 
-    private LoadConfig config(BackendProcess backend, Pattern pattern, int inflight, int devices) {
+    private LoadConfig config(BackendProcess backend, Pattern pattern, int outstanding, int devices) {
         List<LoadSpec> specs = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
-            specs.add(new LoadSpec(device(i), inflight, pattern, null, ByteSize.of(BLOCK), null));
+            specs.add(new LoadSpec(device(i), outstanding, pattern, null, ByteSize.of(BLOCK), null));
         }
         return new LoadConfig(backend.target(), false, null, null, specs, null, null, null,
                 EventLoopConfig.DEFAULT.withSpin(settings.spin()));

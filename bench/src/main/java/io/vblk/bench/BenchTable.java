@@ -22,7 +22,7 @@ public final class BenchTable {
         for (CellResult r : results) {
             rows.add(new String[] {
                 r.rw(),
-                Integer.toString(r.inflightPerDevice()),
+                Integer.toString(r.outstandingPerDevice()),
                 Integer.toString(r.devices()),
                 r.policy(),
                 r.mode(),
@@ -44,7 +44,7 @@ public final class BenchTable {
         for (Ratio r : Ratio.of(results)) {
             CellResult f = r.fifo();
             rows.add(new String[] {
-                f.rw(), Integer.toString(f.inflightPerDevice()), Integer.toString(f.devices()), f.mode(),
+                f.rw(), Integer.toString(f.outstandingPerDevice()), Integer.toString(f.devices()), f.mode(),
                 String.format(Locale.ROOT, "%,.0f", f.iops()),
                 String.format(Locale.ROOT, "%,.0f", r.sfq().iops()),
                 String.format(Locale.ROOT, "%.3f", r.ratio()),
@@ -53,10 +53,10 @@ public final class BenchTable {
         return rows.size() == 1 ? "" : format(rows);
     }
 
-    /** The curve: each axis's points with total in flight, IOPS, latency and CPU per million I/Os. */
+    /** The curve: each axis's points with total outstanding, IOPS, latency and CPU per million I/Os. */
     public static String curve(List<CellResult> byDevices, List<CellResult> byDepth) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"axis", "devs", "qd/dev", "in flight", "IOPS", "lat p50", "p99", "backend CPU s/M I/O",
+        rows.add(new String[] {"axis", "devs", "qd/dev", "outstanding", "IOPS", "lat p50", "p99", "backend CPU s/M I/O",
             "frontend CPU s/M I/O"});
         for (CellResult r : byDevices) {
             rows.add(curveRow("devices", r));
@@ -71,8 +71,8 @@ public final class BenchTable {
         return new String[] {
             axis,
             Integer.toString(r.devices()),
-            Integer.toString(r.inflightPerDevice()),
-            Integer.toString(r.devices() * r.inflightPerDevice()),
+            Integer.toString(r.outstandingPerDevice()),
+            Integer.toString(r.devices() * r.outstandingPerDevice()),
             String.format(Locale.ROOT, "%,.0f", r.iops()),
             ResultTable.latency(r.p50Us()),
             ResultTable.latency(r.p99Us()),

@@ -6,10 +6,10 @@ import io.vblk.config.SchedulerConfig.Policy;
 import java.util.Locale;
 
 /**
- * One measurement of {@code vblk bench}: 4 KiB {@code rw} on {@code devices} RAM devices, {@code inflight}
- * requests in flight on each, through scheduler {@code policy} in backend mode {@code mode}.
+ * One measurement of {@code vblk bench}: 4 KiB {@code rw} on {@code devices} RAM devices, {@code outstanding}
+ * requests outstanding on each, through scheduler {@code policy} in backend mode {@code mode}.
  */
-public record Cell(Rw rw, int inflight, int devices, Policy policy, Mode mode) {
+public record Cell(Rw rw, int outstanding, int devices, Policy policy, Mode mode) {
     /** The access patterns the bench measures. */
     public enum Rw {
         RANDREAD(Pattern.RANDREAD),
@@ -26,12 +26,12 @@ public record Cell(Rw rw, int inflight, int devices, Policy policy, Mode mode) {
         }
     }
 
-    /** Requests in flight over all devices. */
+    /** Requests outstanding over all devices. */
     public int totalInflight() {
-        return inflight * devices;
+        return outstanding * devices;
     }
 
     public String label() {
-        return String.format(Locale.ROOT, "%s qd%d x%d %s %s", rw.label(), inflight, devices, policy.label(), mode.label());
+        return String.format(Locale.ROOT, "%s qd%d x%d %s %s", rw.label(), outstanding, devices, policy.label(), mode.label());
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * submit to completion as the frontend saw them (microseconds, HdrHistogram), and the CPU time each process
  * spent in the window, also per million I/Os. {@code errors} counts failed requests (always 0 on a RAM store).
  */
-public record CellResult(String rw, @JsonProperty("inflight_per_device") int inflightPerDevice, int devices,
+public record CellResult(String rw, @JsonProperty("outstanding_per_device") int outstandingPerDevice, int devices,
                          String policy, String mode, @JsonProperty("duration_s") double durationSeconds, long ios,
                          double iops, @JsonProperty("p50_us") long p50Us, @JsonProperty("p99_us") long p99Us,
                          @JsonProperty("p999_us") long p999Us, @JsonProperty("backend_cpu_s") double backendCpuSeconds,
@@ -17,7 +17,7 @@ public record CellResult(String rw, @JsonProperty("inflight_per_device") int inf
 
     static CellResult of(Cell c, double seconds, long ios, double iops, long p50, long p99, long p999,
                          double backendCpu, double frontendCpu, long errors) {
-        return new CellResult(c.rw().label(), c.inflight(), c.devices(), c.policy().label(), c.mode().label(), seconds,
+        return new CellResult(c.rw().label(), c.outstanding(), c.devices(), c.policy().label(), c.mode().label(), seconds,
                 ios, iops, p50, p99, p999, backendCpu, frontendCpu, perMillion(backendCpu, ios), perMillion(frontendCpu, ios),
                 errors);
     }
@@ -28,6 +28,6 @@ public record CellResult(String rw, @JsonProperty("inflight_per_device") int inf
 
     /** True when both describe the same measurement point (rw, depth, devices, mode), policies aside. */
     boolean samePoint(CellResult o) {
-        return rw.equals(o.rw) && inflightPerDevice == o.inflightPerDevice && devices == o.devices && mode.equals(o.mode);
+        return rw.equals(o.rw) && outstandingPerDevice == o.outstandingPerDevice && devices == o.devices && mode.equals(o.mode);
     }
 }

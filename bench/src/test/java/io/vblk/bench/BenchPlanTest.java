@@ -40,7 +40,7 @@ class BenchPlanTest {
     @Test
     void outOfRangeCountsNameTheOptionAndTheRange() {
         assertThatThrownBy(() -> BenchPlan.expand(RW, List.of(0), List.of(1), List.of(Policy.FIFO), List.of(Mode.AIO)))
-                .hasMessage("--inflight: 0 is out of range; allowed: 1 to 256 (requests in flight per device)");
+                .hasMessage("--outstanding: 0 is out of range; allowed: 1 to 256 (requests outstanding per device)");
         assertThatThrownBy(() -> BenchPlan.expand(RW, List.of(1), List.of(2000), List.of(Policy.FIFO), List.of(Mode.AIO)))
                 .hasMessage("--devices: 2000 is out of range; allowed: 1 to 1024");
     }

@@ -35,12 +35,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"End-to-end benchmark over loopback: RAM devices, no disk model, 4 KiB requests.",
                 "",
-                "Every combination of --rw, --inflight (per device), --devices, --policy and --mode is one cell: IOPS, "
+                "Every combination of --rw, --outstanding (per device), --devices, --policy and --mode is one cell: IOPS, "
                         + "latency p50/p99/p99.9 seen by the frontend, and CPU seconds per million I/Os of the backend "
                         + "process and of this (frontend) process over the measured window. One backend process per "
                         + "(mode, policy); after it starts, an unmeasured random-write pass over every device.",
                 "",
-                "--curve instead measures 4 KiB randread, aio + sfq, against devices (--curve-per-device in flight on "
+                "--curve instead measures 4 KiB randread, aio + sfq, against devices (--curve-per-device outstanding on "
                         + "each) and against depth on one device, as a table and a PNG in --out.",
                 ""},
         footer = {"", "Exit codes: 0 ok, 1 the run failed, 2 usage error."})
@@ -52,9 +52,9 @@ final class BenchCommand implements Callable<Integer> {
             converter = RwConverter.class, description = "randread, randwrite (default: ${DEFAULT-VALUE})")
     List<Cell.Rw> rw;
 
-    @Option(names = "--inflight", split = ",", paramLabel = "N", defaultValue = "1,32",
-            description = "Requests in flight per device, 1 to 256 (default: ${DEFAULT-VALUE})")
-    List<Integer> inflight;
+    @Option(names = "--outstanding", split = ",", paramLabel = "N", defaultValue = "1,32",
+            description = "Requests outstanding per device, 1 to 256 (default: ${DEFAULT-VALUE})")
+    List<Integer> outstanding;
 
     @Option(names = "--devices", split = ",", paramLabel = "N", defaultValue = "1,8",
             description = "Devices driven at once (default: ${DEFAULT-VALUE})")
@@ -77,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
     Duration warmup;
 
     @Option(names = "--prefill", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "TIME",
-            description = "Random-write pass after each backend start, 32 in flight per device; 0s for none "
+            description = "Random-write pass after each backend start, 32 outstanding per device; 0s for none "
                     + "(default: ${DEFAULT-VALUE})")
     Duration prefill;
 
@@ -94,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> curveDevices;
 
     @Option(names = "--curve-per-device", split = ",", paramLabel = "N", defaultValue = "1,32",
-            description = "Requests in flight per device on the devices axis, one line each (default: ${DEFAULT-VALUE})")
+            description = "Requests outstanding per device on the devices axis, one line each (default: ${DEFAULT-VALUE})")
     List<Integer> curvePerDevice;
 
     @Option(names = "--curve-depths", split = ",", paramLabel = "N", defaultValue = "1,2,4,8,16,32,64,128,256",
@@ -122,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<BenchPlan.Group> groups;
         try {
-            groups = BenchPlan.expand(rw, inflight, devices, policy, mode);
+            groups = BenchPlan.expand(rw, outstanding, devices, policy, mode);
             if (curve) {
                 BenchPlan.expand(List.of(Cell.Rw.RANDREAD), curveDepths, curveDevices, List.of(Policy.SFQ), List.of(Mode.AIO));
                 BenchPlan.expand(List.of(Cell.Rw.RANDREAD), curvePerDevice, List.of(1), List.of(Policy.SFQ), List.of(Mode.AIO));
@@ -176,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
         List<CellResult> byDevices = all.subList(0, onDevicesAxis);
         List<CellResult> byDepth = all.subList(onDevicesAxis, all.size());
         o.println("curve: 4 KiB randread, aio + sfq; devices axis " + perDevice.stream().map(String::valueOf)
-                .collect(Collectors.joining(" and ")) + " in flight per device, depth axis 1 device");
+                .collect(Collectors.joining(" and ")) + " outstanding per device, depth axis 1 device");
         o.print(BenchTable.curve(byDevices, byDepth));
         Path png;
         try {

@@ -155,7 +155,7 @@ final class LogsCommand implements Runnable {
     @Command(name = "grep", mixinStandardHelpOptions = true,
             description = {"Backend records that match every filter given, one readable line each (like blkparse).",
                     "  TIME  DEVICE qQUEUE #SEQ dDESC TYPE  SECTOR+SECTORS  BYTESB STATUS",
-                    "      Q2C .. (Q2D .. D2C .. C2R ..) inflight DEVICE/DISK",
+                    "      Q2C .. (Q2D .. D2C .. C2R ..) in service/dispatched DEVICE/ALL",
                     "TIME is the arrival (q) in seconds after the file's first record's."})
     static final class GrepCommand implements Callable<Integer> {
         @Spec

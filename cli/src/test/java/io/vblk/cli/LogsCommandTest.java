@@ -65,8 +65,8 @@ class LogsCommandTest {
         assertThat(d.get("phases").get("q2d").get("p99_us").asDouble()).isBetween(990.0, 991.0);
         assertThat(d.get("phases").fieldNames()).toIterable().containsExactly("q2d", "d2c", "q2c", "c2r");
         assertThat(d.get("phases").get("c2r").fieldNames()).toIterable().containsExactly("mean_us", "p50_us", "p99_us", "max_us");
-        assertThat(d.get("inflight_device").get("p50").asLong()).isEqualTo(5);
-        assertThat(d.get("inflight_disk").get("mean").asDouble()).isEqualTo(8.0);
+        assertThat(d.get("in_service_device").get("p50").asLong()).isEqualTo(5);
+        assertThat(d.get("dispatched_total").get("mean").asDouble()).isEqualTo(8.0);
         assertThat(tree.get("devices").get(1).get("errors").get("IOERR").asLong()).isEqualTo(1);
         assertThat(tree.get("total").get("ios").asLong()).isEqualTo(125);
     }
@@ -136,8 +136,8 @@ class LogsCommandTest {
         assertThat(vblk("logs", "grep", log, "--device", "sda11", "--type", "OUT", "--slower-than", "1.4ms", "--limit", "2")).isZero();
         // sda11's k-th request arrives at n = k + k / 4 ms (every fifth millisecond is sda12's): #91 at 113ms
         assertThat(out.toString()).isEqualTo(
-                "   0.113000  sda11 q0 #91 d91 OUT  728+8  4096B OK  Q2C 1.42ms (Q2D 0.92ms D2C 0.50ms C2R 8.0us) inflight 2/8" + NL
-                + "   0.116000  sda11 q0 #93 d93 OUT  744+8  4096B OK  Q2C 1.44ms (Q2D 0.94ms D2C 0.50ms C2R 8.0us) inflight 4/8" + NL);
+                "   0.113000  sda11 q0 #91 d91 OUT  728+8  4096B OK  Q2C 1.42ms (Q2D 0.92ms D2C 0.50ms C2R 8.0us) in service/dispatched 2/8" + NL
+                + "   0.116000  sda11 q0 #93 d93 OUT  744+8  4096B OK  Q2C 1.44ms (Q2D 0.94ms D2C 0.50ms C2R 8.0us) in service/dispatched 4/8" + NL);
     }
 
     @Test

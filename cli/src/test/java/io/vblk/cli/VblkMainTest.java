@@ -167,8 +167,8 @@ class VblkMainTest {
 
     @Test
     void benchRejectsOutOfRangeCountsAndUnknownPoliciesWithExitTwo() {
-        assertThat(vblk("bench", "--inflight", "1,512")).isEqualTo(2);
-        assertThat(err.toString()).contains("--inflight: 512 is out of range; allowed: 1 to 256");
+        assertThat(vblk("bench", "--outstanding", "1,512")).isEqualTo(2);
+        assertThat(err.toString()).contains("--outstanding: 512 is out of range; allowed: 1 to 256");
         assertThat(vblk("bench", "--policy", "cfq")).isEqualTo(2);
         assertThat(err.toString()).contains("'cfq' is not allowed; allowed: fifo, ioband, sfq");
         assertThat(vblk("bench", "--mode", "async")).isEqualTo(2);

@@ -13,7 +13,7 @@ final class LogKeys {
     static final JsonLineWriter.Key BYTES = JsonLineWriter.key("bytes");
     static final JsonLineWriter.Key STATUS = JsonLineWriter.key("status");
 
-    /** Writes the shared identity fields, first, in the order the README's schema lists them. */
+    /** Writes the shared identity fields, first, in the order docs/request-logs.md's schema lists them. */
     static JsonLineWriter identity(JsonLineWriter w, String device, int queue, int desc, long seq, String type,
                                    long sector, int bytes, String status) {
         return w.str(DEVICE, device).num(QUEUE, queue).num(DESC, desc).num(SEQ, seq).str(TYPE, type)

@@ -35,8 +35,8 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
      *     load's processes for it; null when the processes are not known
      */
     public record DeviceWindow(String name, int weight, double weightShare, double backloggedFraction,
-                               Double shareBacklogged, Double loadHeldFraction, double inflightMean,
-                               double backlogMean, int peakInflight) {}
+                               Double shareBacklogged, Double loadHeldFraction, double inServiceMean,
+                               double backlogMean, int peakInService) {}
 
     /**
      * @param processes per driven device, the load's processes (each keeps one request outstanding); the
@@ -64,8 +64,8 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
                     : (b.heldArea() - a.heldArea()) / dt / e.getValue();
             devices.add(new DeviceWindow(e.getKey(), b.weight(), weights == 0 ? 0 : b.weight() / weights,
                     (b.backloggedNanos() - a.backloggedNanos()) / dt, shareBacklogged, held,
-                    (b.inflightArea() - a.inflightArea()) / dt, (b.backlogArea() - a.backlogArea()) / dt,
-                    b.peakInflight()));
+                    (b.inServiceArea() - a.inServiceArea()) / dt, (b.backlogArea() - a.backlogArea()) / dt,
+                    b.peakInService()));
         }
         Double disk = end.diskSlots() == 0 ? null
                 : (end.diskBusyNanos() - start.diskBusyNanos()) / (dt * end.diskSlots());

@@ -23,7 +23,7 @@ class ConfigLoaderTest {
             listen: 127.0.0.1
             port: 0
             mode: aio
-            max-inflight: 256
+            max-in-service: 256
             devices:
               - {name: sda11, size: 1GiB, store: ram, weight: 80}
               - {name: img0, size: 4GiB, store: "file:images/img0.raw", direct: true, read-only: false, queue-size: 256, queues: 1, weight: 20}
@@ -68,7 +68,7 @@ class ConfigLoaderTest {
         assertThat(c.listen()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isZero();
         assertThat(c.mode()).isEqualTo(Mode.AIO);
-        assertThat(c.maxInflight()).isEqualTo(256);
+        assertThat(c.maxInService()).isEqualTo(256);
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
@@ -85,10 +85,10 @@ class ConfigLoaderTest {
         assertThat(c.listen()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isEqualTo(10900);
         assertThat(c.mode()).isEqualTo(Mode.AIO);
-        assertThat(c.maxInflight()).isNull();
+        assertThat(c.maxInService()).isNull();
         assertThat(c.devices()).containsExactly(
                 new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null));
-        assertThat(c.inflightLimit(c.devices().get(0))).isEqualTo(256);
+        assertThat(c.inServiceLimit(c.devices().get(0))).isEqualTo(256);
     }
 
     @Test
@@ -186,7 +186,7 @@ class ConfigLoaderTest {
                 """;
 
         assertThat(backendProblems(yaml)).containsExactly(
-                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, event-loops, limits, listen, log, max-inflight, mode, nbd, port, scheduler, tls"));
+                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, event-loops, limits, listen, log, max-in-service, mode, nbd, port, scheduler, tls"));
     }
 
     @Test

@@ -45,9 +45,9 @@ class WindowFiguresTest {
         assertThat(a.backloggedFraction()).isCloseTo(0.79, within(1e-9));
         assertThat(a.shareBacklogged()).isCloseTo(0.605, within(1e-12));
         assertThat(a.loadHeldFraction()).isCloseTo(27.0 / 64, within(1e-12));
-        assertThat(a.inflightMean()).isCloseTo(8, within(1e-12));
+        assertThat(a.inServiceMean()).isCloseTo(8, within(1e-12));
         assertThat(a.backlogMean()).isCloseTo(0.5, within(1e-12));
-        assertThat(a.peakInflight()).isEqualTo(7);
+        assertThat(a.peakInService()).isEqualTo(7);
         assertThat(w.device("b").shareBacklogged()).isCloseTo(0.395, within(1e-12));
         assertThat(w.device("b").loadHeldFraction()).isCloseTo(60.0 / 64, within(1e-12));
     }

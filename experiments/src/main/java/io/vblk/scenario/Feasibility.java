@@ -40,7 +40,7 @@ final class Feasibility {
     /**
      * The most requests the backend lets a device have in service: each load entry is one connection on
      * virtqueue 0, which a sync device serves one request at a time and an aio device up to the least of
-     * the entry's processes, its queue and max-inflight.
+     * the entry's processes, its queue and max-in-service.
      */
     static int concurrency(Scenario.Variant v, String device) {
         BackendConfig b = v.backend();
@@ -48,7 +48,7 @@ final class Feasibility {
         int c = 0;
         for (LoadSpec s : specs(v, device)) {
             int queue = s.queueSize() == null ? d.queueSize() : Math.min(s.queueSize(), d.queueSize());
-            c += b.modeOf(d) == Mode.SYNC ? 1 : Math.min(s.processes(), Math.min(queue, b.inflightLimit(d)));
+            c += b.modeOf(d) == Mode.SYNC ? 1 : Math.min(s.processes(), Math.min(queue, b.inServiceLimit(d)));
         }
         return c;
     }
@@ -79,7 +79,7 @@ final class Feasibility {
         }
         ObjectNode tree = (ObjectNode) ConfigLoader.tree(v.backendYaml(), name);
         tree.put("mode", "aio");
-        tree.remove("max-inflight");
+        tree.remove("max-in-service");
         ObjectNode scheduler = tree.has("scheduler") ? (ObjectNode) tree.get("scheduler") : tree.putObject("scheduler");
         scheduler.put("policy", "fifo");
         tree.withArray("devices").forEach(d -> ((ObjectNode) d).remove("mode"));

@@ -54,10 +54,10 @@ class ExperimentRunnerReduceTest {
         return new DeviceResult(name, 0, ios, share, iops, iops * 4096 / 1e6, errors, new Latency(p99 / 2, p99, p99 * 2, p99 / 3.0, p99 * 3));
     }
 
-    /** Counters of one device at one instant; backlogged time grows with the backlog, held requests with in flight. */
-    private static DeviceStats stats(String name, int peak, long inflightArea, long backlogArea) {
-        return new DeviceStats(name, 0, "aio", 0, 0, 0, 0, peak, inflightArea, backlogArea, backlogArea / 100, 0, 0,
-                16 * inflightArea, List.of());
+    /** Counters of one device at one instant; backlogged time grows with the backlog, held requests with in service. */
+    private static DeviceStats stats(String name, int peak, long inServiceArea, long backlogArea) {
+        return new DeviceStats(name, 0, "aio", 0, 0, 0, 0, peak, inServiceArea, backlogArea, backlogArea / 100, 0, 0,
+                16 * inServiceArea, List.of());
     }
 
     private static BackendStats backend(long nanos, DeviceStats... devices) {
@@ -71,7 +71,7 @@ class ExperimentRunnerReduceTest {
                 io.vblk.result.WindowFigures.of(start, end, processes), -1, -1, VerifySummary.OFF, 0, List.of());
     }
 
-    /** Run 1: 2 s; a 80% (in flight 32, backlog 96); b 20% (in flight 1, backlog 0.5). */
+    /** Run 1: 2 s; a 80% (in service 32, backlog 96); b 20% (in service 1, backlog 0.5). */
     private static LoadResult run1() {
         BackendStats start = backend(1 * S, stats("a", 40, 7 * S, 11 * S), stats("b", 1, 3 * S, 5 * S));
         BackendStats end = backend(3 * S, stats("a", 40, 7 * S + 64 * S, 11 * S + 192 * S),
@@ -79,7 +79,7 @@ class ExperimentRunnerReduceTest {
         return run(List.of(result("a", 8000, 0.8, 4000, 1000, 0), result("b", 2000, 0.2, 1000, 3000, 0)), start, end);
     }
 
-    /** Run 2: 4 s; a 70% (in flight 30, backlog 100); b 30% (in flight 1, backlog 0.25). */
+    /** Run 2: 4 s; a 70% (in service 30, backlog 100); b 30% (in service 1, backlog 0.25). */
     private static LoadResult run2() {
         BackendStats start = backend(10 * S, stats("a", 48, 100 * S, 300 * S), stats("b", 1, 9 * S, 6 * S));
         BackendStats end = backend(14 * S, stats("a", 48, 100 * S + 120 * S, 300 * S + 400 * S),
@@ -121,12 +121,12 @@ class ExperimentRunnerReduceTest {
         DeviceFigures a = r.devices().get(0);
         DeviceFigures b = r.devices().get(1);
 
-        assertThat(a.inflightMean()).isCloseTo((32 + 30) / 2.0, within(1e-9));
+        assertThat(a.inServiceMean()).isCloseTo((32 + 30) / 2.0, within(1e-9));
         assertThat(a.backlogMean()).isCloseTo((96 + 100) / 2.0, within(1e-9));
-        assertThat(b.inflightMean()).isCloseTo(1.0, within(1e-9));
+        assertThat(b.inServiceMean()).isCloseTo(1.0, within(1e-9));
         assertThat(b.backlogMean()).isCloseTo((0.5 + 0.25) / 2, within(1e-9));
-        assertThat(a.peakInflight()).isEqualTo(48);
-        assertThat(b.peakInflight()).isEqualTo(1);
+        assertThat(a.peakInService()).isEqualTo(48);
+        assertThat(b.peakInService()).isEqualTo(1);
     }
 
     @Test
@@ -143,7 +143,7 @@ class ExperimentRunnerReduceTest {
         // x = 0.75/0.8 and 0.25/0.2: 2.1875^2 / (2 * 2.44140625) = 0.98
         assertThat(r.jain()).isCloseTo(0.98, within(1e-12));
         assertThat(r.maxShareErrorPp()).isCloseTo(5.0, within(1e-9));
-        assertThat(r.explanation()).isEqualTo("b never had more than one request in the backend (mean in flight 1.00, "
+        assertThat(r.explanation()).isEqualTo("b never had more than one request in the backend (mean in service 1.00, "
                 + "peak 1, backlogged 0 % of the time) while a kept 31.0: a weight can only reorder requests that wait, "
                 + "and b's single request waits behind a's");
     }
@@ -155,7 +155,7 @@ class ExperimentRunnerReduceTest {
         assertThat(r.repeats()).isEqualTo(1);
         assertThat(r.devices()).extracting(DeviceFigures::shareSpread).containsOnly(0.0);
         assertThat(r.devices().get(0).share()).isCloseTo(0.7, within(1e-12));
-        assertThat(r.devices().get(0).inflightMean()).isCloseTo(30, within(1e-9));
+        assertThat(r.devices().get(0).inServiceMean()).isCloseTo(30, within(1e-9));
         assertThat(r.devices().get(1).backlogMean()).isCloseTo(0.25, within(1e-9));
         assertThat(r.mode()).isEqualTo("aio+sync");
     }
@@ -210,7 +210,7 @@ class ExperimentRunnerReduceTest {
     @Test
     void slugsAreLowerCaseDashedFileNames() {
         assertThat(ExperimentRunner.slug("seed-sync io-throttle 1")).isEqualTo("seed-sync-io-throttle-1");
-        assertThat(ExperimentRunner.slug("depth-sweep-policy=sfq max-inflight=32")).isEqualTo("depth-sweep-policy-sfq-max-inflight-32");
+        assertThat(ExperimentRunner.slug("depth-sweep-policy=sfq max-in-service=32")).isEqualTo("depth-sweep-policy-sfq-max-in-service-32");
         assertThat(ExperimentRunner.slug("  /tmp/My Scenario.yaml  ")).isEqualTo("tmp-my-scenario-yaml");
     }
 
@@ -230,7 +230,7 @@ class ExperimentRunnerReduceTest {
 
         assertThat(Feasibility.concurrency(v, "a")).isEqualTo(16);
         assertThat(Feasibility.concurrency(v, "b")).isEqualTo(1);
-        assertThat(model.method()).isEqualTo("disk model 4 x 500us = 8000 IOPS; in flight at most a 16 (32000 IOPS) b 1 "
+        assertThat(model.method()).isEqualTo("disk model 4 x 500us = 8000 IOPS; in service at most a 16 (32000 IOPS) b 1 "
                 + "(2000 IOPS)");
         DeviceFigures b = r.devices().get(1);
         assertThat(b.feasibleShare()).isCloseTo(0.25, within(1e-12));

@@ -90,11 +90,11 @@ class ScenarioLoaderTest {
     void theIoThrottleScenarioCrossesFourWeightPairsWithOneToThreeInFlightBesideThe2008Figures() {
         Scenario s = ScenarioLoader.load("io-throttle-2008");
 
-        assertThat(s.variants()).extracting(Scenario.Variant::label).startsWith("80:20 max-inflight=1",
-                "80:20 max-inflight=2", "80:20 max-inflight=3", "50:50 max-inflight=1").hasSize(12);
+        assertThat(s.variants()).extracting(Scenario.Variant::label).startsWith("80:20 max-in-service=1",
+                "80:20 max-in-service=2", "80:20 max-in-service=3", "50:50 max-in-service=1").hasSize(12);
         Scenario.Variant v = s.variants().get(10);
         assertThat(v.backend().devices()).extracting(DeviceConfig::weight).containsExactly(10, 90);
-        assertThat(v.backend().maxInflight()).isEqualTo(2);
+        assertThat(v.backend().maxInService()).isEqualTo(2);
         assertThat(v.backend().scheduler().ioThrottle()).isEqualTo(1);
         assertThat(s.reference().columns()).containsExactly("2008 run 1", "2008 run 2");
         assertThat(s.reference().rows()).containsKeys("80:20", "50:50", "20:80", "10:90");
@@ -163,8 +163,8 @@ class ScenarioLoaderTest {
         Scenario.Variant sync = variant(s, "sync");
         assertThat(sync.backend().devices()).extracting(DeviceConfig::name, DeviceConfig::weight)
                 .containsExactly(tuple("sda11", 80), tuple("sda12", 20));
-        assertThat(sync.backend().inflightLimit(sync.backend().devices().get(0))).isEqualTo(1);
-        assertThat(variant(s, "aio").backend().inflightLimit(sync.backend().devices().get(0))).isEqualTo(256);
+        assertThat(sync.backend().inServiceLimit(sync.backend().devices().get(0))).isEqualTo(1);
+        assertThat(variant(s, "aio").backend().inServiceLimit(sync.backend().devices().get(0))).isEqualTo(256);
         assertThat(sync.load().load()).hasSize(2).allSatisfy(l -> {
             assertThat(l.processes()).isEqualTo(128);
             assertThat(l.pattern()).isEqualTo(Pattern.RANDRW);
@@ -198,7 +198,7 @@ class ScenarioLoaderTest {
         List<String> expected = new ArrayList<>();
         for (String p : policies) {
             for (int d : depths) {
-                expected.add("policy=" + p + " max-inflight=" + d);
+                expected.add("policy=" + p + " max-in-service=" + d);
             }
         }
         assertThat(s.variants()).extracting(Scenario.Variant::label).containsExactlyElementsOf(expected);
@@ -207,15 +207,15 @@ class ScenarioLoaderTest {
             String policy = policies.get(i / 8);
             int depth = depths.get(i % 8);
             assertThat(v.keys()).as(v.label()).containsExactly(entry("backend.scheduler.policy", policy),
-                    entry("backend.max-inflight", String.valueOf(depth)));
+                    entry("backend.max-in-service", String.valueOf(depth)));
             assertThat(v.backend().scheduler().policy().label()).isEqualTo(policy);
-            assertThat(v.backend().maxInflight()).isEqualTo(depth);
+            assertThat(v.backend().maxInService()).isEqualTo(depth);
             assertThat(v.backend().mode()).isEqualTo(Mode.AIO);
-            assertThat(v.backend().inflightLimit(v.backend().devices().get(0))).isEqualTo(depth);
-            assertThat(ConfigLoader.parse(v.backendYaml(), BackendConfig.class, "x").maxInflight()).isEqualTo(depth);
+            assertThat(v.backend().inServiceLimit(v.backend().devices().get(0))).isEqualTo(depth);
+            assertThat(ConfigLoader.parse(v.backendYaml(), BackendConfig.class, "x").maxInService()).isEqualTo(depth);
         }
-        assertThat(variant(s, "policy=sfq max-inflight=32").keys())
-                .containsExactly(entry("backend.scheduler.policy", "sfq"), entry("backend.max-inflight", "32"));
+        assertThat(variant(s, "policy=sfq max-in-service=32").keys())
+                .containsExactly(entry("backend.scheduler.policy", "sfq"), entry("backend.max-in-service", "32"));
     }
 
     @Test

@@ -167,7 +167,7 @@ class NbdClientsTest {
                     + aio.window.allBackloggedFraction() + ", " + Fairness.hostLimit(aio.window));
         }
         FioSeed sync = fioSeed("sync");
-        assertThat(sync.window.device("sda11").peakInflight()).as("sync: one request in service per connection")
+        assertThat(sync.window.device("sda11").peakInService()).as("sync: one request in service per connection")
                 .isEqualTo(1);
         assertThat(sync.share).as("sync: sda11's share of the window's completions").isCloseTo(0.50, within(0.06));
     }

@@ -19,7 +19,7 @@ public final class BackendSummary implements Consumer<RequestRecord> {
      * Why errors stay out of the phases: a refused request has i = d = c = q, so its zero wait and service
      * would pull every percentile down; it still took its turn, so it counts in I/Os and share.
      */
-    public static final String NOTE = "errors (status != OK) count in I/Os and share; bytes, phases and inflight are over OK requests only";
+    public static final String NOTE = "errors (status != OK) count in I/Os and share; bytes, phases and in-service counts are over OK requests only";
 
     private final Map<String, Tally> devices = new TreeMap<>();
     private final Tally total = new Tally(false);
@@ -45,7 +45,7 @@ public final class BackendSummary implements Consumer<RequestRecord> {
 
     /**
      * The feasible shares as a request log gives them: each device's concurrency is the most of its requests
-     * in the pipeline at a dispatch (inflight_device), its service time alone its shortest D2C (a request that
+     * in the pipeline at a dispatch (in_service_device), its service time alone its shortest D2C (a request that
      * found a disk slot free), and the disk's capacity the most completions in any 100 ms, which is a lower
      * bound when the disk was never busy for that long. Null when a device lacks a weight or OK requests.
      */
@@ -57,7 +57,7 @@ public final class BackendSummary implements Consumer<RequestRecord> {
                 return null;
             }
             demands.add(new io.vblk.report.FeasibleShare.Demand(e.getKey(), t.weight(),
-                    (int) t.inflightDevice.spread().max(), t.d2c.min() / 1e9));
+                    (int) t.inServiceDevice.spread().max(), t.d2c.min() / 1e9));
         }
         long busiest = completions.values().stream().mapToLong(c -> c[0]).max().orElse(0);
         if (demands.isEmpty() || busiest == 0) {
@@ -68,7 +68,7 @@ public final class BackendSummary implements Consumer<RequestRecord> {
                 .average().orElseThrow();
         return io.vblk.report.FeasibleShare.model(String.format(java.util.Locale.ROOT, "from the log: capacity the "
                 + "most completions in any 100 ms (%.1f slots of the mean shortest D2C), each device's service "
-                + "time its shortest D2C, its concurrency its peak inflight_device", slots), demands, slots);
+                + "time its shortest D2C, its concurrency its peak in_service_device", slots), demands, slots);
     }
 
     public BackendReport report(List<Path> files, long skippedLines) {
@@ -91,7 +91,7 @@ public final class BackendSummary implements Consumer<RequestRecord> {
             figures.add(figures(device, t, spanNanos, a));
         });
         String mode = String.join("+", devices.values().stream().flatMap(t -> t.modes.stream()).distinct().toList());
-        Spread atStore = total.inflightDisk.spread();
+        Spread atStore = total.dispatchedTotal.spread();
         String explanation = figures.isEmpty() || b == null ? null
                 : Fairness.explain(mode, "the scheduler", figures, all, null, atStore == null ? null : (int) atStore.max());
         return new BackendReport("backend", files.stream().map(Path::toString).toList(), records, skippedLines,
@@ -106,7 +106,7 @@ public final class BackendSummary implements Consumer<RequestRecord> {
         Timing q2c = d.phases().q2c();
         return new DeviceFigures(d.name(), t.weight(), weightShare, d.ios(), d.share(), 0,
                 100 * (d.share() - weightShare), d.iops(), q2c == null ? 0 : q2c.p99Us(), spanNanos == 0 ? 0 : t.pipelineArea / spanNanos,
-                d.backlogMean(), d.inflightDevice() == null ? 0 : (int) d.inflightDevice().max(), 0,
+                d.backlogMean(), d.inServiceDevice() == null ? 0 : (int) d.inServiceDevice().max(), 0,
                 d.backloggedFraction() == null ? 0 : d.backloggedFraction(), d.shareBacklogged(), null,
                 a == null ? null : a.concurrency(), d.feasibleShare());
     }
@@ -121,8 +121,8 @@ public final class BackendSummary implements Consumer<RequestRecord> {
         private final Distribution d2c = new Distribution();
         private final Distribution q2c = new Distribution();
         private final Distribution c2r = new Distribution();
-        private final Distribution inflightDevice = new Distribution();
-        private final Distribution inflightDisk = new Distribution();
+        private final Distribution inServiceDevice = new Distribution();
+        private final Distribution dispatchedTotal = new Distribution();
         private long ios;
         private long bytes;
         // request-nanoseconds held (Q to R), waiting at the scheduler (I to D), in the pipeline (I to C)
@@ -152,8 +152,8 @@ public final class BackendSummary implements Consumer<RequestRecord> {
             d2c.add(r.d2c());
             q2c.add(r.q2c());
             c2r.add(r.c2r());
-            inflightDevice.add(r.inflightDevice());
-            inflightDisk.add(r.inflightDisk());
+            inServiceDevice.add(r.inServiceDevice());
+            dispatchedTotal.add(r.dispatchedTotal());
         }
 
         /** The device's weight: its first, should a log mix runs with other weights. */
@@ -168,7 +168,7 @@ public final class BackendSummary implements Consumer<RequestRecord> {
             return new BackendDevice(name, List.copyOf(weights), List.copyOf(modes), ios, share,
                     span.rate(ios), bytes, new TreeMap<>(errors),
                     new Phases(q2d.timing(), d2c.timing(), q2c.timing(), c2r.timing()),
-                    inflightDevice.spread(), inflightDisk.spread(), weightShare, backlogged, decided,
+                    inServiceDevice.spread(), dispatchedTotal.spread(), weightShare, backlogged, decided,
                     spanNanos == 0 ? 0 : heldArea / spanNanos, spanNanos == 0 ? 0 : waitingArea / spanNanos, feasible,
                     feasible == null ? null : 100 * (weightShare - feasible), feasible == null ? null : 100 * (feasible - share));
         }

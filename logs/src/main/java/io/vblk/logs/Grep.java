@@ -37,14 +37,14 @@ public final class Grep {
 
     /**
      * One record in the manner of blkparse:
-     * {@code   12.345678  sda11 q0 #40213 d17 OUT  1834976+8  4096B OK  Q2C 2.68ms (Q2D 2.18ms D2C 0.50ms C2R 7.6us) inflight 97/8}:
+     * {@code   12.345678  sda11 q0 #40213 d17 OUT  1834976+8  4096B OK  Q2C 2.68ms (Q2D 2.18ms D2C 0.50ms C2R 7.6us) in service/dispatched 97/8}:
      * arrival in seconds after {@code originNs}, device, queue, seq, descriptor, type, start sector + sectors,
-     * bytes, status, the phases, and the requests in flight for the device / at the disk at dispatch.
+     * bytes, status, the phases, and, at its dispatch, the device's requests in service / all devices' requests dispatched.
      */
     public static String line(RequestRecord r, long originNs) {
-        return String.format(Locale.ROOT, "%11.6f  %s q%d #%d d%d %-3s  %d+%d  %dB %s  Q2C %s (Q2D %s D2C %s C2R %s) inflight %d/%d",
+        return String.format(Locale.ROOT, "%11.6f  %s q%d #%d d%d %-3s  %d+%d  %dB %s  Q2C %s (Q2D %s D2C %s C2R %s) in service/dispatched %d/%d",
                 (r.q() - originNs) / 1e9, r.device(), r.queue(), r.seq(), r.desc(), r.type(), r.sector(), r.bytes() / SECTOR,
                 r.bytes(), r.status(), Times.compact(r.q2c()), Times.compact(r.q2d()), Times.compact(r.d2c()),
-                Times.compact(r.c2r()), r.inflightDevice(), r.inflightDisk());
+                Times.compact(r.c2r()), r.inServiceDevice(), r.dispatchedTotal());
     }
 }

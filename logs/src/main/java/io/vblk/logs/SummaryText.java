@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import io.vblk.report.TextTable;
 
-/** The human-readable {@code vblk logs summary}: a header line, then the device, phase and inflight tables. */
+/** The human-readable {@code vblk logs summary}: a header line, then the device, phase and in-service tables. */
 public final class SummaryText {
     private SummaryText() {}
 
@@ -14,11 +14,11 @@ public final class SummaryText {
         StringBuilder out = new StringBuilder(header(r.kind(), r.files(), r.records(), r.skippedLines(), r.spanS(), "q", "r", r.note()));
         TextTable devices = new TextTable("llrrrrrl", "device", "mode", "weight", "I/Os", "ratio to total", "IOPS", "MB", "errors");
         TextTable phases = new TextTable("llrrrr", "device", "phase", "mean", "p50", "p99", "max");
-        TextTable inflight = new TextTable("llrrrr", "device", "inflight at dispatch", "mean", "p50", "p99", "max");
+        TextTable atDispatch = new TextTable("llrrrr", "device", "at dispatch", "mean", "p50", "p99", "max");
         for (BackendDevice d : r.devices()) {
-            add(d, devices, phases, inflight);
+            add(d, devices, phases, atDispatch);
         }
-        add(r.total(), devices.rule(), phases.rule(), inflight.rule());
+        add(r.total(), devices.rule(), phases.rule(), atDispatch.rule());
         TextTable backlog = new TextTable("lrrrrrrrrr", "device", "target", "feasible", "share", "conc gap", "sched gap",
                 "backlogged", "share backlogged", "held", "backlog");
         for (BackendDevice d : r.devices()) {
@@ -31,7 +31,7 @@ public final class SummaryText {
                     String.format(Locale.ROOT, "%.2f", d.heldMean()), String.format(Locale.ROOT, "%.2f", d.backlogMean()));
         }
         out.append('\n').append(devices.format()).append('\n').append(phases.format())
-                .append('\n').append(inflight.format()).append('\n').append(backlog.format())
+                .append('\n').append(atDispatch.format()).append('\n').append(backlog.format())
                 .append(String.format(Locale.ROOT, "every device backlogged %s of the span%n", percent(r.allBackloggedFraction())));
         if (r.feasibleMethod() != null) {
             out.append("feasible share: ").append(r.feasibleMethod()).append('\n');
@@ -60,7 +60,7 @@ public final class SummaryText {
                 String.join(" ", files), records, skips, spanS, from, to, note);
     }
 
-    private static void add(BackendDevice d, TextTable devices, TextTable phases, TextTable inflight) {
+    private static void add(BackendDevice d, TextTable devices, TextTable phases, TextTable atDispatch) {
         devices.row(d.name(), join(d.modes()), join(d.weights()), count(d.ios()), percent(d.share()), rate(d.iops()),
                 mb(d.bytes()), errors(d.errors()));
         Phases p = d.phases();
@@ -69,8 +69,8 @@ public final class SummaryText {
         for (int i = 0; i < names.length; i++) {
             phases.row(timingRow(i == 0 ? d.name() : "", names[i], timings[i]));
         }
-        inflight.row(spreadRow(d.name(), "device", d.inflightDevice()));
-        inflight.row(spreadRow("", "disk", d.inflightDisk()));
+        atDispatch.row(spreadRow(d.name(), "in service", d.inServiceDevice()));
+        atDispatch.row(spreadRow("", "dispatched, all", d.dispatchedTotal()));
     }
 
     private static String[] cells(FrontendDevice d) {

@@ -22,22 +22,22 @@ public final class Fixtures {
 
     private Fixtures() {}
 
-    /** The README's example record. */
+    /** docs/request-logs.md's example record. */
     public static final RequestRecord EXAMPLE = new RequestRecord("sda11", 0, 17, 40213, "OUT", 1834976, 4096, "OK", 80, "aio",
             81273645120034L, 81273645121950L, 81273647302811L, 81273647803377L, 81273647811020L, 97, 8);
 
     static RequestRecord backend(String device, int weight, long seq, String type, String status, long q, long q2d,
-                                 long d2c, long c2r, int inflightDevice) {
+                                 long d2c, long c2r, int inServiceDevice) {
         long d = q + q2d;
         long c = d + d2c;
         return new RequestRecord(device, 0, (int) (seq % 128), seq, type, seq * 8, 4096, status, weight, "aio",
-                q, q + 2 * US, d, c, c + c2r, inflightDevice, 8);
+                q, q + 2 * US, d, c, c + c2r, inServiceDevice, 8);
     }
 
     /**
      * 125 requests, one arriving every millisecond from BASE; every fifth is sda12's (weight 20), the rest
      * sda11's (weight 80). sda11's k-th request (k = 0..99) waits (k + 1) x 10us at the scheduler, is served
-     * in 500us, replied in 8us, alternates IN and OUT and sees k % 10 + 1 of its device's requests in flight.
+     * in 500us, replied in 8us, alternates IN and OUT and has k % 10 + 1 of its device's requests in service at its dispatch.
      * sda12's waits 2ms and is served in 500us; its first fails with IOERR at the store, its second is refused
      * at once (UNSUPP). The last reply is sda12's, at BASE + 126.508ms.
      */

@@ -33,9 +33,9 @@ class GrepTest {
         assertThat(grep(file, new GrepFilter("sda11", null, null, null), Long.MAX_VALUE)).isEqualTo(1);
 
         assertThat(out).containsExactly(
-                "  12.345678  sda11 q0 #40213 d17 OUT  1834976+8  4096B OK  Q2C 2.68ms (Q2D 2.18ms D2C 0.50ms C2R 7.6us) inflight 97/8");
+                "  12.345678  sda11 q0 #40213 d17 OUT  1834976+8  4096B OK  Q2C 2.68ms (Q2D 2.18ms D2C 0.50ms C2R 7.6us) in service/dispatched 97/8");
         assertThat(Grep.line(earlier, earlier.q())).isEqualTo(
-                "   0.000000  sda12 q0 #9 d9 IN   72+8  4096B OK  Q2C 2.50ms (Q2D 2.00ms D2C 0.50ms C2R 8.0us) inflight 3/8");
+                "   0.000000  sda12 q0 #9 d9 IN   72+8  4096B OK  Q2C 2.50ms (Q2D 2.00ms D2C 0.50ms C2R 8.0us) in service/dispatched 3/8");
     }
 
     @Test
@@ -54,7 +54,7 @@ class GrepTest {
         out.clear();
         grep(file, new GrepFilter(null, null, null, "UNSUPP"), Long.MAX_VALUE);
         assertThat(out).singleElement().asString()
-                .endsWith(" sda12 q0 #1 d1 TYPE_99  0+0  0B UNSUPP  Q2C 0ns (Q2D 0ns D2C 0ns C2R 5.0us) inflight 0/0");
+                .endsWith(" sda12 q0 #1 d1 TYPE_99  0+0  0B UNSUPP  Q2C 0ns (Q2D 0ns D2C 0ns C2R 5.0us) in service/dispatched 0/0");
 
         out.clear();
         assertThat(grep(file, new GrepFilter("sda11", null, 1490 * US, null), Long.MAX_VALUE)).as("strictly slower").isEqualTo(1);

@@ -75,13 +75,13 @@ class SummaryTest {
     }
 
     @Test
-    void inflightAtDispatch() {
+    void inServiceAndDispatchedAtDispatch() {
         BackendReport r = seed();
 
-        // sda11 sees 1..10 of its requests in flight, ten times each
-        assertThat(r.devices().get(0).inflightDevice()).isEqualTo(new Spread(5.5, 5, 10, 10));
-        assertThat(r.devices().get(0).inflightDisk()).isEqualTo(new Spread(8, 8, 8, 8));
-        assertThat(r.devices().get(1).inflightDevice()).isEqualTo(new Spread(4, 4, 4, 4));
+        // sda11 has 1..10 of its requests in service at a dispatch, ten times each
+        assertThat(r.devices().get(0).inServiceDevice()).isEqualTo(new Spread(5.5, 5, 10, 10));
+        assertThat(r.devices().get(0).dispatchedTotal()).isEqualTo(new Spread(8, 8, 8, 8));
+        assertThat(r.devices().get(1).inServiceDevice()).isEqualTo(new Spread(4, 4, 4, 4));
     }
 
     @Test
@@ -91,7 +91,7 @@ class SummaryTest {
         BackendDevice d = s.report(List.of(Path.of("x")), 0).devices().get(0);
 
         assertThat(d.phases()).isEqualTo(new Phases(null, null, null, null));
-        assertThat(d.inflightDevice()).isNull();
+        assertThat(d.inServiceDevice()).isNull();
         assertThat(d.iops()).as("one request over q to r, 2.001ms").isCloseTo(1 / 0.002001, offset(1e-9));
     }
 
@@ -100,7 +100,7 @@ class SummaryTest {
         String text = SummaryText.format(seed());
 
         assertThat(text.lines().findFirst().orElseThrow()).isEqualTo("backend log seed.log: 125 records over 0.127 s"
-                + " (first q to last r); errors (status != OK) count in I/Os and share; bytes, phases and inflight are over"
+                + " (first q to last r); errors (status != OK) count in I/Os and share; bytes, phases and in-service counts are over"
                 + " OK requests only");
         assertThat(text).contains(
                 "device | mode | weight | I/Os | ratio to total | IOPS |  MB | errors\n",
@@ -110,7 +110,7 @@ class SummaryTest {
                 "sda11  | Q2D   | 0.51 ms | 0.50 ms | 0.99 ms | 1.00 ms\n",
                 "       | C2R   |  8.0 µs |  8.0 µs |  8.0 µs |  8.0 µs\n",
                 "total  | Q2D   | 0.78 ms | 0.62 ms | 2.00 ms | 2.00 ms\n",
-                "sda11  | device               |  5.5 |   5 |  10 |  10\n");
+                "sda11  | in service      |  5.5 |   5 |  10 |  10\n");
     }
 
     @Test
@@ -134,12 +134,12 @@ class SummaryTest {
 
     @Test
     void theFeasibleShareComesFromThePeaksTheShortestD2cAndTheBusiest100Ms() {
-        // C stamps: 71 in the busiest 100 ms, so 710 IOPS, 0.355 slots of 500 us; sda11 at most 10 in flight
+        // C stamps: 71 in the busiest 100 ms, so 710 IOPS, 0.355 slots of 500 us; sda11 at most 10 in service
         // (cap 20 000 IOPS), sda12 4 (8 000): neither cap binds, lambda = 0.355 / (100 x 500 us), 80/20
         BackendReport r = seed();
 
         assertThat(r.feasibleMethod()).startsWith("from the log: capacity the most completions in any 100 ms (0.4 slots")
-                .contains("= 710 IOPS; in flight at most sda11 10 (20000 IOPS)")
+                .contains("= 710 IOPS; in service at most sda11 10 (20000 IOPS)")
                 .endsWith("sda12 4 (8000 IOPS)");
         BackendDevice sda11 = r.devices().get(0);
         assertThat(sda11.feasibleShare()).isCloseTo(0.8, within(1e-12));

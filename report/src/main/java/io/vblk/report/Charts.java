@@ -58,7 +58,7 @@ public final class Charts {
     }
 
     /**
-     * When the variants sweep one numeric key (a matrix axis such as max-inflight; the last such key), the first
+     * When the variants sweep one numeric key (a matrix axis such as max-in-service; the last such key), the first
      * device's share against that key, one line per value of the other keys; null when there is no such axis.
      */
     public static Path sweep(ExperimentResult r, Path dir) throws IOException {

@@ -23,21 +23,21 @@ public final class ExperimentTable {
         java.io.PrintWriter out = new java.io.PrintWriter(text);
         out.printf(Locale.ROOT, "%n== %s  (mode %s, policy %s, %d run%s%s)%n", v.label(), v.mode(), v.policy(),
                 v.repeats(), v.repeats() == 1 ? "" : "s", loadAverages(v));
-        String head = String.format(Locale.ROOT, "%-10s | %6s | %6s | %8s | %9s | %14s | %10s | %9s | %9s | %10s | %16s | %9s | %9s | %9s | %9s | %9s",
+        String head = String.format(Locale.ROOT, "%-10s | %6s | %6s | %8s | %9s | %14s | %10s | %9s | %9s | %10s | %16s | %9s | %9s | %9s | %10s | %9s",
                 "device", "weight", "target", "feasible", "I/Os", "share", "error (pp)", "conc gap",
-                "sched gap", "backlogged", "share backlogged", "load held", "IOPS", "p99", "in-flight", "backlog");
+                "sched gap", "backlogged", "share backlogged", "load held", "IOPS", "p99", "in service", "backlog");
         out.println(head);
         out.println("-".repeat(head.length()));
         for (DeviceFigures d : v.devices()) {
             String share = percent(d.share())
                     + (v.repeats() > 1 ? String.format(Locale.ROOT, " ±%.1f", d.shareSpread()) : "");
-            out.printf(Locale.ROOT, "%-10s | %6d | %6s | %8s | %9.0f | %14s | %+10.1f | %9s | %9s | %10s | %16s | %9s | %9.0f | %9s | %9.2f | %9.2f%n",
+            out.printf(Locale.ROOT, "%-10s | %6d | %6s | %8s | %9.0f | %14s | %+10.1f | %9s | %9s | %10s | %16s | %9s | %9.0f | %9s | %10.2f | %9.2f%n",
                     d.name(), d.weight(), percent(d.weightShare()),
                     d.feasibleShare() == null ? "–" : percent(d.feasibleShare()), d.ios(), share, d.shareErrorPp(),
                     gap(d.concurrencyGapPp()), gap(d.schedulerGapPp()), percent(d.backloggedFraction()),
                     d.shareBacklogged() == null ? "–" : percent(d.shareBacklogged()),
                     d.loadHeldFraction() == null ? "–" : String.format(Locale.ROOT, "%.2f", d.loadHeldFraction()),
-                    d.iops(), micros(d.p99Us()), d.inflightMean(), d.backlogMean());
+                    d.iops(), micros(d.p99Us()), d.inServiceMean(), d.backlogMean());
         }
         out.printf(Locale.ROOT, "Jain's index over weight-normalized shares: %.3f; largest share error %.1f pp; all "
                 + "devices backlogged %s of the time%s; dispatch lag %s%n", v.jain(), v.maxShareErrorPp(),

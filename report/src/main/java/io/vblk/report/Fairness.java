@@ -81,7 +81,7 @@ public final class Fairness {
     }
 
     /**
-     * "; vm: weight 80 %, its 1 request in flight allows at most 25 %, it got 3.0 %: 55 pp from the backend's
+     * "; vm: weight 80 %, its 1 request in service allows at most 25 %, it got 3.0 %: 55 pp from the backend's
      * concurrency, 22 pp from the scheduler (depth 32 puts 31 requests ahead of it at the disk)", for the
      * device furthest below its weight share; empty when no device has a feasible share.
      */
@@ -96,7 +96,7 @@ public final class Fairness {
         String ahead = depth != null && c < depth && d.schedulerGapPp() > TOLERANCE_PP
                 ? String.format(Locale.ROOT, " (depth %d puts %d request%s ahead of it at the disk)", depth, depth - c,
                         depth - c == 1 ? "" : "s") : "";
-        return String.format(Locale.ROOT, "; %s: weight %.0f %%, its %d request%s in flight allow%s at most %.0f %%, it "
+        return String.format(Locale.ROOT, "; %s: weight %.0f %%, its %d request%s in service allow%s at most %.0f %%, it "
                         + "got %.1f %%: %d pp from the backend's concurrency, %d pp from the scheduler%s", d.name(),
                 100 * d.weightShare(), c, c == 1 ? "" : "s", c == 1 ? "s" : "", 100 * d.feasibleShare(), 100 * d.share(),
                 Math.round(d.concurrencyGapPp()), Math.round(d.schedulerGapPp()), ahead);
@@ -107,7 +107,7 @@ public final class Fairness {
         double maxErr = maxErrorPp(devices);
         DeviceFigures least = devices.stream().min(Comparator.comparingDouble(DeviceFigures::backloggedFraction))
                 .orElseThrow();
-        DeviceFigures most = devices.stream().max(Comparator.comparingDouble(DeviceFigures::inflightMean)).orElseThrow();
+        DeviceFigures most = devices.stream().max(Comparator.comparingDouble(DeviceFigures::inServiceMean)).orElseThrow();
         boolean sync = mode.contains("sync");
         if (maxErr <= TOLERANCE_PP) {
             return String.format(Locale.ROOT, "shares follow the weights (largest error %.1f pp): every device was "
@@ -119,12 +119,12 @@ public final class Fairness {
         if (least.backloggedFraction() < OFTEN_BACKLOGGED || decidedRight) {
             String then = decidedRight ? String.format(Locale.ROOT, "; while all were backlogged (%.0f %% of the "
                     + "time) %s dispatched %s, as weighted", 100 * allBacklogged, policy, decided(devices)) : "";
-            if (least.inflightMean() <= 1.05 && most.inflightMean() >= 4 && least != most) {
-                return String.format(Locale.ROOT, "%s never had more than one request in the backend (mean in flight "
+            if (least.inServiceMean() <= 1.05 && most.inServiceMean() >= 4 && least != most) {
+                return String.format(Locale.ROOT, "%s never had more than one request in the backend (mean in service "
                         + "%.2f, peak %d, backlogged %.0f %% of the time) while %s kept %.1f: a weight can only reorder "
                         + "requests that wait, and %s's single request waits behind %s's%s", least.name(),
-                        least.inflightMean(), least.peakInflight(), 100 * least.backloggedFraction(), most.name(),
-                        most.inflightMean(), least.name(), most.name(), then);
+                        least.inServiceMean(), least.peakInService(), 100 * least.backloggedFraction(), most.name(),
+                        most.inServiceMean(), least.name(), most.name(), then);
             }
             boolean heldLittle = least.loadHeldFraction() != null && least.loadHeldFraction() < WindowFigures.MIN_LOAD_HELD;
             String starved = heldLittle && disk == null
@@ -132,10 +132,10 @@ public final class Fairness {
                             + "emulated disk: the store answered as fast as the load asked)", 100 * least.loadHeldFraction())
                     : heldLittle ? String.format(Locale.ROOT, ", and held only %.0f %% of its processes' requests (the host "
                             + "starved the load)", 100 * least.loadHeldFraction())
-                    : sync ? String.format(Locale.ROOT, ", mean in flight %.2f (one request per queue in sync mode%s)",
-                            least.inflightMean(), disk == null ? "" : String.format(Locale.ROOT,
+                    : sync ? String.format(Locale.ROOT, ", mean in service %.2f (one request per queue in sync mode%s)",
+                            least.inServiceMean(), disk == null ? "" : String.format(Locale.ROOT,
                                     ", so the disk was busy only %.0f %%, as the mode allows", 100 * disk))
-                    : String.format(Locale.ROOT, ", mean in flight %.2f", least.inflightMean());
+                    : String.format(Locale.ROOT, ", mean in service %.2f", least.inServiceMean());
             return String.format(Locale.ROOT, "the load kept a request of %s waiting at the scheduler only %.0f %% of "
                     + "the time%s: weights cannot act on an empty queue%s", least.name(),
                     100 * least.backloggedFraction(), starved, then);
@@ -184,9 +184,9 @@ public final class Fairness {
     }
 
     private static String inflights(List<DeviceFigures> devices) {
-        StringBuilder b = new StringBuilder("mean in flight");
+        StringBuilder b = new StringBuilder("mean in service");
         for (DeviceFigures d : devices) {
-            b.append(String.format(Locale.ROOT, " %s %.1f", d.name(), d.inflightMean()));
+            b.append(String.format(Locale.ROOT, " %s %.1f", d.name(), d.inServiceMean()));
         }
         return b.toString();
     }

@@ -106,7 +106,7 @@ public final class FeasibleShare {
     public static Model model(String how, List<Demand> demands, double slots) {
         List<Allocation> a = allocate(demands, slots);
         double meanService = demands.stream().mapToDouble(Demand::serviceSeconds).average().orElse(1);
-        StringBuilder method = new StringBuilder(how).append(String.format(Locale.ROOT, " = %.0f IOPS; in flight at most",
+        StringBuilder method = new StringBuilder(how).append(String.format(Locale.ROOT, " = %.0f IOPS; in service at most",
                 slots / meanService));
         for (Allocation d : a) {
             method.append(String.format(Locale.ROOT, " %s %d (%.0f IOPS)", d.name(), d.concurrency(), d.cap()));

@@ -45,12 +45,12 @@ public final class Reduction {
                 p99 += ds.stream().mapToLong(d -> d.latencyUs().p99()).max().orElse(0);
                 errors += ds.stream().mapToLong(DeviceResult::errors).sum();
                 WindowFigures.DeviceWindow w = run.window().device(name);
-                inflight += w.inflightMean();
+                inflight += w.inServiceMean();
                 backlog += w.backlogMean();
                 backlogged += w.backloggedFraction();
                 decided.add(w.shareBacklogged());
                 held.add(w.loadHeldFraction());
-                peak = Math.max(peak, w.peakInflight());
+                peak = Math.max(peak, w.peakInService());
             }
             int n = runs.size();
             double meanShare = mean(share);
@@ -105,9 +105,9 @@ public final class Reduction {
         }
         double service = (b.diskBusyNanos() - a.diskBusyNanos()) / 1e9 / completed;
         List<FeasibleShare.Demand> demands = names.stream().map(n -> new FeasibleShare.Demand(n,
-                run.window().device(n).weight(), run.window().device(n).peakInflight(), service)).toList();
+                run.window().device(n).weight(), run.window().device(n).peakInService(), service)).toList();
         return FeasibleShare.model(String.format(java.util.Locale.ROOT, "measured: disk %d x %.0fus (busy slot-time "
-                + "per completion), each device's peak in flight", b.diskSlots(), service * 1e6), demands, b.diskSlots());
+                + "per completion), each device's peak in service", b.diskSlots(), service * 1e6), demands, b.diskSlots());
     }
 
     /** The mean of the figures that exist; null when none does. */

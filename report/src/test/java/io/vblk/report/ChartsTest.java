@@ -61,14 +61,14 @@ class ChartsTest {
         return experiment("seed", v);
     }
 
-    /** A depth sweep: every policy at every max-inflight, the 80-weight device's share rising with depth for two. */
+    /** A depth sweep: every policy at every max-in-service, the 80-weight device's share rising with depth for two. */
     private static ExperimentResult sweep(List<String> policies, List<Integer> depths) {
         List<VariantResult> v = new ArrayList<>();
         for (String p : policies) {
             for (int d : depths) {
                 double share = p.equals("fifo") ? 0.5 : Math.min(0.8, 0.5 + 0.05 * Integer.numberOfTrailingZeros(d));
-                v.add(variant("policy=" + p + " max-inflight=" + d,
-                        keys("backend.scheduler.policy", p, "backend.max-inflight", String.valueOf(d)),
+                v.add(variant("policy=" + p + " max-in-service=" + d,
+                        keys("backend.scheduler.policy", p, "backend.max-in-service", String.valueOf(d)),
                         device("sda11", 80, 0.8, share), device("sda12", 20, 0.2, 1 - share)));
             }
         }
@@ -201,26 +201,26 @@ class ChartsTest {
 
     @Test
     void aSweepCrossedWithRowsOfWeightsRunsAlongTheLastAxis() {
-        // io-throttle-2008's shape: four weight pairs (two numeric keys of their own) x max-inflight 1, 2, 3
+        // io-throttle-2008's shape: four weight pairs (two numeric keys of their own) x max-in-service 1, 2, 3
         List<VariantResult> v = new ArrayList<>();
         for (int w : new int[] {80, 50, 20, 10}) {
             for (int n = 1; n <= 3; n++) {
-                v.add(variant(w + " max-inflight=" + n, keys("backend.devices[0].weight", String.valueOf(w),
-                        "backend.devices[1].weight", String.valueOf(100 - w), "backend.max-inflight", String.valueOf(n)),
+                v.add(variant(w + " max-in-service=" + n, keys("backend.devices[0].weight", String.valueOf(w),
+                        "backend.devices[1].weight", String.valueOf(100 - w), "backend.max-in-service", String.valueOf(n)),
                         device("a", w, w / 100.0, 0.5), device("b", 100 - w, 1 - w / 100.0, 0.5)));
             }
         }
 
-        assertThat(Charts.numericAxis(v)).isEqualTo("backend.max-inflight");
+        assertThat(Charts.numericAxis(v)).isEqualTo("backend.max-in-service");
         assertThat(Charts.numericAxis(sweep(List.of("fifo", "sfq"), List.of(1, 2, 4)).variants()))
-                .isEqualTo("backend.max-inflight");
+                .isEqualTo("backend.max-in-service");
     }
 
     @Test
     void sweepNeedsOnlyOneAxisWithThreeValues() throws Exception {
         List<VariantResult> v = new ArrayList<>();
         for (int d : new int[] {1, 4, 16}) {
-            v.add(variant("max-inflight=" + d, keys("backend.max-inflight", String.valueOf(d)), device("a", 80, 0.8, 0.6),
+            v.add(variant("max-in-service=" + d, keys("backend.max-in-service", String.valueOf(d)), device("a", 80, 0.8, 0.6),
                     device("b", 20, 0.2, 0.4)));
         }
 
@@ -280,7 +280,7 @@ class ChartsTest {
                 + "2.50 at end)");
         String header = lines.get(2);
         assertThat(header.replaceAll(" +", " ")).isEqualTo("device | weight | target | feasible | I/Os | share | "
-                + "error (pp) | conc gap | sched gap | backlogged | share backlogged | load held | IOPS | p99 | in-flight | "
+                + "error (pp) | conc gap | sched gap | backlogged | share backlogged | load held | IOPS | p99 | in service | "
                 + "backlog");
         assertThat(lines.get(3)).isEqualTo("-".repeat(header.length()));
         assertThat(lines.get(4).replaceAll(" +", " ")).isEqualTo("sda11 | 80 | 80.0% | 80.0% | 7500 | 75.0% ±7.1 | -5.0 | "
@@ -290,12 +290,12 @@ class ChartsTest {
         assertThat(lines.subList(2, 6)).allSatisfy(l -> assertThat(l).hasSameSizeAs(header));
         assertThat(lines.get(6)).isEqualTo("Jain's index over weight-normalized shares: 0.980; largest share error 5.0 pp; "
                 + "all devices backlogged 0.4% of the time; disk busy 63.1%; dispatch lag 1.2%");
-        assertThat(lines.get(7)).isEqualTo("feasible share: disk model 4 x 500us = 8000 IOPS; in flight at most sda11 32 "
+        assertThat(lines.get(7)).isEqualTo("feasible share: disk model 4 x 500us = 8000 IOPS; in service at most sda11 32 "
                 + "(64000 IOPS) sda12 1 (2000 IOPS)");
         assertThat(lines.get(8)).isEqualTo("!! run 2: the host limited this run");
         assertThat(lines.get(9)).isEqualTo("=> " + v.explanation())
                 .startsWith("=> sda12 never had more than one request in the backend")
-                .endsWith("; sda11: weight 80 %, its 32 requests in flight allow at most 80 %, it got 75.0 %: 0 pp from "
+                .endsWith("; sda11: weight 80 %, its 32 requests in service allow at most 80 %, it got 75.0 %: 0 pp from "
                         + "the backend's concurrency, 5 pp from the scheduler");
         assertThat(lines).hasSize(10);
     }
@@ -308,12 +308,12 @@ class ChartsTest {
             for (int n = 1; n <= 2; n++) {
                 double share = n == 1 ? 0.5 : first / 100.0;
                 DeviceFigures a = device("sda11", first, first / 100.0, share);
-                // the first device's feasible share: 50 % with one request in flight, its weight share with two
+                // the first device's feasible share: 50 % with one request in service, its weight share with two
                 a = new DeviceFigures(a.name(), a.weight(), a.weightShare(), a.ios(), a.share(), a.shareSpread(),
-                        a.shareErrorPp(), a.iops(), a.p99Us(), a.inflightMean(), a.backlogMean(), a.peakInflight(),
+                        a.shareErrorPp(), a.iops(), a.p99Us(), a.inServiceMean(), a.backlogMean(), a.peakInService(),
                         a.errors(), a.backloggedFraction(), a.shareBacklogged(), a.loadHeldFraction(), n, share);
-                v.add(variant(w + " max-inflight=" + n, keys("backend.devices[0].weight", String.valueOf(first),
-                        "backend.max-inflight", String.valueOf(n)), a, device("sda12", 100 - first, 1 - first / 100.0,
+                v.add(variant(w + " max-in-service=" + n, keys("backend.devices[0].weight", String.valueOf(first),
+                        "backend.max-in-service", String.valueOf(n)), a, device("sda12", 100 - first, 1 - first / 100.0,
                         1 - share)));
             }
         }
@@ -322,8 +322,8 @@ class ChartsTest {
 
         assertThat(CrossTable.format(r)).isEqualTo("""
 
-                == io-throttle-2008: share of sda11 / sda12 (%) (sda11's feasible share) per max-inflight; 2008 beside
-                variant |  2008 run 1 |   max-inflight 1 |   max-inflight 2
+                == io-throttle-2008: share of sda11 / sda12 (%) (sda11's feasible share) per max-in-service; 2008 beside
+                variant |  2008 run 1 | max-in-service 1 | max-in-service 2
                 -----------------------------------------------------------
                 80:20   | 75.8 / 24.2 | 50.0 / 50.0 (50) | 80.0 / 20.0 (80)
                 20:80   |           – | 50.0 / 50.0 (50) | 20.0 / 80.0 (20)

@@ -167,7 +167,7 @@ class FairnessTest {
 
         String e = Fairness.explain("sync+aio", "ioband", d, 0.0, 1.0, null);
 
-        assertThat(e).isEqualTo("vm never had more than one request in the backend (mean in flight 1.00, peak 1, "
+        assertThat(e).isEqualTo("vm never had more than one request in the backend (mean in service 1.00, peak 1, "
                 + "backlogged 1 % of the time) while host kept 30.2: a weight can only reorder requests that wait, and "
                 + "vm's single request waits behind host's");
     }
@@ -194,7 +194,7 @@ class FairnessTest {
         String e = Fairness.explain("sync", "ioband", d, 0.0, 0.37, null);
 
         assertThat(e).isEqualTo("the load kept a request of sda11 waiting at the scheduler only 11 % of the time, mean "
-                + "in flight 0.98 (one request per queue in sync mode, so the disk was busy only 37 %, as the mode "
+                + "in service 0.98 (one request per queue in sync mode, so the disk was busy only 37 %, as the mode "
                 + "allows): weights cannot act on an empty queue");
     }
 
@@ -206,7 +206,7 @@ class FairnessTest {
         String e = Fairness.explain("aio", "sfq", d, 0.3, null, null);
 
         assertThat(e).isEqualTo("the load kept a request of b waiting at the scheduler only 30 % of the time, mean in "
-                + "flight 2.25: weights cannot act on an empty queue");
+                + "service 2.25: weights cannot act on an empty queue");
     }
 
     @Test
@@ -224,7 +224,7 @@ class FairnessTest {
                 device("sda12", 0.2, 0.5, 63.46, 61, 128));
 
         assertThat(Fairness.explain("aio", "fifo", backlogged, 1, 1.0, null)).isEqualTo("fifo ignores weights: shares follow "
-                + "how many requests each device keeps in the backend (mean in flight sda11 64.0 sda12 63.5)");
+                + "how many requests each device keeps in the backend (mean in service sda11 64.0 sda12 63.5)");
     }
 
     @Test
@@ -254,7 +254,7 @@ class FairnessTest {
         String e = Fairness.explain("sync+aio", "sfq", vmVsHost(0.03), 0.02, 1.0, 32);
 
         assertThat(e).startsWith("vm never had more than one request in the backend").endsWith("; vm: weight 80 %, its 1 "
-                + "request in flight allows at most 25 %, it got 3.0 %: 55 pp from the backend's concurrency, 22 pp from "
+                + "request in service allows at most 25 %, it got 3.0 %: 55 pp from the backend's concurrency, 22 pp from "
                 + "the scheduler (depth 32 puts 31 requests ahead of it at the disk)");
         assertThat(vmVsHost(0.03).get(0).concurrencyGapPp()).isCloseTo(55, within(1e-9));
         assertThat(vmVsHost(0.03).get(0).schedulerGapPp()).isCloseTo(22, within(1e-9));
@@ -266,7 +266,7 @@ class FairnessTest {
         // depth 1: one request at the disk at a time, so the vm alternates with the host and gets 50 %
         String e = Fairness.explain("sync+aio", "sfq", vmVsHost(0.5), 0.02, 0.25, 1);
 
-        assertThat(e).endsWith("; vm: weight 80 %, its 1 request in flight allows at most 25 %, it got 50.0 %: 55 pp "
+        assertThat(e).endsWith("; vm: weight 80 %, its 1 request in service allows at most 25 %, it got 50.0 %: 55 pp "
                 + "from the backend's concurrency, -25 pp from the scheduler");
     }
 

@@ -99,7 +99,7 @@ class FeasibleShareTest {
         FeasibleShare.Model m = FeasibleShare.model("disk 4 x 500us", List.of(demand("vm", 80, 1), demand("host", 20, 128)), 4);
 
         assertThat(m.capacityIops()).isCloseTo(8000, within(1e-9));
-        assertThat(m.method()).isEqualTo("disk 4 x 500us = 8000 IOPS; in flight at most vm 1 (2000 IOPS) host 128 "
+        assertThat(m.method()).isEqualTo("disk 4 x 500us = 8000 IOPS; in service at most vm 1 (2000 IOPS) host 128 "
                 + "(256000 IOPS)");
         assertThat(m.device("vm").share()).isCloseTo(0.25, within(1e-12));
         assertThat(m.device("nobody")).isNull();

@@ -44,7 +44,7 @@ class JsonReportTest {
         assertThat(json.get("total").get("name").asText()).isEqualTo("total");
         assertThat(json.get("total").get("ios").asLong()).isEqualTo(200_000);
         assertThat(json.get("backend_start").get("nanos").asLong()).isEqualTo(1_000);
-        assertThat(json.get("backend_end").get("devices").get(0).get("inflight_area").asLong()).isEqualTo(900);
+        assertThat(json.get("backend_end").get("devices").get(0).get("in_service_area").asLong()).isEqualTo(900);
         assertThat(json.get("verify").get("checked").asLong()).isEqualTo(50);
         assertThat(json.has("succeeded")).isFalse();
     }

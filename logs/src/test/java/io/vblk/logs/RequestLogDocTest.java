@@ -18,23 +18,23 @@ import org.junit.jupiter.api.Test;
 import io.vblk.requestlog.RequestRecord;
 
 /**
- * The README's request log example and schema table against the code: the example reads as a
+ * docs/request-logs.md's example and schema table against the code: the example reads as a
  * {@link RequestRecord} with the reader's own mapping, every field of the table is in it with the type of
  * its record component, and writing the record back gives the same JSON object.
  */
-class ReadmeSchemaTest {
+class RequestLogDocTest {
     private static final String MARKER = "<!-- request-log-example -->";
 
     private static List<String> readme() throws Exception {
-        // surefire runs in the module's directory, frontend-sim; the README is the root project's
-        Path readme = Path.of(System.getProperty("user.dir")).resolveSibling("README.md");
+        // surefire runs in the module's directory; docs/ is the root project's
+        Path readme = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("request-logs.md");
         return Files.readAllLines(readme);
     }
 
     /** The fenced json block right after the marker line. */
     private static String example(List<String> lines) {
         int marker = lines.indexOf(MARKER);
-        assertThat(marker).as("marker line %s in README.md", MARKER).isNotNegative();
+        assertThat(marker).as("marker line %s in docs/request-logs.md", MARKER).isNotNegative();
         assertThat(lines.get(marker + 1)).isEqualTo("```json");
         StringBuilder json = new StringBuilder();
         for (int i = marker + 2; !lines.get(i).equals("```"); i++) {
@@ -80,8 +80,8 @@ class ReadmeSchemaTest {
         Set<String> table = tableFields(lines);
         Map<String, Class<?>> types = jsonTypes();
 
-        assertThat(table).as("fields in the README table").containsExactlyInAnyOrderElementsOf(types.keySet());
-        assertThat(example.fieldNames()).toIterable().as("fields in the README example")
+        assertThat(table).as("fields in the docs table").containsExactlyInAnyOrderElementsOf(types.keySet());
+        assertThat(example.fieldNames()).toIterable().as("fields in the docs example")
                 .containsExactlyInAnyOrderElementsOf(table);
         for (String field : table) {
             JsonNode value = example.get(field);
