@@ -16,7 +16,7 @@ one() { # LABEL ARGS RUN COMMON_ARGS...
   # shellcheck disable=SC2086 # the setting's args are words on purpose
   "$root/vblk" bench $args "$@" --quiet --out "$out" --json "$out/$label-$run.json" >/dev/null
   jq -r --arg run "$run" --arg setting "$label" \
-    '.cells[] | "run \($run) \($setting) \(.rw) qd\(.inflight_per_device) x\(.devices): \(.iops | round) IOPS"' \
+    '.cells[] | "run \($run) \($setting) \(.rw) qd\(.outstanding_per_device) x\(.devices): \(.iops | round) IOPS"' \
     "$out/$label-$run.json"
 }
 common=("$@")
@@ -33,7 +33,7 @@ import glob, json, statistics, sys
 out, a, b = sys.argv[1:4]
 runs = {label: [c for f in glob.glob(f"{out}/{label}-*.json") for c in json.load(open(f))["cells"]] for label in (a, b)}
 # a field the two settings set differently (the policy, say) names the setting, not the cell
-fields = ["rw", "inflight_per_device", "devices"] + [f for f in ("policy", "mode")
+fields = ["rw", "outstanding_per_device", "devices"] + [f for f in ("policy", "mode")
                                                      if {c[f] for c in runs[a]} == {c[f] for c in runs[b]}]
 cells = {}
 for label, cs in runs.items():

@@ -6,4 +6,4 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${1:-5}"; duration="${2:-3s}"; out="${3:-$root/results/bench/sfq-vs-fifo}"
 exec "$root/bench/scripts/alternate.sh" "$runs" "$out" fifo "--policy fifo" sfq "--policy sfq" \
-  --mode aio --inflight 32 --rw randread,randwrite --devices 1,8 --duration "$duration"
+  --mode aio --outstanding 32 --rw randread,randwrite --devices 1,8 --duration "$duration"

@@ -7,4 +7,4 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${1:-3}"; duration="${2:-3s}"; out="${3:-$root/results/bench/spin-vs-sleep}"
 exec "$root/bench/scripts/alternate.sh" "$runs" "$out" sleep "--spin 0s" spin "--spin 50us" \
-  --mode aio --policy sfq --inflight 1,32 --rw randread,randwrite --devices 1,8 --duration "$duration"
+  --mode aio --policy sfq --outstanding 1,32 --rw randread,randwrite --devices 1,8 --duration "$duration"

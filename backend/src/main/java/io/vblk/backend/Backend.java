@@ -22,7 +22,7 @@ import io.vblk.config.LimitsConfig;
 import io.vblk.config.Secrets;
 import io.vblk.config.SettingException;
 import io.vblk.disk.EmulatedDisk;
-import io.vblk.log.RecordLog;
+import io.vblk.requestlog.RecordLog;
 import io.vblk.nbd.NbdDecoder;
 import io.vblk.nbd.NbdEncoder;
 import io.vblk.nbd.NbdHandshake;
@@ -315,7 +315,7 @@ public final class Backend implements AutoCloseable {
                 if (dc.fault() != null) {
                     store = new FaultStore(store, dc.fault());
                 }
-                out.add(new Device(dc, i, config.modeOf(dc), config.inflightLimit(dc), store, SEG_MAX, SIZE_MAX));
+                out.add(new Device(dc, i, config.modeOf(dc), config.inServiceLimit(dc), store, SEG_MAX, SIZE_MAX));
             }
         } catch (IOException e) {
             closeStores(out);
@@ -402,8 +402,8 @@ public final class Backend implements AutoCloseable {
     }
 
     /** Requests of every device dispatched to the store or disk and not yet completed. */
-    public int schedulerInFlight() {
-        return path.scheduler().inFlight();
+    public int schedulerDispatched() {
+        return path.scheduler().dispatchedNow();
     }
 
     /**

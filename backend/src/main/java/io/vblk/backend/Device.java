@@ -18,7 +18,7 @@ final class Device {
     private final DeviceConfig config;
     private final int index;
     private final Mode mode;
-    private final int inflightLimit;
+    private final int inServiceLimit;
     private final BlockStore store;
     private final BlkConfig blkConfig;
     private final long features;
@@ -34,11 +34,11 @@ final class Device {
     // requests received and not yet answered or dropped, wherever they wait: virtqueue, scheduler, disk, store
     private final Occupancy held = new Occupancy();
 
-    Device(DeviceConfig config, int index, Mode mode, int inflightLimit, BlockStore store, int segMax, int sizeMax) {
+    Device(DeviceConfig config, int index, Mode mode, int inServiceLimit, BlockStore store, int segMax, int sizeMax) {
         this.config = config;
         this.index = index;
         this.mode = mode;
-        this.inflightLimit = inflightLimit;
+        this.inServiceLimit = inServiceLimit;
         this.store = store;
         this.blkConfig = new BlkConfig(config.capacitySectors(), VirtioBlk.SECTOR_SIZE, segMax, sizeMax, config.queues(),
                 config.queueSize(), config.maxDiscardSectors(), config.maxDiscardSeg(), config.maxWriteZeroesSectors(),
@@ -73,8 +73,8 @@ final class Device {
         return mode;
     }
 
-    int inflightLimit() {
-        return inflightLimit;
+    int inServiceLimit() {
+        return inServiceLimit;
     }
 
     BlockStore store() {

@@ -6,9 +6,9 @@ import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.ProtocolException;
 import io.vblk.protocol.VirtioBlk;
-import io.vblk.log.RecordBatch;
-import io.vblk.log.RecordLog;
-import io.vblk.log.RequestRecord;
+import io.vblk.requestlog.RecordBatch;
+import io.vblk.requestlog.RecordLog;
+import io.vblk.requestlog.RequestRecord;
 
 /**
  * The device side of one queue of one attached client (a virtqueue, in virtio's words), apart from any
@@ -180,6 +180,6 @@ final class DeviceQueue {
         BlkRequest q = r.req;
         return new RequestRecord(device.name(), index, q.descriptor(), r.seq, VirtioBlk.typeName(q.type()), q.sector(),
                 q.length(), VirtioBlk.statusName(r.status), device.config().weight(), device.mode().label(), r.tQ, r.tI,
-                r.tD, r.tC, r.tR, r.flowInSchedulerAtDispatch, r.inFlightAtDispatch);
+                r.tD, r.tC, r.tR, r.flowInSchedulerAtDispatch, r.dispatchedTotalAtDispatch);
     }
 }

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
-import io.vblk.log.ThrottledLog;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.Frame;
 import io.vblk.protocol.ProtocolException;

@@ -27,7 +27,7 @@ final class IoRequest extends Ticket {
     long tR;
     // at dispatch: this device's requests in the scheduler, and requests of every device dispatched
     int flowInSchedulerAtDispatch;
-    int inFlightAtDispatch;
+    int dispatchedTotalAtDispatch;
     // the disk model's figure (see Ticket#slotFreeSince): written on the disk's thread before the request
     // is performed, read at its completion
     long slotFreeSince;
@@ -49,10 +49,10 @@ final class IoRequest extends Ticket {
     }
 
     @Override
-    protected void dispatched(long at, int flowInScheduler, int inFlight) {
+    protected void dispatched(long at, int flowInScheduler, int dispatchedNow) {
         tD = at;
         flowInSchedulerAtDispatch = flowInScheduler;
-        inFlightAtDispatch = inFlight;
+        dispatchedTotalAtDispatch = dispatchedNow;
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.vblk.backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vblk.disk.EmulatedDisk;
-import io.vblk.log.RecordLog;
+import io.vblk.requestlog.RecordLog;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.scheduler.Policy;
 import io.vblk.scheduler.Scheduler;
@@ -11,7 +11,6 @@ import io.vblk.scheduler.Ticket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.function.LongSupplier;
-import io.vblk.log.ThrottledLog;
 import io.vblk.store.NoSpaceException;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
 /**
  * How a device queue lets its requests into the {@link RequestPath}, the one thing sync and aio modes differ
  * in: at most {@code limit} requests of the queue are in service at once, 1 in sync mode (the 2008 backend,
- * which took the next request only after answering the last) and max-inflight in aio mode. The rest wait
+ * which took the next request only after answering the last) and max-in-service in aio mode. The rest wait
  * here in arrival order, as do all while the door's sink is not accepting answers. Confined to the queue's
  * thread (its sink's executor): completions from other threads hop back to it; one that completes inline
  * while {@link #admit} submits (a RAM store) is answered right after that submission, without a hop.
@@ -33,7 +33,7 @@ final class ServicePolicy {
 
     static ServicePolicy of(DeviceQueue queue, CompletionSink sink, RequestPath path) {
         Device d = queue.device();
-        return new ServicePolicy(queue, sink, path, d.mode() == Mode.SYNC ? 1 : d.inflightLimit());
+        return new ServicePolicy(queue, sink, path, d.mode() == Mode.SYNC ? 1 : d.inServiceLimit());
     }
 
     /** On the event loop: a checked request, now owned here until it is answered or dropped. */
@@ -79,7 +79,7 @@ final class ServicePolicy {
     }
 
     // while the client is not taking its replies, requests wait here rather than become replies nobody reads;
-    // those already in service still finish, so replies overshoot the high water mark by at most max-inflight
+    // those already in service still finish, so replies overshoot the high water mark by at most max-in-service
     private void admit() {
         // a reply can re-enter admit (writability changes inside the write); the outer call keeps its flag
         boolean outer = admitting;

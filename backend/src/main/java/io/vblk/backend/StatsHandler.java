@@ -21,7 +21,7 @@ final class StatsHandler extends SimpleChannelInboundHandler<StatsQuery> {
     private final StatsService service;
     private final TokenCheck tokens;
     private final Connection connection;
-    private boolean inFlight;
+    private boolean queryPending;
     private long answeredAt = System.nanoTime() - MIN_INTERVAL_NANOS;
 
     StatsHandler(StatsService service, TokenCheck tokens, Connection connection) {
@@ -33,11 +33,11 @@ final class StatsHandler extends SimpleChannelInboundHandler<StatsQuery> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, StatsQuery q) {
         tokens.require(q.token());
-        if (inFlight) {
+        if (queryPending) {
             throw new ProtocolException(ErrorCode.LIMIT,
                     "STATS_QUERY before the previous one was answered: send one at a time");
         }
-        inFlight = true;
+        queryPending = true;
         connection.settle();
         long wait = answeredAt + MIN_INTERVAL_NANOS - System.nanoTime();
         if (wait > 0) {
@@ -49,7 +49,7 @@ final class StatsHandler extends SimpleChannelInboundHandler<StatsQuery> {
 
     private void ask(ChannelHandlerContext ctx) {
         service.ask(json -> ctx.executor().execute(() -> {
-            inFlight = false;
+            queryPending = false;
             answeredAt = System.nanoTime();
             if (ctx.channel().isActive()) {
                 ctx.writeAndFlush(new StatsReply(json));

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import io.vblk.log.ThrottledLog;
+import io.vblk.backend.ThrottledLog;
 import org.slf4j.LoggerFactory;
 
 /**

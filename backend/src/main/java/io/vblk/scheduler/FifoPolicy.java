@@ -18,7 +18,7 @@ public final class FifoPolicy implements Policy {
     }
 
     @Override
-    public Ticket next(long now, int inFlight) {
+    public Ticket next(long now, int dispatchedNow) {
         Ticket t = queue.pollFirst();
         if (t != null) {
             queued[t.flow]--;

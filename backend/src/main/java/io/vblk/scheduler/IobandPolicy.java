@@ -10,12 +10,12 @@ import io.vblk.config.SchedulerConfig;
  * <li>(2 * io-limit is dm-ioband's bucket; the second term gives the lightest group at least 8 requests.)</li>
  * <li>A dispatch charges 1 token per request, or 1 per 512-byte sector (at least 1); tokens may go negative.</li>
  * <li>next() serves, among groups with queued tickets and tokens > 0, the largest tokens / initial (ties: lower index).</li>
- * <li>All queued groups spent: hold back (null) if another group with tokens has tickets in flight and in-flight >= io-throttle.</li>
+ * <li>All queued groups spent: hold back (null) if another group with tokens has tickets dispatched and the dispatched total >= io-throttle.</li>
  * <li>Otherwise a new epoch: each group gets initial more tokens, at most 2 * initial, debt kept; then pick again.</li>
  * <li>io-limit: a group with io-limit tickets queued here admits no more.</li>
  * </ul>
  * The hold-back is what lets weights act on one-at-a-time issuers; with two of them and io-throttle 4 it never
- * triggers and they share 50/50. A holder counts only while its ticket is in flight: a decision taken between
+ * triggers and they share 50/50. A holder counts only while its ticket is dispatched: a decision taken between
  * its completion and its next submission starts a new epoch. Not work-conserving while it holds back.
  * Epochs reach a group lazily, so each call is O(log groups) plus, at an epoch change, O(1) per spent group.
  */
@@ -30,7 +30,7 @@ public final class IobandPolicy implements Policy {
     private final int ioLimit;
     private final SchedulerConfig.Cost cost;
     private final FlowQueues queues;
-    private final int[] inFlight;
+    private final int[] dispatchedNow;
     // tokens[g] as of epoch seen[g]; k epochs later the group has min(tokens + k * initial, 2 * initial)
     private final long[] tokens;
     private final long[] seen;
@@ -40,7 +40,7 @@ public final class IobandPolicy implements Policy {
     // spent[0..spentCount) lists exactly the groups with tokens <= 0; they are always current (seen == epoch)
     private final int[] spent;
     private int spentCount;
-    // number of groups with tickets in flight and tokens > 0
+    // number of groups with tickets dispatched and tokens > 0
     private int holders;
 
     public IobandPolicy(int[] weights, int ioThrottle, int ioLimit, SchedulerConfig.Cost cost) {
@@ -56,7 +56,7 @@ public final class IobandPolicy implements Policy {
         this.tokens = initial.clone();
         this.seen = new long[n];
         this.queues = new FlowQueues(n);
-        this.inFlight = new int[n];
+        this.dispatchedNow = new int[n];
         this.eligible = new FlowHeap(n);
         this.spent = new int[n];
     }
@@ -89,7 +89,7 @@ public final class IobandPolicy implements Policy {
     }
 
     @Override
-    public Ticket next(long now, int inFlightTotal) {
+    public Ticket next(long now, int dispatchedNow) {
         for (;;) {
             int g = eligible.peek();
             if (g >= 0) {
@@ -99,7 +99,7 @@ public final class IobandPolicy implements Policy {
                 return null;
             }
             // every group with queued tickets is out of tokens, so each holder is another group
-            if (holders > 0 && inFlightTotal >= ioThrottle) {
+            if (holders > 0 && dispatchedNow >= ioThrottle) {
                 return null;
             }
             newEpoch();
@@ -109,8 +109,8 @@ public final class IobandPolicy implements Policy {
     @Override
     public void completed(Ticket t, long now) {
         int g = t.flow;
-        inFlight[g]--;
-        if (inFlight[g] == 0 && tokens[g] > 0) {
+        dispatchedNow[g]--;
+        if (dispatchedNow[g] == 0 && tokens[g] > 0) {
             holders--;
         }
     }
@@ -128,8 +128,8 @@ public final class IobandPolicy implements Policy {
     // g is eligible, hence current and holding tokens
     private Ticket dispatch(int g) {
         Ticket t = queues.poll(g);
-        boolean wasHolder = inFlight[g] > 0;
-        inFlight[g]++;
+        boolean wasHolder = dispatchedNow[g] > 0;
+        dispatchedNow[g]++;
         tokens[g] -= Policies.cost(t, cost);
         if (tokens[g] > 0) {
             if (!wasHolder) {
@@ -159,7 +159,7 @@ public final class IobandPolicy implements Policy {
             seen[g] = epoch;
             if (tokens[g] > 0) {
                 spent[i] = spent[--spentCount];
-                if (inFlight[g] > 0) {
+                if (dispatchedNow[g] > 0) {
                     holders++;
                 }
                 if (queues.size(g) > 0) {

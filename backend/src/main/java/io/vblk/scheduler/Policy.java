@@ -10,9 +10,9 @@ public interface Policy {
 
     /**
      * The ticket to dispatch now, removed from the policy's queues, or null when nothing is queued or the
-     * policy holds every queued ticket back. {@code inFlight} counts tickets dispatched and not yet completed.
+     * policy holds every queued ticket back. {@code dispatchedNow} counts tickets dispatched and not yet completed.
      */
-    Ticket next(long now, int inFlight);
+    Ticket next(long now, int dispatchedNow);
 
     /** A dispatched ticket completed. */
     void completed(Ticket t, long now);

@@ -32,7 +32,7 @@ public final class Scheduler {
     private final ReentrantLock lock = new ReentrantLock();
     private final Dispatcher dispatcher;
     // guarded by lock
-    private int inFlight;
+    private int dispatchedNow;
     private final int[] inScheduler;
     private final int[] waiting;
     private final long[] inSchedulerArea;
@@ -187,7 +187,7 @@ public final class Scheduler {
             lagCountedUntil = now;
         }
         inScheduler[t.flow]--;
-        inFlight--;
+        dispatchedNow--;
         policy.completed(t, now);
         decisionPossible(now);
         return now;
@@ -206,7 +206,7 @@ public final class Scheduler {
                 // the dispatched ticket left its flow's queue: one refused offer of that flow may retry
                 room = roomWaiters[t.flow].pollFirst();
                 // at full depth there is nothing to decide: no clock read
-                t = inFlight >= depth ? null : take(clock.getAsLong());
+                t = dispatchedNow >= depth ? null : take(clock.getAsLong());
             } finally {
                 lock.unlock();
             }
@@ -218,10 +218,10 @@ public final class Scheduler {
 
     // guarded by lock: the policy's next ticket at now, marked as in dispatch, or null
     private Ticket take(long now) {
-        if (inFlight >= depth) {
+        if (dispatchedNow >= depth) {
             return null;
         }
-        Ticket t = policy.next(now, inFlight);
+        Ticket t = policy.next(now, dispatchedNow);
         if (decisionPendingSince >= 0) {
             // a held-back ticket is the policy's choice, not lag
             if (t != null) {
@@ -236,9 +236,9 @@ public final class Scheduler {
                 dispatchedAllBacklogged[t.flow]++;
             }
             waitingChanged(t.flow, -1, now);
-            inFlight++;
+            dispatchedNow++;
             t.inDispatch = true;
-            t.dispatched(now, inScheduler[t.flow], inFlight);
+            t.dispatched(now, inScheduler[t.flow], dispatchedNow);
         }
         return t;
     }
@@ -278,7 +278,7 @@ public final class Scheduler {
 
     // guarded by lock: the thread that changed the state drains next; the time until a dispatch is lag
     private void decisionPossible(long now) {
-        if (decisionPendingSince < 0 && waitingTotal > 0 && inFlight < depth) {
+        if (decisionPendingSince < 0 && waitingTotal > 0 && dispatchedNow < depth) {
             decisionPendingSince = now;
         }
     }
@@ -311,10 +311,10 @@ public final class Scheduler {
         }
     }
 
-    public int inFlight() {
+    public int dispatchedNow() {
         lock.lock();
         try {
-            return inFlight;
+            return dispatchedNow;
         } finally {
             lock.unlock();
         }

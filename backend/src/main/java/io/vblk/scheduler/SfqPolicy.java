@@ -56,7 +56,7 @@ public final class SfqPolicy implements Policy {
     }
 
     @Override
-    public Ticket next(long now, int inFlight) {
+    public Ticket next(long now, int dispatchedNow) {
         int f = heads.peek();
         if (f < 0) {
             return null;

@@ -26,9 +26,9 @@ public abstract class Ticket {
     /**
      * Under the scheduler's lock: it chose this ticket at {@code at}, in decision order although several threads
      * then dispatch; {@code flowInScheduler} tickets of this flow were in it (waiting or dispatched) and
-     * {@code inFlight} of every flow dispatched and not completed, this one included.
+     * {@code dispatchedNow} of every flow dispatched and not completed, this one included.
      */
-    protected void dispatched(long at, int flowInScheduler, int inFlight) {}
+    protected void dispatched(long at, int flowInScheduler, int dispatchedNow) {}
 
     /**
      * Read once at completion: the modeled instant the disk's slot fell free for this ticket while no other

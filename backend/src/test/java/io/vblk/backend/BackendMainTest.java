@@ -2,7 +2,7 @@ package io.vblk.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vblk.cli.BackendMain;
+import io.vblk.backend.BackendMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -17,17 +17,17 @@ import org.junit.jupiter.api.Test;
 /** A client that does not read its replies costs the backend bounded memory and nobody else any service. */
 class BackpressureTest {
     private static final long MEMORY = 4L << 20;
-    private static final int MAX_INFLIGHT = 16;
+    private static final int MAX_IN_SERVICE = 16;
     private static final int READ = 64 * 1024;
     private static final int WRITES = 1024;
     private static final int REQUESTS = 2048; // 128 MiB of replies, 32 times the limit
     // replies may pass the high water mark by what was already in service when it was crossed
-    private static final long BOUND = MEMORY + (long) MAX_INFLIGHT * (READ + FrameCodec.ENVELOPE_BYTES
+    private static final long BOUND = MEMORY + (long) MAX_IN_SERVICE * (READ + FrameCodec.ENVELOPE_BYTES
             + FrameCodec.COMPLETION_HEADER_BYTES);
 
     @Test
     void clientThatStopsReadingIsThrottledAndGetsEveryReplyLater() throws Exception {
-        try (Backend backend = Backends.start("mode: aio\nmax-inflight: " + MAX_INFLIGHT + "\n"
+        try (Backend backend = Backends.start("mode: aio\nmax-in-service: " + MAX_IN_SERVICE + "\n"
                 + "limits: {max-connection-memory: 4MiB}\n"
                 + "devices:\n  - {name: slow, size: 256MiB, store: ram, queue-size: 4096}\n"
                 + "  - {name: other, size: 1MiB, store: ram}\n");

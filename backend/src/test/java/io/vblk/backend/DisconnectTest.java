@@ -27,7 +27,7 @@ class DisconnectTest {
                 Wait.until(() -> backend.stats().devices().get(0).received() == 64, 5000, "the requests to arrive");
                 System.out.printf("%s: closing with %d requests unanswered%n", mode, backend.unanswered());
                 assertThat(backend.unanswered()).isPositive();
-                assertThat(backend.schedulerInFlight()).isPositive();
+                assertThat(backend.schedulerDispatched()).isPositive();
                 leaving.close();
 
                 for (int i = 0; i < 10; i++) {
@@ -36,7 +36,7 @@ class DisconnectTest {
                     assertThat(c.status()).isEqualTo(VirtioBlk.S_OK);
                 }
                 Wait.until(() -> backend.unanswered() == 0, 10_000, "every request to be answered or cancelled");
-                Wait.until(() -> backend.schedulerInFlight() == 0, 10_000, "the scheduler to drain");
+                Wait.until(() -> backend.schedulerDispatched() == 0, 10_000, "the scheduler to drain");
                 assertThat(backend.openConnections()).isEqualTo(1);
             }
         }

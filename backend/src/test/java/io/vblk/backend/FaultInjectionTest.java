@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vblk.log.RequestRecord;
+import io.vblk.requestlog.RequestRecord;
 import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.Completion;
 import io.vblk.protocol.VirtioBlk;

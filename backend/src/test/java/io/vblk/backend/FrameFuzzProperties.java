@@ -161,7 +161,7 @@ class FrameFuzzProperties {
                 }
             }
         }
-        Wait.until(() -> backend.unanswered() == 0 && backend.schedulerInFlight() == 0, 10_000,
+        Wait.until(() -> backend.unanswered() == 0 && backend.schedulerDispatched() == 0, 10_000,
                 "every request of the connection to end");
         assertThat(ErrorHandler.INTERNAL_ERRORS.sum()).as("internal errors").isEqualTo(internalErrorsBefore);
     }

@@ -22,8 +22,8 @@ class ModesTest {
     void syncServesOneRequestAtATime() throws Exception {
         DeviceStats s = run("mode: sync\n");
         assertThat(s.completed()).isEqualTo(128);
-        assertThat(s.peakInflight()).isEqualTo(1);
-        assertThat(s.queues().get(0).peakInflight()).isEqualTo(1);
+        assertThat(s.peakInService()).isEqualTo(1);
+        assertThat(s.queues().get(0).peakInService()).isEqualTo(1);
     }
 
     @Test
@@ -43,8 +43,8 @@ class ModesTest {
             }
             DeviceStats s = b.stats().device("d0");
             assertThat(s.completed()).isEqualTo(128);
-            assertThat(s.peakInflight()).isEqualTo(2);
-            assertThat(s.queues().get(0).peakInflight()).isEqualTo(1);
+            assertThat(s.peakInService()).isEqualTo(2);
+            assertThat(s.queues().get(0).peakInService()).isEqualTo(1);
         }
     }
 
@@ -80,14 +80,14 @@ class ModesTest {
     void aioHasManyInService() throws Exception {
         DeviceStats s = run("mode: aio\n");
         assertThat(s.completed()).isEqualTo(128);
-        assertThat(s.peakInflight()).isGreaterThan(1);
+        assertThat(s.peakInService()).isGreaterThan(1);
     }
 
     @Test
     void aioRespectsMaxInflight() throws Exception {
-        DeviceStats s = run("mode: aio\nmax-inflight: 4\n");
+        DeviceStats s = run("mode: aio\nmax-in-service: 4\n");
         assertThat(s.completed()).isEqualTo(128);
-        assertThat(s.peakInflight()).isBetween(2, 4);
+        assertThat(s.peakInService()).isBetween(2, 4);
     }
 
     private static DeviceStats run(String mode) throws Exception {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
-import io.vblk.log.RequestRecord;
+import io.vblk.requestlog.RequestRecord;
 import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.Completion;
 import java.nio.file.Files;
@@ -67,8 +67,8 @@ class RequestLogTest {
             assertThat(r.q()).as("%s", r).isPositive();
             assertThat(r.q() <= r.i() && r.i() <= r.d() && r.d() <= r.c() && r.c() <= r.r()).as("phases of %s", r).isTrue();
             if (r.status().equals("OK")) {
-                assertThat(r.inflightDevice()).as("%s", r).isBetween(1, 64);
-                assertThat(r.inflightDisk()).as("%s", r).isBetween(1, 4);
+                assertThat(r.inServiceDevice()).as("%s", r).isBetween(1, 64);
+                assertThat(r.dispatchedTotal()).as("%s", r).isBetween(1, 4);
                 assertThat(r.bytes()).isEqualTo(4096);
                 assertThat(r.type()).isIn("IN", "OUT");
             } else {
@@ -80,6 +80,6 @@ class RequestLogTest {
             assertThat(r.weight()).isEqualTo(r.device().equals("a") ? 80 : 20);
         }
         assertThat(records.stream().filter(r -> r.device().equals("b") && r.status().equals("OK"))
-                .mapToInt(RequestRecord::inflightDevice).max().orElseThrow()).as("sync keeps one in the request path").isEqualTo(1);
+                .mapToInt(RequestRecord::inServiceDevice).max().orElseThrow()).as("sync keeps one in the request path").isEqualTo(1);
     }
 }

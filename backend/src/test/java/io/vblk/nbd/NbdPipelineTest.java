@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.vblk.backend.Backend;
 import io.vblk.config.ConfigLoader;
-import io.vblk.log.RequestRecord;
+import io.vblk.requestlog.RequestRecord;
 import io.vblk.protocol.nbd.Nbd;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
@@ -55,7 +55,7 @@ class NbdPipelineTest {
             assertThat(s.received()).isEqualTo(1000);
             assertThat(s.completed()).isEqualTo(1000);
             assertThat(s.queues().get(0).received()).isEqualTo(1000);
-            assertThat(s.peakInflight()).isBetween(1, 16);
+            assertThat(s.peakInService()).isBetween(1, 16);
             assertThat(s.bytes()).isEqualTo(1000 * 4096L);
         }
     }
@@ -72,7 +72,7 @@ class NbdPipelineTest {
             for (int i = 0; i < 64; i++) {
                 assertThat(c.readReply().error()).isZero();
             }
-            assertThat(stats(b, "d0").peakInflight()).isEqualTo(1);
+            assertThat(stats(b, "d0").peakInService()).isEqualTo(1);
             assertThat(stats(b, "d0").completed()).isEqualTo(64);
         }
     }
@@ -223,7 +223,7 @@ class NbdPipelineTest {
                 NbdBackends.waitUntil(() -> stats(b, "d0").received() >= 8, 5000, "requests in flight");
             }
             NbdBackends.waitUntil(() -> b.unanswered() == 0, 10_000, "unanswered() back to 0");
-            NbdBackends.waitUntil(() -> b.schedulerInFlight() == 0, 10_000, "the scheduler empty");
+            NbdBackends.waitUntil(() -> b.schedulerDispatched() == 0, 10_000, "the scheduler empty");
             NbdBackends.waitUntil(() -> b.maxConnectionBuffered() == 0, 10_000, "nothing held");
             assertThat(stats(b, "d0").received()).as("requests that reached the device").isLessThan(64);
             try (NbdClient other = NbdClient.attach(b.nbdAddress(), "d1", false)) {

@@ -52,7 +52,7 @@ final class DispatchSim {
 
     // run state
     private long now;
-    private int inFlight;
+    private int dispatchedNow;
     private long dispatched;
     private long holds;
     private long[] perFlow;
@@ -104,7 +104,7 @@ final class DispatchSim {
             if (next != null) {
                 inService.addLast(new InService(next, now + serviceNanos));
             }
-            inFlight--;
+            dispatchedNow--;
             policy.completed(done.ticket(), now);
             submit(done.ticket().flow);
             pump(target);
@@ -120,15 +120,15 @@ final class DispatchSim {
     }
 
     private void pump(long target) {
-        while (dispatched < target && inFlight < depth) {
-            Ticket t = policy.next(now, inFlight);
+        while (dispatched < target && dispatchedNow < depth) {
+            Ticket t = policy.next(now, dispatchedNow);
             if (t == null) {
                 if (queuedTotal() > 0) {
                     holds++;
                 }
                 return;
             }
-            inFlight++;
+            dispatchedNow++;
             dispatched++;
             perFlow[t.flow]++;
             bytes[t.flow] += t.bytes;

@@ -125,7 +125,7 @@ class SchedulerConcurrencyTest {
             assertThat(dispatched.get(id)).as("dispatches of ticket %d", id).isEqualTo(1);
         }
         assertThat(most.get()).isLessThanOrEqualTo(depth);
-        assertThat(s.inFlight()).isZero();
+        assertThat(s.dispatchedNow()).isZero();
         for (int f = 0; f < 8; f++) {
             assertThat(s.snapshot().flows().get(f).inScheduler()).isZero();
             assertThat(s.snapshot().flows().get(f).waiting()).isZero();
@@ -183,6 +183,6 @@ class SchedulerConcurrencyTest {
         s.complete(dispatched.get(0));
 
         assertThat(dispatched).hasSize(n + 1);
-        assertThat(s.inFlight()).isZero();
+        assertThat(s.dispatchedNow()).isZero();
     }
 }

@@ -7,12 +7,18 @@ import java.util.List;
 import java.util.Map;
 
 /** The backend's whole configuration (the {@code backend:} block of a scenario is the same record). */
-public record BackendConfig(String listen, Integer port, Mode mode, Integer maxInflight, SchedulerConfig scheduler,
+public record BackendConfig(String listen, Integer port, Mode mode, Integer maxInService, SchedulerConfig scheduler,
                             DiskConfig disk, LogConfig log, LimitsConfig limits, EventLoopConfig eventLoops, AuthConfig auth,
                             TlsConfig tls, NbdConfig nbd, List<DeviceConfig> devices) {
+    /**
+     * The virtio-over-TCP door's port when none is set. Not 10809: that is NBD's registered port, and an NBD
+     * client pointed at it must not find vblk's own protocol there; the NBD door can take it instead.
+     */
+    public static final int DEFAULT_PORT = 10900;
+
     public BackendConfig {
         listen = listen == null ? "127.0.0.1" : listen;
-        port = port == null ? 10809 : port;
+        port = port == null ? DEFAULT_PORT : port;
         mode = mode == null ? Mode.AIO : mode;
         scheduler = scheduler == null ? SchedulerConfig.DEFAULT : scheduler;
         log = log == null ? new LogConfig(null) : log;
@@ -23,17 +29,17 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
     }
 
     public BackendConfig withMode(Mode m) {
-        return new BackendConfig(listen, port, m, maxInflight, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices);
+        return new BackendConfig(listen, port, m, maxInService, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices);
     }
 
     public BackendConfig withPort(int p) {
-        return new BackendConfig(listen, p, mode, maxInflight, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices);
+        return new BackendConfig(listen, p, mode, maxInService, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices);
     }
 
     /** Turns the NBD listener on (keeping its {@code listen}, if any) on port {@code p}. */
     public BackendConfig withNbdPort(int p) {
         NbdConfig n = new NbdConfig(nbd == null ? null : nbd.listen(), p);
-        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, log, limits, eventLoops, auth, tls, n, devices);
+        return new BackendConfig(listen, port, mode, maxInService, scheduler, disk, log, limits, eventLoops, auth, tls, n, devices);
     }
 
     /** The address the NBD listener binds: its own {@code listen}, else the backend's. Null when NBD is off. */
@@ -42,7 +48,7 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
     }
 
     public BackendConfig withRequestLog(String path) {
-        return new BackendConfig(listen, port, mode, maxInflight, scheduler, disk, new LogConfig(path), limits, eventLoops, auth, tls, nbd, devices);
+        return new BackendConfig(listen, port, mode, maxInService, scheduler, disk, new LogConfig(path), limits, eventLoops, auth, tls, nbd, devices);
     }
 
     /** The mode a device is serviced in: its own, else the backend's. */
@@ -51,18 +57,18 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
     }
 
     /** Requests one queue of this device may have in service at once. */
-    public int inflightLimit(DeviceConfig d) {
+    public int inServiceLimit(DeviceConfig d) {
         if (modeOf(d) == Mode.SYNC) {
             return 1;
         }
-        return maxInflight == null ? d.queueSize() : Math.min(maxInflight, d.queueSize());
+        return maxInService == null ? d.queueSize() : Math.min(maxInService, d.queueSize());
     }
 
     public Problems validate() {
         Problems p = new Problems();
         p.require(!listen.isBlank(), "listen", "must be an address such as 127.0.0.1");
         p.require(port >= 0 && port <= 65535, "port", "must be from 0 (ephemeral) to 65535, got " + port);
-        p.require(maxInflight == null || maxInflight >= 1, "max-inflight", "must be at least 1, got " + maxInflight);
+        p.require(maxInService == null || maxInService >= 1, "max-in-service", "must be at least 1, got " + maxInService);
         scheduler.validate("scheduler", p);
         if (disk != null) {
             disk.validate("disk", p);

@@ -6,16 +6,17 @@ import java.util.List;
  * A device's counters at one instant, cumulative since the backend started: the difference of two snapshots
  * covers the window between them.
  * <ul>
- * <li>{@code inflightArea}, {@code backlogArea}, {@code heldArea}: time integrals (request-nanoseconds) of
- * the requests in the pipeline (entered the scheduler, not completed), of those waiting at the scheduler,
+ * <li>{@code inServiceArea}, {@code backlogArea}, {@code heldArea}: time integrals (request-nanoseconds) of
+ * the requests in service (admitted, not completed), of those waiting at the scheduler (admitted, not dispatched),
  * and of those held anywhere in the backend (received, not yet answered). Divided by the window's
  * nanoseconds, each is a time-weighted mean.
  * <li>{@code backloggedNanos}: time during which at least one request waited at the scheduler.
  * <li>{@code dispatched}: scheduler decisions for this device; {@code dispatchedAllBacklogged} those taken
  * while every attached device had a request waiting, the only time the weights alone decide.
- * <li>{@code peakInflight}: the most requests of the device in the pipeline at once, over all connections.
+ * <li>{@code peakInService}: the most requests of the device in service at once, over all connections.
  * </ul>
+ * The terms are docs/glossary.md's.
  */
 public record DeviceStats(String name, int weight, String mode, long received, long completed, long errors,
-                          long bytes, int peakInflight, long inflightArea, long backlogArea, long backloggedNanos,
+                          long bytes, int peakInService, long inServiceArea, long backlogArea, long backloggedNanos,
                           long dispatched, long dispatchedAllBacklogged, long heldArea, List<QueueStats> queues) {}

@@ -23,14 +23,14 @@ class ConfigLoaderTest {
             listen: 127.0.0.1
             port: 0
             mode: aio
-            max-inflight: 256
+            max-in-service: 256
             devices:
               - {name: sda11, size: 1GiB, store: ram, weight: 80}
               - {name: img0, size: 4GiB, store: "file:images/img0.raw", direct: true, read-only: false, queue-size: 256, queues: 1, weight: 20}
             """;
 
     private static final String LOAD = """
-            target: 127.0.0.1:10809
+            target: 127.0.0.1:10900
             verify: false
             load:
               - {device: sda11, processes: 128, pattern: randrw, read-percent: 50, block-size: 4KiB}
@@ -68,7 +68,7 @@ class ConfigLoaderTest {
         assertThat(c.listen()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isZero();
         assertThat(c.mode()).isEqualTo(Mode.AIO);
-        assertThat(c.maxInflight()).isEqualTo(256);
+        assertThat(c.maxInService()).isEqualTo(256);
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
@@ -83,19 +83,19 @@ class ConfigLoaderTest {
         BackendConfig c = ConfigLoader.backend(file("devices: [{name: d, size: 512}]\n"));
 
         assertThat(c.listen()).isEqualTo("127.0.0.1");
-        assertThat(c.port()).isEqualTo(10809);
+        assertThat(c.port()).isEqualTo(10900);
         assertThat(c.mode()).isEqualTo(Mode.AIO);
-        assertThat(c.maxInflight()).isNull();
+        assertThat(c.maxInService()).isNull();
         assertThat(c.devices()).containsExactly(
                 new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null));
-        assertThat(c.inflightLimit(c.devices().get(0))).isEqualTo(256);
+        assertThat(c.inServiceLimit(c.devices().get(0))).isEqualTo(256);
     }
 
     @Test
     void loadExampleParses() throws IOException {
         LoadConfig c = ConfigLoader.load(file(LOAD));
 
-        assertThat(c.target()).isEqualTo("127.0.0.1:10809");
+        assertThat(c.target()).isEqualTo("127.0.0.1:10900");
         assertThat(c.verify()).isFalse();
         assertThat(c.load()).containsExactly(new LoadSpec("sda11", 128, Pattern.RANDRW, 50, ByteSize.of(4096), null));
     }
@@ -103,7 +103,7 @@ class ConfigLoaderTest {
     @Test
     void omittedLoadKeysTakeTheirDefaultsAndReadPercentFollowsThePattern() throws IOException {
         LoadConfig c = ConfigLoader.load(file("""
-                target: 127.0.0.1:10809
+                target: 127.0.0.1:10900
                 load:
                   - {device: a}
                   - {device: b, pattern: randwrite}
@@ -118,7 +118,7 @@ class ConfigLoaderTest {
     @Test
     void verifyLedgerKeysParse() throws IOException {
         LoadConfig c = ConfigLoader.load(file("""
-                target: 127.0.0.1:10809
+                target: 127.0.0.1:10900
                 verify: true
                 verify-ledger: ledger.json
                 flush-every: 100ms
@@ -186,7 +186,7 @@ class ConfigLoaderTest {
                 """;
 
         assertThat(backendProblems(yaml)).containsExactly(
-                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, event-loops, limits, listen, log, max-inflight, mode, nbd, port, scheduler, tls"));
+                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, event-loops, limits, listen, log, max-in-service, mode, nbd, port, scheduler, tls"));
     }
 
     @Test
@@ -214,7 +214,7 @@ class ConfigLoaderTest {
     @Test
     void nbdBlockNeedsAPortInRange() throws IOException {
         assertThat(backendProblems("nbd: {listen: 127.0.0.1}\n" + BACKEND)).containsExactly(
-                at(1, "nbd.port", "is required: 0 (ephemeral) to 65535, e.g. 10810"));
+                at(1, "nbd.port", "is required: 0 (ephemeral) to 65535, e.g. 10809 (NBD's registered port)"));
         assertThat(backendProblems("nbd:\n  port: 70000\n" + BACKEND)).containsExactly(
                 at(2, "nbd.port", "must be from 0 (ephemeral) to 65535, got 70000"));
         assertThat(backendProblems("nbd: {listen: \" \", port: 0}\n" + BACKEND)).containsExactly(
@@ -460,7 +460,7 @@ class ConfigLoaderTest {
     @Test
     void loadProblemsAreLocatedToo() throws IOException {
         String yaml = """
-                target: 127.0.0.1:10809
+                target: 127.0.0.1:10900
                 load:
                   - device: sda11
                     read-percent: 150

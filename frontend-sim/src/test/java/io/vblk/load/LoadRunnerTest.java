@@ -8,7 +8,7 @@ import io.vblk.config.ByteSize;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.config.Pattern;
-import io.vblk.report.LoadResult;
+import io.vblk.result.LoadResult;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -33,7 +33,7 @@ class BenchEndToEndTest {
     @Test
     void oneCellGivesItsRowAndConsistentFigures() throws Exception {
         Path json = out.resolve("bench.json");
-        int rc = vblk("bench", "--rw", "randwrite", "--inflight", "4", "--devices", "2", "--policy", "sfq", "--mode", "aio",
+        int rc = vblk("bench", "--rw", "randwrite", "--outstanding", "4", "--devices", "2", "--policy", "sfq", "--mode", "aio",
                 "--warmup", "300ms", "--duration", "1s", "--prefill", "200ms", "--json", json.toString(),
                 "--out", out.toString());
 
@@ -42,7 +42,7 @@ class BenchEndToEndTest {
         assertThat(root.path("cells").size()).isEqualTo(1);
         JsonNode c = root.path("cells").get(0);
         assertThat(c.path("rw").asText()).isEqualTo("randwrite");
-        assertThat(c.path("inflight_per_device").asInt()).isEqualTo(4);
+        assertThat(c.path("outstanding_per_device").asInt()).isEqualTo(4);
         assertThat(c.path("devices").asInt()).isEqualTo(2);
         assertThat(c.path("policy").asText()).isEqualTo("sfq");
         assertThat(c.path("mode").asText()).isEqualTo("aio");
@@ -76,9 +76,9 @@ class BenchEndToEndTest {
 
         assertThat(rc).as(stderr.toString()).isZero();
         JsonNode curve = new ObjectMapper().readTree(json.toFile()).path("curve");
-        assertThat(curve.path("devices")).extracting(n -> n.path("devices").asInt() + "x" + n.path("inflight_per_device").asInt())
+        assertThat(curve.path("devices")).extracting(n -> n.path("devices").asInt() + "x" + n.path("outstanding_per_device").asInt())
                 .containsExactly("1x1", "2x1", "1x2", "2x2");
-        assertThat(curve.path("depth")).extracting(n -> n.path("inflight_per_device").asInt()).containsExactly(1, 4);
+        assertThat(curve.path("depth")).extracting(n -> n.path("outstanding_per_device").asInt()).containsExactly(1, 4);
         assertThat(curve.path("depth")).allSatisfy(n -> {
             assertThat(n.path("devices").asInt()).isEqualTo(1);
             assertThat(n.path("iops").asDouble()).isPositive();

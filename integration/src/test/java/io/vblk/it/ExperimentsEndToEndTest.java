@@ -78,7 +78,7 @@ class ExperimentsEndToEndTest {
         assertThat(sync.path("label").asText()).isEqualTo("sync");
         for (JsonNode d : sync.path("devices")) {
             assertThat(d.path("share").asDouble()).as("sync share of %s", d.path("name").asText()).isCloseTo(0.50, within(0.06));
-            assertThat(d.path("inflight_mean").asDouble()).as("sync in flight").isLessThanOrEqualTo(1.0);
+            assertThat(d.path("in_service_mean").asDouble()).as("sync in service").isLessThanOrEqualTo(1.0);
             assertThat(d.has("share_error_pp")).isTrue();
             assertThat(d.has("backlog_mean")).isTrue();
             assertThat(d.path("weight").asInt()).isIn(80, 20);
@@ -106,14 +106,14 @@ class ExperimentsEndToEndTest {
         if (ioband.valid()) {
             assertThat(device(ioband, "vm").share()).isLessThan(0.10);
         }
-        assertThat(device(ioband, "vm").peakInflight()).isEqualTo(1);
+        assertThat(device(ioband, "vm").peakInService()).isEqualTo(1);
         assertThat(ioband.explanation()).contains("vm never had more than one request in the backend");
         // the split: one request of 500 us allows 2 000 of the disk's 8 000 IOPS, 25 %; depth 32 then leaves
         // the vm about 1/33 of the dispatches, so 55 pp are the backend's and about 22 pp the scheduler's
         DeviceFigures vm = device(ioband, "vm");
         assertThat(vm.feasibleShare()).isCloseTo(0.25, within(1e-9));
         assertThat(vm.concurrencyGapPp()).isCloseTo(55, within(1e-9));
-        assertThat(ioband.explanation()).contains("vm: weight 80 %, its 1 request in flight allows at most 25 %")
+        assertThat(ioband.explanation()).contains("vm: weight 80 %, its 1 request in service allows at most 25 %")
                 .contains("55 pp from the backend's concurrency").contains("(depth 32 puts 31 requests ahead of it at the disk)");
         if (ioband.valid()) {
             assertThat(vm.schedulerGapPp()).isCloseTo(25 - 100.0 / 33, within(2.0));
@@ -152,11 +152,11 @@ class ExperimentsEndToEndTest {
 
     @Test
     void theIoThrottleTablePrintsBesideThe2008Figures() throws Exception {
-        ExperimentResult r = run("io-throttle-2008", List.of("80:20 max-inflight=1", "80:20 max-inflight=3"));
-        VariantResult one = variant(r, "80:20 max-inflight=1");
+        ExperimentResult r = run("io-throttle-2008", List.of("80:20 max-in-service=1", "80:20 max-in-service=3"));
+        VariantResult one = variant(r, "80:20 max-in-service=1");
         // one request each of a 4-slot disk: both capped at 2 000 IOPS, so 50/50 is all the backend allows
         assertThat(device(one, "sda11").feasibleShare()).isCloseTo(0.5, within(1e-9));
-        assertThat(device(variant(r, "80:20 max-inflight=3"), "sda11").feasibleShare()).isCloseTo(0.75, within(1e-9));
+        assertThat(device(variant(r, "80:20 max-in-service=3"), "sda11").feasibleShare()).isCloseTo(0.75, within(1e-9));
         if (one.valid()) {
             assertThat(device(one, "sda11").share()).isCloseTo(0.5, within(0.06));
         }
@@ -178,19 +178,19 @@ class ExperimentsEndToEndTest {
 
     @Test
     void weightsActOnlyOnceTheBackendKeepsRequestsInFlight() throws Exception {
-        ExperimentResult r = run("depth-sweep", List.of("policy=sfq max-inflight=1", "policy=sfq max-inflight=32",
-                "policy=ioband max-inflight=32", "policy=fifo max-inflight=32"));
-        assertThat(share(r, "policy=sfq max-inflight=1")).as("sfq, one in flight").isCloseTo(0.50, within(0.06));
-        VariantResult sfq = variant(r, "policy=sfq max-inflight=32");
+        ExperimentResult r = run("depth-sweep", List.of("policy=sfq max-in-service=1", "policy=sfq max-in-service=32",
+                "policy=ioband max-in-service=32", "policy=fifo max-in-service=32"));
+        assertThat(share(r, "policy=sfq max-in-service=1")).as("sfq, one in flight").isCloseTo(0.50, within(0.06));
+        VariantResult sfq = variant(r, "policy=sfq max-in-service=32");
         assertThat(device(sfq, "sda11").shareBacklogged()).as("sfq, while both were backlogged").isCloseTo(0.80, within(0.03));
-        for (VariantResult v : List.of(sfq, variant(r, "policy=ioband max-inflight=32"))) {
+        for (VariantResult v : List.of(sfq, variant(r, "policy=ioband max-in-service=32"))) {
             if (weightsDecided(v)) {
                 assertThat(device(v, "sda11").share()).as(v.label()).isCloseTo(0.80, within(0.03));
             } else {
                 assertThat(v.explanation()).as(v.label()).doesNotContain("the policy's own error");
             }
         }
-        assertThat(share(r, "policy=fifo max-inflight=32")).as("fifo, 32 in flight").isCloseTo(0.50, within(0.06));
+        assertThat(share(r, "policy=fifo max-in-service=32")).as("fifo, 32 in flight").isCloseTo(0.50, within(0.06));
     }
 
     private static boolean weightsDecided(VariantResult v) {

@@ -10,7 +10,7 @@ import io.vblk.config.LoadSpec;
 import io.vblk.config.Pattern;
 import io.vblk.load.LoadException;
 import io.vblk.load.LoadRunner;
-import io.vblk.report.LoadResult;
+import io.vblk.result.LoadResult;
 import io.vblk.scenario.BackendProcess;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import io.vblk.backend.Backend;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.ConfigLoader;
 import io.vblk.report.Fairness;
-import io.vblk.report.WindowFigures;
+import io.vblk.result.WindowFigures;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
 import io.vblk.scenario.BackendProcess;
@@ -167,7 +167,7 @@ class NbdClientsTest {
                     + aio.window.allBackloggedFraction() + ", " + Fairness.hostLimit(aio.window));
         }
         FioSeed sync = fioSeed("sync");
-        assertThat(sync.window.device("sda11").peakInflight()).as("sync: one request in service per connection")
+        assertThat(sync.window.device("sda11").peakInService()).as("sync: one request in service per connection")
                 .isEqualTo(1);
         assertThat(sync.share).as("sync: sda11's share of the window's completions").isCloseTo(0.50, within(0.06));
     }

@@ -15,7 +15,7 @@ import io.vblk.config.SettingException;
 import io.vblk.load.LoadException;
 import io.vblk.load.LoadRunner;
 import io.vblk.report.ExperimentResult;
-import io.vblk.report.LoadResult;
+import io.vblk.result.LoadResult;
 import io.vblk.scenario.ExperimentRunner;
 import io.vblk.scenario.Scenario;
 import io.vblk.scenario.ScenarioLoader;

@@ -1,0 +1,231 @@
+package io.vblk.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vblk.logs.BackendSummary;
+import io.vblk.logs.FrontendSummary;
+import io.vblk.logs.Grep;
+import io.vblk.logs.GrepFilter;
+import io.vblk.requestlog.GuestRecord;
+import io.vblk.logs.Join;
+import io.vblk.logs.JoinReport;
+import io.vblk.logs.JoinText;
+import io.vblk.logs.LogException;
+import io.vblk.logs.LogKind;
+import io.vblk.logs.LogReader;
+import io.vblk.requestlog.RequestRecord;
+import io.vblk.logs.SummaryText;
+import io.vblk.logs.Timeline;
+import io.vblk.logs.TimelineChart;
+import io.vblk.logs.TimelineReport;
+import io.vblk.logs.TimelineText;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vblk logs}: read the request logs of the backend and the frontend. Skipped lines are warned about on
+ * stderr and do not change the exit code; a log that cannot be read at all is a usage error (2).
+ */
+@Command(name = "logs", mixinStandardHelpOptions = true,
+        description = "Read request logs (JSON Lines): the backend's (with q) or the frontend's (with submit).",
+        subcommands = {LogsCommand.Summary.class, LogsCommand.TimelineCommand.class, LogsCommand.GrepCommand.class,
+                LogsCommand.JoinCommand.class},
+        footer = {"", "Exit codes: 0 ok, 2 usage error or a log that cannot be read (missing, not a vblk log)."})
+final class LogsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: summary, timeline, grep or join");
+    }
+
+    private static Consumer<String> warnings(CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        return line -> {
+            err.println(line);
+            err.flush();
+        };
+    }
+
+    private static String json(Object value) {
+        try {
+            return JsonOut.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a report record did not serialize", e);
+        }
+    }
+
+    @Command(name = "summary", mixinStandardHelpOptions = true,
+            description = {"Per device: I/Os, share, IOPS, bytes and errors; for a backend log also the phases Q2D,"
+                    + " D2C, Q2C, C2R and the requests in flight at dispatch; for a frontend log the latency.",
+                    "Several files are read as one log (the parts of a rolled log)."})
+    static final class Summary implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Request log(s), all of one kind.")
+        List<Path> files;
+
+        @Option(names = "--json", description = "Print the figures as JSON (snake_case keys) instead of tables.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Consumer<String> warnings = warnings(spec);
+            if (LogReader.kind(files) == LogKind.BACKEND) {
+                BackendSummary s = new BackendSummary();
+                long skipped = LogReader.each(files, RequestRecord.class, warnings, s);
+                var report = s.report(files, skipped);
+                out.print(json ? json(report) + "\n" : SummaryText.format(report));
+            } else {
+                FrontendSummary s = new FrontendSummary();
+                long skipped = LogReader.each(files, GuestRecord.class, warnings, s);
+                var report = s.report(files, skipped);
+                out.print(json ? json(report) + "\n" : SummaryText.format(report));
+            }
+            out.flush();
+            return VblkMain.OK;
+        }
+    }
+
+    @Command(name = "timeline", mixinStandardHelpOptions = true,
+            description = {"I/Os and share per device in windows of completion time (r in a backend log, complete in"
+                    + " a frontend log): one row per window, so that a change of share shows."})
+    static final class TimelineCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Request log(s), all of one kind.")
+        List<Path> files;
+
+        @Option(names = "--window", defaultValue = "1s", converter = DurationConverter.class, paramLabel = "TIME",
+                description = "Window length, e.g. 100ms, 1s (default: ${DEFAULT-VALUE}).")
+        Duration window;
+
+        @Option(names = "--png", paramLabel = "OUT.png", description = "Also draw the shares over time as a PNG line chart.")
+        Path png;
+
+        @Option(names = "--json", description = "Print the windows as JSON instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (window.isZero() || window.isNegative()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--window must be positive");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Consumer<String> warnings = warnings(spec);
+            LogKind kind = LogReader.kind(files);
+            Timeline timeline = kind == LogKind.BACKEND ? Timeline.backend(window.toNanos()) : Timeline.frontend(window.toNanos());
+            if (kind == LogKind.BACKEND) {
+                LogReader.each(files, RequestRecord.class, warnings, r -> timeline.add(r.device(), r.r()));
+            } else {
+                LogReader.each(files, GuestRecord.class, warnings, g -> timeline.add(g.device(), g.complete()));
+            }
+            TimelineReport report = timeline.report(files);
+            out.print(json ? json(report) + "\n" : TimelineText.format(report));
+            if (png != null) {
+                try {
+                    TimelineChart.write(report, png);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(new IOException("cannot write --png " + png + ": " + e.getMessage(), e));
+                }
+                if (!json) {
+                    out.println("chart: " + png);
+                }
+            }
+            out.flush();
+            return VblkMain.OK;
+        }
+    }
+
+    @Command(name = "grep", mixinStandardHelpOptions = true,
+            description = {"Backend records that match every filter given, one readable line each (like blkparse).",
+                    "  TIME  DEVICE qQUEUE #SEQ dDESC TYPE  SECTOR+SECTORS  BYTESB STATUS",
+                    "      Q2C .. (Q2D .. D2C .. C2R ..) in service/dispatched DEVICE/ALL",
+                    "TIME is the arrival (q) in seconds after the file's first record's."})
+    static final class GrepCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "A backend request log.")
+        Path file;
+
+        @Option(names = "--device", paramLabel = "NAME", description = "Only this device.")
+        String device;
+
+        @Option(names = "--type", paramLabel = "TYPE", description = "Only this request type: IN, OUT, FLUSH...")
+        String type;
+
+        @Option(names = "--status", paramLabel = "STATUS", description = "Only this status: OK, IOERR, UNSUPP.")
+        String status;
+
+        @Option(names = "--slower-than", converter = DurationConverter.class, paramLabel = "TIME",
+                description = "Only requests whose Q2C (arrival to completion) is longer, e.g. 5ms.")
+        Duration slowerThan;
+
+        @Option(names = "--limit", paramLabel = "N", description = "Stop after N matching records.")
+        Long limit;
+
+        @Override
+        public Integer call() {
+            if (limit != null && limit < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
+            }
+            if (LogReader.kind(file) != LogKind.BACKEND) {
+                throw new LogException(file + " is a frontend log; grep reads backend logs");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            GrepFilter filter = new GrepFilter(device, type, slowerThan == null ? null : slowerThan.toNanos(), status);
+            Grep.run(file, filter, limit == null ? Long.MAX_VALUE : limit, out::println, warnings(spec));
+            out.flush();
+            return VblkMain.OK;
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = {"Join a backend log with the frontend log of the same run on (device, queue, seq): per"
+                    + " device the pairs found, the records without a partner, and the way in (q - submit),"
+                    + " the backend's time (r - q) and the way back (complete - r)."})
+    static final class JoinCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "BACKEND_LOG")
+        Path backendLog;
+
+        @Parameters(index = "1", paramLabel = "FRONTEND_LOG")
+        Path frontendLog;
+
+        @Option(names = "--json", description = "Print the figures as JSON instead of tables.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (LogReader.kind(backendLog) != LogKind.BACKEND) {
+                throw new LogException(backendLog + " is a frontend log; give the backend's log first");
+            }
+            if (LogReader.kind(frontendLog) != LogKind.FRONTEND) {
+                throw new LogException(frontendLog + " is a backend log; give the frontend's log second");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            JoinReport report = Join.run(backendLog, frontendLog, warnings(spec));
+            out.print(json ? json(report) + "\n" : JoinText.format(report));
+            out.flush();
+            return VblkMain.OK;
+        }
+    }
+}

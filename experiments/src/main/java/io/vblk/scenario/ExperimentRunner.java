@@ -1,0 +1,91 @@
+package io.vblk.scenario;
+
+import io.vblk.config.DeviceConfig;
+import io.vblk.config.LoadSpec;
+import io.vblk.load.LoadRunner;
+import io.vblk.report.ExperimentResult;
+import io.vblk.report.FeasibleShare;
+import io.vblk.result.LoadResult;
+import io.vblk.report.Reduction;
+import io.vblk.report.VariantResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs every variant of a scenario {@code repeat} times, each run against a fresh backend process on an
+ * ephemeral loopback port, and reduces the runs to one {@link VariantResult} per variant (see
+ * {@link Reduction}), each device's feasible share from {@link Feasibility} (a calibration run first when the
+ * variant has no emulated disk).
+ */
+public final class ExperimentRunner {
+    private final Path workDir;
+    private final Consumer<String> live;
+    private final Consumer<VariantResult> onVariant;
+    private final Path requestLogs;
+
+    /** @param live receives the load's once-a-second line (null: quiet); onVariant each variant when done */
+    public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant) {
+        this(workDir, live, onVariant, null);
+    }
+
+    /** @param requestLogs a folder for one backend request log per variant and run, named after it; or null */
+    public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLogs) {
+        this.workDir = workDir;
+        this.live = live;
+        this.onVariant = onVariant;
+        this.requestLogs = requestLogs;
+    }
+
+    public ExperimentResult run(Scenario s) throws IOException {
+        List<VariantResult> results = new ArrayList<>();
+        for (Scenario.Variant v : s.variants()) {
+            FeasibleShare.Model feasible = Feasibility.of(v, names(v), workDir, slug(s.name() + "-" + v.label()));
+            List<LoadResult> runs = new ArrayList<>();
+            for (int r = 1; r <= s.repeat(); r++) {
+                String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
+                Path log = requestLogs == null ? null : requestLogs.resolve(name + ".requests.jsonl");
+                try (BackendProcess backend = BackendProcess.start(v.backendYaml(), workDir, name, log)) {
+                    LoadRunner.Options options = LoadRunner.Options.of(s.warmup(), s.duration());
+                    if (live != null) {
+                        String prefix = v.label() + (s.repeat() > 1 ? " #" + r : "") + " ";
+                        options = options.withLive(line -> live.accept(prefix + line));
+                    }
+                    runs.add(new LoadRunner(v.load().withTarget(backend.target()), options).run());
+                }
+            }
+            VariantResult result = reduce(v, runs, feasible);
+            results.add(result);
+            onVariant.accept(result);
+        }
+        return new ExperimentResult(s.name(), s.description(), s.duration().toMillis() / 1000.0,
+                s.warmup().toMillis() / 1000.0, s.repeat(), results, List.of(), s.reference());
+    }
+
+    static VariantResult reduce(Scenario.Variant v, List<LoadResult> runs, FeasibleShare.Model feasible) {
+        List<String> names = names(v);
+        return Reduction.of(v.label(), v.keys(), modes(v, names), v.backend().scheduler().policy().label(), names,
+                n -> weightOf(v, n), runs, feasible);
+    }
+
+    /** The driven devices, in the load's order. */
+    static List<String> names(Scenario.Variant v) {
+        return v.load().load().stream().map(LoadSpec::device).distinct().toList();
+    }
+
+    private static int weightOf(Scenario.Variant v, String device) {
+        return v.backend().devices().stream().filter(d -> d.name().equals(device)).mapToInt(DeviceConfig::weight)
+                .findFirst().orElse(DeviceConfig.DEFAULT_WEIGHT);
+    }
+
+    private static String modes(Scenario.Variant v, List<String> names) {
+        return String.join("+", v.backend().devices().stream().filter(d -> names.contains(d.name()))
+                .map(d -> v.backend().modeOf(d).label()).distinct().toList());
+    }
+
+    static String slug(String s) {
+        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+}

@@ -1,4 +1,0 @@
-package io.vblk.log;
-
-/** A distribution of counts (requests in flight): mean, median, 99th percentile and maximum. */
-public record Spread(double mean, long p50, long p99, long max) {}

@@ -1,0 +1,84 @@
+package io.vblk.logs;
+
+import io.vblk.config.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Counts I/Os per device in fixed windows of completion time (the backend's r, the frontend's complete),
+ * counted from the first record's stamp. Memory grows with the windows, not the records. A record a little
+ * out of order before the first one lands in a window before 0, shown as it is.
+ */
+public final class Timeline {
+    /** A window per nanosecond over a long log would build a table nobody reads, and fill the heap first. */
+    static final int MAX_WINDOWS = 100_000;
+
+    private final long windowNs;
+    private final String by;
+    private final NavigableMap<Long, Map<String, Long>> windows = new TreeMap<>();
+    private final TreeSet<String> devices = new TreeSet<>();
+    private long origin;
+    private long last;
+    private boolean started;
+
+    /** {@code by} names the stamp for the output: "r" or "complete". */
+    private Timeline(long windowNs, String by) {
+        if (windowNs <= 0) {
+            throw new IllegalArgumentException("the window must be positive");
+        }
+        this.windowNs = windowNs;
+        this.by = by;
+    }
+
+    public static Timeline backend(long windowNs) {
+        return new Timeline(windowNs, "r");
+    }
+
+    public static Timeline frontend(long windowNs) {
+        return new Timeline(windowNs, "complete");
+    }
+
+    public void add(String device, long stamp) {
+        if (!started) {
+            origin = stamp;
+            last = stamp;
+            started = true;
+        }
+        last = Math.max(last, stamp);
+        long index = Math.floorDiv(stamp - origin, windowNs);
+        windows.computeIfAbsent(index, k -> new TreeMap<>()).merge(device, 1L, Long::sum);
+        devices.add(device);
+        if (windows.lastKey() - windows.firstKey() >= MAX_WINDOWS) {
+            throw new LogException(String.format(Locale.ROOT, "a %s window makes more than %,d windows of this log;"
+                    + " give a longer --window", Durations.format(Duration.ofNanos(windowNs)), MAX_WINDOWS));
+        }
+    }
+
+    /** Every window from the first to the last, the empty ones included so that time reads evenly. */
+    public TimelineReport report(List<Path> files) {
+        List<TimelineReport.Window> rows = new ArrayList<>();
+        if (!windows.isEmpty()) {
+            for (long i = windows.firstKey(); i <= windows.lastKey(); i++) {
+                Map<String, Long> counts = windows.getOrDefault(i, Map.of());
+                long ios = counts.values().stream().mapToLong(Long::longValue).sum();
+                List<TimelineReport.Share> shares = new ArrayList<>();
+                for (String d : devices) {
+                    long n = counts.getOrDefault(d, 0L);
+                    shares.add(new TimelineReport.Share(d, n, Span.share(n, ios)));
+                }
+                rows.add(new TimelineReport.Window(i * windowNs / 1e9, ios, shares));
+            }
+        }
+        // the log ends inside its last window: how much of it the log covers says how far its shares can be trusted
+        double lastCovered = windows.isEmpty() ? 0 : (last - origin - windows.lastKey() * windowNs) / 1e9;
+        return new TimelineReport(files.stream().map(Path::toString).toList(), by, windowNs / 1e9, lastCovered,
+                List.copyOf(devices), rows);
+    }
+}

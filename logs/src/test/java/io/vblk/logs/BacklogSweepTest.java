@@ -1,0 +1,52 @@
+package io.vblk.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The log's backlog figures from hand-made I..D intervals, computed by hand. */
+class BacklogSweepTest {
+    @Test
+    void backloggedTimeIsTheUnionOfEachDevicesWaitsAndAllBackloggedTheirOverlap() {
+        BacklogSweep s = new BacklogSweep();
+        s.add("a", 0, 10);      // a waits 0..10 and 5..20: backlogged 0..20
+        s.add("a", 5, 20);
+        s.add("b", 8, 12);      // b waits 8..12 and 30..40
+        s.add("b", 30, 40);
+
+        BacklogSweep.Result r = s.result();
+
+        assertThat(r.devices().get("a").backloggedNanos()).isEqualTo(20);
+        assertThat(r.devices().get("b").backloggedNanos()).isEqualTo(14);
+        assertThat(r.allBackloggedNanos()).isEqualTo(4);
+        // decided while both waited: a's at 10, b's at 12; a's at 20 and b's at 40 had the other empty
+        assertThat(r.devices().get("a").dispatchedAllBacklogged()).isEqualTo(1);
+        assertThat(r.devices().get("b").dispatchedAllBacklogged()).isEqualTo(1);
+        assertThat(r.devices().get("a").dispatched()).isEqualTo(2);
+    }
+
+    @Test
+    void aRequestDecidedTheInstantItArrivedWasWaitingAtItsOwnDecision() {
+        BacklogSweep s = new BacklogSweep();
+        s.add("a", 0, 100);
+        s.add("b", 50, 50);     // arrives and is dispatched at once, while a waits
+
+        BacklogSweep.Result r = s.result();
+
+        assertThat(r.devices().get("b").dispatchedAllBacklogged()).isEqualTo(1);
+        assertThat(r.devices().get("b").backloggedNanos()).isZero();
+        assertThat(r.allBackloggedNanos()).isZero();
+    }
+
+    @Test
+    void stampsInAnyOrderGiveTheSameFigures() {
+        BacklogSweep s = new BacklogSweep();
+        s.add("b", 30, 40);
+        s.add("a", 5, 20);
+        s.add("b", 8, 12);
+        s.add("a", 0, 10);
+
+        assertThat(s.result().allBackloggedNanos()).isEqualTo(4);
+        assertThat(s.result().devices().get("a").backloggedNanos()).isEqualTo(20);
+    }
+}

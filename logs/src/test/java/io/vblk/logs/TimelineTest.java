@@ -1,0 +1,94 @@
+package io.vblk.logs;
+
+import static io.vblk.logs.Fixtures.MS;
+import static io.vblk.logs.Fixtures.S;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import io.vblk.requestlog.RequestRecord;
+import io.vblk.requestlog.GuestRecord;
+
+/** Windows of completion time and each device's share in them. */
+class TimelineTest {
+
+    private static TimelineReport timeline(List<RequestRecord> log, long window) {
+        Timeline t = Timeline.backend(window);
+        log.forEach(r -> t.add(r.device(), r.r()));
+        return t.report(List.of(Path.of("shift.log")));
+    }
+
+    @Test
+    void eachWindowHasItsCountsAndSharesEvenWhenEmpty() {
+        TimelineReport r = timeline(Fixtures.shiftingLog(), S);
+
+        assertThat(r.devices()).containsExactly("sda11", "sda12");
+        assertThat(r.by()).isEqualTo("r");
+        assertThat(r.windowS()).isEqualTo(1.0);
+        assertThat(r.windows()).extracting(TimelineReport.Window::startS).containsExactly(0.0, 1.0, 2.0, 3.0);
+        assertThat(r.windows()).extracting(TimelineReport.Window::ios).containsExactly(100L, 100L, 0L, 10L);
+        assertThat(r.windows().get(0).devices()).containsExactly(
+                new TimelineReport.Share("sda11", 80, 0.8), new TimelineReport.Share("sda12", 20, 0.2));
+        assertThat(r.windows().get(1).devices()).containsExactly(
+                new TimelineReport.Share("sda11", 50, 0.5), new TimelineReport.Share("sda12", 50, 0.5));
+        assertThat(r.windows().get(2).devices()).containsExactly(
+                new TimelineReport.Share("sda11", 0, 0), new TimelineReport.Share("sda12", 0, 0));
+        assertThat(r.windows().get(3).devices()).containsExactly(
+                new TimelineReport.Share("sda11", 10, 1.0), new TimelineReport.Share("sda12", 0, 0));
+        // the last reply is 90ms into the fourth second
+        assertThat(r.lastWindowCoveredS()).isEqualTo(0.09);
+        assertThat(r.lastWindowShort()).isTrue();
+        assertThat(timeline(Fixtures.shiftingLog(), 4 * S).lastWindowShort()).as("one window is the whole log").isFalse();
+    }
+
+    @Test
+    void aShorterWindowSplitsTheSecond() {
+        TimelineReport r = timeline(Fixtures.shiftingLog(), 500 * MS);
+
+        assertThat(r.windows()).hasSize(7);
+        assertThat(r.windows()).extracting(TimelineReport.Window::ios).containsExactly(50L, 50L, 50L, 50L, 0L, 0L, 10L);
+        assertThat(r.windows().get(0).devices().get(0).ios()).isEqualTo(40);
+        assertThat(r.windows().get(3).devices().get(1).share()).isEqualTo(0.5);
+    }
+
+    @Test
+    void aFrontendTimelineGoesByComplete() {
+        Timeline t = Timeline.frontend(S);
+        Fixtures.shiftingLog().forEach(r -> {
+            GuestRecord g = Fixtures.guest(r, 30_000, 20_000);
+            t.add(g.device(), g.complete());
+        });
+        TimelineReport r = t.report(List.of(Path.of("guest.log")));
+
+        assertThat(r.by()).isEqualTo("complete");
+        assertThat(r.windows()).extracting(TimelineReport.Window::ios).containsExactly(100L, 100L, 0L, 10L);
+    }
+
+    @Test
+    void theTableHasARowPerWindowAndTwoColumnsPerDevice() {
+        String text = TimelineText.format(timeline(Fixtures.shiftingLog(), S));
+
+        assertThat(text).isEqualTo("""
+                timeline of shift.log: 1s windows by r from the first record; share = the device's part of the window's I/Os; \
+                the log covers only 90.00 ms of the last window
+
+                time (s) | sda11 |  share | sda12 | share | total
+                ---------+-------+--------+-------+-------+------
+                   0.000 |    80 |  80.0% |    20 | 20.0% |   100
+                   1.000 |    50 |  50.0% |    50 | 50.0% |   100
+                   2.000 |     0 |      - |     0 |     - |     0
+                   3.000 |    10 | 100.0% |     0 |  0.0% |    10
+                """);
+    }
+
+    @Test
+    void tooManyWindowsIsRefusedBeforeTheHeapFills() {
+        Timeline t = Timeline.backend(1_000);
+
+        assertThatThrownBy(() -> Fixtures.shiftingLog().forEach(r -> t.add(r.device(), r.r())))
+                .isInstanceOf(LogException.class).hasMessage("a 1us window makes more than 100,000 windows of this log;"
+                        + " give a longer --window");
+    }
+}

@@ -1,0 +1,34 @@
+package io.vblk.report;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One device in one variant, averaged over the repeats. Shares and fractions are 0..1; {@code shareSpread} is
+ * the standard deviation of the share over repeats, in percentage points; {@code inServiceMean} and
+ * {@code backlogMean} are the backend's time-weighted means of requests in its pipeline and of those waiting
+ * at the scheduler. {@code backloggedFraction}, {@code shareBacklogged} and {@code loadHeldFraction} are
+ * {@link WindowFigures.DeviceWindow}'s, averaged over the runs that had them (null when none had).
+ * {@code concurrency} (the most requests the backend lets it have in service) and {@code feasibleShare} are
+ * {@link FeasibleShare}'s; both null when the variant has no model of its disk.
+ */
+public record DeviceFigures(String name, int weight, double weightShare, double ios, double share, double shareSpread,
+                            double shareErrorPp, double iops, double p99Us, double inServiceMean, double backlogMean,
+                            int peakInService, long errors, double backloggedFraction, Double shareBacklogged,
+                            Double loadHeldFraction, Integer concurrency, Double feasibleShare) {
+    /** The all-backlogged share's error against the weight share, in pp; null when there is no such share. */
+    public Double shareBackloggedErrorPp() {
+        return shareBacklogged == null ? null : 100 * (shareBacklogged - weightShare);
+    }
+
+    /** Weight share less feasible share, in pp: the part of the error the backend's concurrency makes. */
+    @JsonProperty("concurrency_gap_pp")
+    public Double concurrencyGapPp() {
+        return feasibleShare == null ? null : 100 * (weightShare - feasibleShare);
+    }
+
+    /** Feasible share less achieved share, in pp: the part of the error the scheduler makes (or gives back). */
+    @JsonProperty("scheduler_gap_pp")
+    public Double schedulerGapPp() {
+        return feasibleShare == null ? null : 100 * (feasibleShare - share);
+    }
+}

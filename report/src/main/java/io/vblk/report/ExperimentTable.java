@@ -1,0 +1,80 @@
+package io.vblk.report;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The seed's table, one per variant: per device its target (weight share), its feasible share (what the
+ * backend's concurrency allows, {@link FeasibleShare}), its share over the whole window and over the time
+ * every device was backlogged, the error split into the concurrency gap and the scheduler gap, how often it
+ * was backlogged, and how much of its load the backend held; then the variant's own figures, how the feasible
+ * shares were obtained, the host's verdict when it limited a run, and the line that explains the shares.
+ */
+public final class ExperimentTable {
+    private ExperimentTable() {}
+
+    public static void print(PrintStream out, VariantResult v) {
+        out.print(format(v));
+        out.flush();
+    }
+
+    public static String format(VariantResult v) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        java.io.PrintWriter out = new java.io.PrintWriter(text);
+        out.printf(Locale.ROOT, "%n== %s  (mode %s, policy %s, %d run%s%s)%n", v.label(), v.mode(), v.policy(),
+                v.repeats(), v.repeats() == 1 ? "" : "s", loadAverages(v));
+        String head = String.format(Locale.ROOT, "%-10s | %6s | %6s | %8s | %9s | %14s | %10s | %9s | %9s | %10s | %16s | %9s | %9s | %9s | %10s | %9s",
+                "device", "weight", "target", "feasible", "I/Os", "share", "error (pp)", "conc gap",
+                "sched gap", "backlogged", "share backlogged", "load held", "IOPS", "p99", "in service", "backlog");
+        out.println(head);
+        out.println("-".repeat(head.length()));
+        for (DeviceFigures d : v.devices()) {
+            String share = percent(d.share())
+                    + (v.repeats() > 1 ? String.format(Locale.ROOT, " ±%.1f", d.shareSpread()) : "");
+            out.printf(Locale.ROOT, "%-10s | %6d | %6s | %8s | %9.0f | %14s | %+10.1f | %9s | %9s | %10s | %16s | %9s | %9.0f | %9s | %10.2f | %9.2f%n",
+                    d.name(), d.weight(), percent(d.weightShare()),
+                    d.feasibleShare() == null ? "–" : percent(d.feasibleShare()), d.ios(), share, d.shareErrorPp(),
+                    gap(d.concurrencyGapPp()), gap(d.schedulerGapPp()), percent(d.backloggedFraction()),
+                    d.shareBacklogged() == null ? "–" : percent(d.shareBacklogged()),
+                    d.loadHeldFraction() == null ? "–" : String.format(Locale.ROOT, "%.2f", d.loadHeldFraction()),
+                    d.iops(), micros(d.p99Us()), d.inServiceMean(), d.backlogMean());
+        }
+        out.printf(Locale.ROOT, "Jain's index over weight-normalized shares: %.3f; largest share error %.1f pp; all "
+                + "devices backlogged %s of the time%s; dispatch lag %s%n", v.jain(), v.maxShareErrorPp(),
+                percent(v.allBackloggedFraction()),
+                v.diskUtilization() == null ? "" : "; disk busy " + percent(v.diskUtilization()), percent(v.dispatchLag()));
+        if (v.feasible() != null) {
+            out.println("feasible share: " + v.feasible().method());
+        }
+        if (!v.valid()) {
+            out.println("!! " + v.hostLimit());
+        }
+        out.println("=> " + v.explanation());
+        out.flush();
+        return text.toString();
+    }
+
+    private static String loadAverages(VariantResult v) {
+        if (v.loadAverageStart() < 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; load average %.2f at start, %.2f at end", v.loadAverageStart(),
+                v.loadAverageEnd());
+    }
+
+    /** A gap in signed percentage points, or a dash when there is none. */
+    public static String gap(Double gap) {
+        return gap == null ? "–" : String.format(Locale.ROOT, "%+.1f pp", gap);
+    }
+
+    static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+    }
+
+    static String micros(double us) {
+        if (us >= 10_000) {
+            return String.format(Locale.ROOT, "%.1fms", us / 1000);
+        }
+        return String.format(Locale.ROOT, "%.0fus", us);
+    }
+}

@@ -1,0 +1,149 @@
+package io.vblk.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+import io.vblk.result.LoadResult;
+import io.vblk.result.DeviceResult;
+import io.vblk.result.WindowFigures;
+
+/**
+ * Reduces the runs of one variant (or the one run of {@code vblk load}) to a {@link VariantResult}: figures
+ * averaged over the runs, the spread of shares, the host's verdict and the explanation.
+ */
+public final class Reduction {
+    private Reduction() {}
+
+    /**
+     * @param names the driven devices, in the order to report them
+     * @param weightOf each device's weight; weight shares count only {@code names}
+     * @param feasible the devices' feasible shares, or null when the variant has no model of its disk
+     */
+    public static VariantResult of(String label, Map<String, String> keys, String mode, String policy, List<String> names,
+                                   ToIntFunction<String> weightOf, List<LoadResult> runs, FeasibleShare.Model feasible) {
+        double weightSum = names.stream().mapToDouble(weightOf::applyAsInt).sum();
+        List<DeviceFigures> devices = new ArrayList<>();
+        for (String name : names) {
+            int weight = weightOf.applyAsInt(name);
+            double[] share = new double[runs.size()];
+            double ios = 0, iops = 0, p99 = 0, inflight = 0, backlog = 0, backlogged = 0;
+            Mean decided = new Mean();
+            Mean held = new Mean();
+            int peak = 0;
+            long errors = 0;
+            for (int i = 0; i < runs.size(); i++) {
+                LoadResult run = runs.get(i);
+                // a device may be driven by more than one load entry: sum their counts, take the worst p99
+                List<DeviceResult> ds = run.devices().stream().filter(x -> x.name().equals(name)).toList();
+                if (ds.isEmpty()) {
+                    throw new IllegalStateException("run " + (i + 1) + " has no result for device " + name);
+                }
+                share[i] = ds.stream().mapToDouble(DeviceResult::share).sum();
+                ios += ds.stream().mapToLong(DeviceResult::ios).sum();
+                iops += ds.stream().mapToDouble(DeviceResult::iops).sum();
+                p99 += ds.stream().mapToLong(d -> d.latencyUs().p99()).max().orElse(0);
+                errors += ds.stream().mapToLong(DeviceResult::errors).sum();
+                WindowFigures.DeviceWindow w = run.window().device(name);
+                inflight += w.inServiceMean();
+                backlog += w.backlogMean();
+                backlogged += w.backloggedFraction();
+                decided.add(w.shareBacklogged());
+                held.add(w.loadHeldFraction());
+                peak = Math.max(peak, w.peakInService());
+            }
+            int n = runs.size();
+            double meanShare = mean(share);
+            double weightShare = weightSum == 0 ? 0 : weight / weightSum;
+            FeasibleShare.Allocation a = feasible == null ? null : feasible.device(name);
+            devices.add(new DeviceFigures(name, weight, weightShare, ios / n, meanShare, 100 * stddev(share),
+                    100 * (meanShare - weightShare), iops / n, p99 / n, inflight / n, backlog / n, peak, errors,
+                    backlogged / n, decided.value(), held.value(), a == null ? null : a.concurrency(),
+                    a == null ? null : a.share()));
+        }
+        double allBacklogged = runs.stream().mapToDouble(r -> r.window().allBackloggedFraction()).average().orElse(0);
+        double lag = runs.stream().mapToDouble(r -> r.window().dispatchLag()).max().orElse(0);
+        Mean disk = new Mean();
+        String hostLimit = null;
+        for (int i = 0; i < runs.size(); i++) {
+            disk.add(runs.get(i).window().diskUtilization());
+            String why = Fairness.hostLimit(runs.get(i).window());
+            if (hostLimit == null && why != null) {
+                hostLimit = runs.size() > 1 ? "run " + (i + 1) + ": " + why : why;
+            }
+        }
+        double loadStart = runs.isEmpty() ? -1 : runs.get(0).loadAverageStart();
+        double loadEnd = runs.isEmpty() ? -1 : runs.get(runs.size() - 1).loadAverageEnd();
+        Integer depth = runs.isEmpty() ? null : runs.get(0).backendEnd().depth();
+        return new VariantResult(label, keys, mode, policy, runs.size(), devices, Fairness.jain(devices),
+                Fairness.maxErrorPp(devices), allBacklogged, lag, disk.value(), loadStart, loadEnd, feasible, hostLimit,
+                Fairness.explain(mode, policy, devices, allBacklogged, disk.value(), depth));
+    }
+
+    /** The one run of {@code vblk load}, its weights, modes and policy as the backend reported them. */
+    public static VariantResult ofLoad(LoadResult run) {
+        List<String> names = run.window().devices().stream().map(WindowFigures.DeviceWindow::name).toList();
+        String mode = String.join("+", names.stream().map(n -> run.backendEnd().device(n).mode()).distinct().toList());
+        return of("load", Map.of(), mode, run.backendEnd().policy(), names, n -> run.window().device(n).weight(),
+                List.of(run), measured(run, names));
+    }
+
+    /**
+     * The feasible shares as the backend's counters give them, when it has an emulated disk: its slots, the
+     * slot-time one request took (busy slot-time over the window's completions) and, per device, the most
+     * requests it had in the pipeline at once. Null without a disk or without completions.
+     */
+    static FeasibleShare.Model measured(LoadResult run, List<String> names) {
+        io.vblk.result.BackendStats a = run.backendStart();
+        io.vblk.result.BackendStats b = run.backendEnd();
+        long completed = 0;
+        for (String n : names) {
+            completed += b.device(n).completed() - a.device(n).completed();
+        }
+        if (b.diskSlots() == 0 || completed == 0 || b.diskBusyNanos() <= a.diskBusyNanos()) {
+            return null;
+        }
+        double service = (b.diskBusyNanos() - a.diskBusyNanos()) / 1e9 / completed;
+        List<FeasibleShare.Demand> demands = names.stream().map(n -> new FeasibleShare.Demand(n,
+                run.window().device(n).weight(), run.window().device(n).peakInService(), service)).toList();
+        return FeasibleShare.model(String.format(java.util.Locale.ROOT, "measured: disk %d x %.0fus (busy slot-time "
+                + "per completion), each device's peak in service", b.diskSlots(), service * 1e6), demands, b.diskSlots());
+    }
+
+    /** The mean of the figures that exist; null when none does. */
+    private static final class Mean {
+        private double sum;
+        private int n;
+
+        void add(Double x) {
+            if (x != null) {
+                sum += x;
+                n++;
+            }
+        }
+
+        Double value() {
+            return n == 0 ? null : sum / n;
+        }
+    }
+
+    private static double mean(double[] xs) {
+        double s = 0;
+        for (double x : xs) {
+            s += x;
+        }
+        return xs.length == 0 ? 0 : s / xs.length;
+    }
+
+    private static double stddev(double[] xs) {
+        if (xs.length < 2) {
+            return 0;
+        }
+        double m = mean(xs);
+        double s = 0;
+        for (double x : xs) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (xs.length - 1));
+    }
+}
