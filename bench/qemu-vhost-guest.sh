@@ -4,7 +4,7 @@
 # in shared memory, and vblk pops them, serves them and fills the used ring. The guest reads the first 8 MiB
 # (random bytes the host wrote), writes 4 MiB of its own after them with fsync, then runs 8 readers at once
 # with O_DIRECT. The script checks the size the guest saw, both checksums against the image file, and what
-# the backend had in flight: at most 1 in sync mode, more than 1 in aio mode.
+# the backend had in service: at most 1 in sync mode, more than 1 in aio mode.
 # Installs qemu-system-x86, linux-image-amd64, busybox-static and cpio (Debian) when missing. Loopback only;
 # the guest powers off by itself and every boot is bounded by --timeout.
 # Usage: bench/qemu-vhost-guest.sh [--mode sync|aio|both] [--timeout 300]
@@ -114,10 +114,10 @@ devices:
   peak=$(awk '$1 == "vda0" { print $NF }' "$counters" | tail -1)
   [ -n "$peak" ] || fail "[$mode] the backend printed no final counters for vda0"
   if [ "$mode" = sync ]; then
-    [ "$peak" -le 1 ] || fail "[sync] the backend had $peak requests of vda0 in flight at once, more than 1"
+    [ "$peak" -le 1 ] || fail "[sync] the backend had $peak requests of vda0 in service at once, more than 1"
   else
-    [ "$peak" -gt 1 ] || fail "[aio] the backend never had more than 1 request of vda0 in flight (8 readers ran)"
+    [ "$peak" -gt 1 ] || fail "[aio] the backend never had more than 1 request of vda0 in service (8 readers ran)"
   fi
   echo "ok [$mode]: a QEMU guest's virtio-blk driver saw vda0 (16 MiB) over vhost-user, read the host's 8 MiB," \
-    "wrote 4 MiB that are in the image; at most $peak in flight"
+    "wrote 4 MiB that are in the image; at most $peak in service"
 done

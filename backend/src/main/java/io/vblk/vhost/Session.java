@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One front-end on a vhost-user socket, from SET_OWNER to close: negotiates features, maps the guest's memory,
  * sets up each vring and hands it to the {@link Device} once it may run, and stops it again on GET_VRING_BASE
- * (answered only after its requests in flight have completed). Runs on one blocking thread of its own: the
+ * (answered only once every chain it popped has been answered). Runs on one blocking thread of its own: the
  * control channel carries few messages, and a stop may wait for the device.
  *
  * <p>A ring runs once it has a kick fd and is enabled (immediately, if protocol features were not
@@ -48,7 +48,7 @@ public final class Session implements Runnable {
         void reset();
 
         /**
-         * Ring {@code index} must stop; returns once none of its requests is in flight, with the next avail
+         * Ring {@code index} must stop; returns once every chain it popped has been answered, with the next avail
          * index it would have popped.
          */
         int stopped(int index);

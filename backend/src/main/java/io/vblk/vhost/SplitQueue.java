@@ -71,7 +71,7 @@ public final class SplitQueue {
         return size;
     }
 
-    /** The next avail entry to pop: what GET_VRING_BASE answers once nothing is in flight. */
+    /** The next avail entry to pop: what GET_VRING_BASE answers once every popped chain is answered. */
     public int nextAvail() {
         return nextAvail;
     }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running vring of a vhost-user device, on one event loop: a guest's kick wakes it through its eventfd;
- * it pops as many chains as the device's mode takes into service (one in sync mode, up to max-inflight in
+ * it pops as many chains as the device's mode takes into service (one in sync mode, up to max-in-service in
  * aio mode), so that the rest stay where the driver put them; each is a request on the one request path,
  * whose answer this ring's sink writes back: data, status byte, used ring entry, then the call eventfd.
  * A chain that breaks the rules stops the ring for good and marks the device broken; requests already in

@@ -126,11 +126,11 @@ class VhostDoorTest {
 
             DeviceStats s = stats(b, "vm");
             assertThat(s.completed()).isEqualTo(32);
-            int peak0 = s.queues().get(0).peakInflight();
-            int peak1 = s.queues().get(1).peakInflight();
+            int peak0 = s.queues().get(0).peakInService();
+            int peak1 = s.queues().get(1).peakInService();
             if (mode.equals("sync")) {
                 assertThat(new int[] {peak0, peak1}).as("requests in service per vring, sync").containsExactly(1, 1);
-                assertThat(s.peakInflight()).as("one per vring, two vrings").isLessThanOrEqualTo(2);
+                assertThat(s.peakInService()).as("one per vring, two vrings").isLessThanOrEqualTo(2);
             } else {
                 // all 16 were popped by one drain, and the disk takes 8 at once: far more than 1 in service
                 assertThat(peak0).as("requests in service on vring 0, aio").isGreaterThan(1);
@@ -257,14 +257,14 @@ class VhostDoorTest {
             r.kick();
             r.awaitUsed(32);
         }
-        java.util.List<io.vblk.log.RequestRecord> records = new java.util.ArrayList<>();
+        java.util.List<io.vblk.requestlog.RequestRecord> records = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(log)) {
-            records.add(ConfigLoader.json().readValue(line, io.vblk.log.RequestRecord.class));
+            records.add(ConfigLoader.json().readValue(line, io.vblk.requestlog.RequestRecord.class));
         }
         assertThat(records).hasSize(32);
-        assertThat(records).extracting(io.vblk.log.RequestRecord::desc).containsExactlyInAnyOrder(
+        assertThat(records).extracting(io.vblk.requestlog.RequestRecord::desc).containsExactlyInAnyOrder(
                 java.util.stream.IntStream.range(0, 32).boxed().toArray(Integer[]::new));
-        for (io.vblk.log.RequestRecord rec : records) {
+        for (io.vblk.requestlog.RequestRecord rec : records) {
             assertThat(rec.device()).isEqualTo("vm");
             assertThat(rec.status()).isEqualTo("OK");
             assertThat(rec.q() <= rec.i() && rec.i() <= rec.d() && rec.d() <= rec.c() && rec.c() <= rec.r())
@@ -275,7 +275,7 @@ class VhostDoorTest {
     @Test
     void theMemoryBudgetPausesPoppingAndTheRestWaitInTheRing() throws Exception {
         Path log = dir.resolve("requests.jsonl");
-        try (Backend b = start("mode: aio\nmax-inflight: 64\nlimits: {max-connection-memory: 1MiB}\n"
+        try (Backend b = start("mode: aio\nmax-in-service: 64\nlimits: {max-connection-memory: 1MiB}\n"
                 + "disk: {service-time: 2ms, parallelism: 1}\nlog: {requests: " + log + "}\ndevices:\n"
                 + device("vm", "")); FrontEnd fe = connect("vm")) {
             fe.negotiate();
@@ -289,7 +289,7 @@ class VhostDoorTest {
         }
         int most = 0;
         for (String line : Files.readAllLines(log)) {
-            most = Math.max(most, ConfigLoader.json().readValue(line, io.vblk.log.RequestRecord.class).inflightDevice());
+            most = Math.max(most, ConfigLoader.json().readValue(line, io.vblk.requestlog.RequestRecord.class).inServiceDevice());
         }
         // 1 MiB holds 16 copies of 64 KiB, and the one that crosses the limit is the last popped; a write gives
         // its copy back once stored, just before its completion leaves the scheduler: one more per disk slot
