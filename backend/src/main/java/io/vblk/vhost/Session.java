@@ -73,6 +73,8 @@ public final class Session implements Runnable {
     private long protocolFeatures;
     private GuestMemory memory;
     private long status;
+    // set once the front-end is gone and the session is stopping its rings: any thread may read it
+    private volatile boolean ending;
 
     /** One vring as the front-end has set it up so far. */
     private static final class Ring {
@@ -120,6 +122,7 @@ public final class Session implements Runnable {
         } catch (RuntimeException e) {
             log.warn("{}: vhost-user session failed", name, e);
         } finally {
+            ending = true;
             for (int i = 0; i < rings.length; i++) {
                 stop(i);
             }
@@ -135,6 +138,11 @@ public final class Session implements Runnable {
                 log.debug("{}: closing the socket: {}", name, e.toString());
             }
         }
+    }
+
+    /** Whether the front-end is gone and the session only waits for its rings to stop. */
+    public boolean ending() {
+        return ending;
     }
 
     private void handle(Message m) throws IOException {

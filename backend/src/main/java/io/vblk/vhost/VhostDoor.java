@@ -34,6 +34,7 @@ public final class VhostDoor implements AutoCloseable {
     // the acceptor's, read by close(): the front-end being served and its session's thread
     private volatile AFUNIXSocket current;
     private volatile Thread session;
+    private volatile Session served;
     private volatile boolean closed;
 
     private VhostDoor(String device, Path socket, AFUNIXServerSocket server, Exports exports, EventLoopGroup loops,
@@ -68,6 +69,13 @@ public final class VhostDoor implements AutoCloseable {
             throw new IOException("folder " + folder + " does not exist");
         }
         AFUNIXServerSocket server = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(socket));
+        try {
+            // only the backend's user may connect: a front-end owns the device's data and the guest's memory
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
         VhostDoor door = new VhostDoor(device, socket, server, exports, loops, maxMemory);
         door.acceptor.start();
         return door;
@@ -99,6 +107,10 @@ public final class VhostDoor implements AutoCloseable {
                 return;
             }
             Thread busy = session;
+            if (busy != null && busy.isAlive() && served.ending()) {
+                // a front-end that reconnects at once finds the last session still stopping its rings
+                join(busy, Vring.STOP_WAIT_MS + 5_000);
+            }
             if (busy != null && busy.isAlive()) {
                 log.warn("{}: a second vhost-user front-end on {} turned away: the device has one already", device,
                         socket);
@@ -117,6 +129,7 @@ public final class VhostDoor implements AutoCloseable {
             Thread t = new Thread(sn, "vblk-vhost-session-" + device);
             t.setDaemon(true);
             current = s;
+            served = sn;
             session = t;
             log.info("{}: vhost-user front-end connected on {}", device, socket);
             t.start();

@@ -76,6 +76,23 @@ class BackendMainTest {
     }
 
     @Test
+    void aVhostUserSocketPathThatIsAFileOrInNoFolderIsNamedAtItsLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Path cfg = dir.resolve("b.yaml");
+        Files.writeString(cfg, "port: 0\ndevices:\n  - {name: d, size: 1MiB}\n  - name: v\n    size: 1MiB\n"
+                + "    vhost-user: {socket: \"" + file + "\"}\n");
+        String err = run("--config", cfg.toString());
+        assertThat(err).isEqualTo(cfg + ":6: devices[1].vhost-user.socket: cannot listen on " + file + ": " + file
+                + " exists and is not a socket\n");
+        assertThat(file).hasContent("x");
+
+        Files.writeString(cfg, "port: 0\ndevices:\n  - name: v\n    size: 1MiB\n"
+                + "    vhost-user: {socket: \"" + dir.resolve("none/v.sock") + "\"}\n");
+        assertThat(run("--config", cfg.toString())).isEqualTo(cfg + ":5: devices[0].vhost-user.socket: cannot listen on "
+                + dir.resolve("none/v.sock") + ": folder " + dir.resolve("none") + " does not exist\n");
+    }
+
+    @Test
     void anUnwritableRequestLogSaysWhy() throws Exception {
         Path notADir = Files.writeString(dir.resolve("plain-file"), "x");
         Path cfg = dir.resolve("b.yaml");

@@ -297,10 +297,12 @@ class VhostDoorTest {
     }
 
     @Test
-    void closingTheBackendRemovesTheSocketAndAStaleOneIsReplaced() throws Exception {
+    void theSocketIsTheUsersOnlyIsRemovedAtCloseAndAStaleOneIsReplaced() throws Exception {
         Path socket = dir.resolve("vm.sock");
         try (Backend b = start("devices:\n" + device("vm", ""))) {
-            assertThat(socket).exists();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                    .as("only the backend's user may connect").isEqualTo("rw-------");
+            assertThat(b.vhostSockets()).containsEntry("vm", socket);
         }
         assertThat(socket).doesNotExist();
         // a socket left by a killed backend: bound and never removed
