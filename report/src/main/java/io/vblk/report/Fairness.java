@@ -92,10 +92,14 @@ public final class Fairness {
             return "";
         }
         int c = d.concurrency();
-        // the others' requests dispatched before its own reach the disk's queue first
-        String ahead = depth != null && c < depth && d.schedulerGapPp() > TOLERANCE_PP
-                ? String.format(Locale.ROOT, " (depth %d puts %d request%s ahead of it at the disk)", depth, depth - c,
-                        depth - c == 1 ? "" : "s") : "";
+        // the others' requests dispatched before its own reach the disk's queue first: as many as the depth
+        // leaves room for, and no more than the others can have in service
+        int others = devices.stream().filter(x -> x != d && x.concurrency() != null).mapToInt(DeviceFigures::concurrency)
+                .sum();
+        int before = depth == null ? 0 : Math.min(depth - c, others);
+        String ahead = depth != null && before > 0 && d.schedulerGapPp() > TOLERANCE_PP
+                ? String.format(Locale.ROOT, " (depth %d puts %d request%s ahead of it at the disk)", depth, before,
+                        before == 1 ? "" : "s") : "";
         return String.format(Locale.ROOT, "; %s: weight %.0f %%, its %d request%s in service allow%s at most %.0f %%, it "
                         + "got %.1f %%: %d pp from the backend's concurrency, %d pp from the scheduler%s", d.name(),
                 100 * d.weightShare(), c, c == 1 ? "" : "s", c == 1 ? "s" : "", 100 * d.feasibleShare(), 100 * d.share(),

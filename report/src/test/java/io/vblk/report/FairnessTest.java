@@ -45,7 +45,7 @@ class FairnessTest {
     }
 
     private static WindowFigures.DeviceWindow held(String name, Double fraction) {
-        return new WindowFigures.DeviceWindow(name, 50, 0.5, 1, null, fraction, 8, 8, 8);
+        return new WindowFigures.DeviceWindow(name, 50, 0.5, 1, null, fraction, 8, 8, 8, null);
     }
 
     // ---- Jain's index over weight-normalized shares
@@ -259,6 +259,17 @@ class FairnessTest {
         assertThat(vmVsHost(0.03).get(0).concurrencyGapPp()).isCloseTo(55, within(1e-9));
         assertThat(vmVsHost(0.03).get(0).schedulerGapPp()).isCloseTo(22, within(1e-9));
         assertThat(vmVsHost(0.03).get(1).schedulerGapPp()).isCloseTo(-22, within(1e-9));
+    }
+
+    @Test
+    void inSyncModeOnlyTheOtherDevicesRequestsInServiceAreAheadNotTheWholeDepth() {
+        // the seed in sync mode: one request per device in service, one disk slot: they alternate
+        List<DeviceFigures> seedSync = List.of(new DeviceFigures("sda11", 80, 0.8, 1228, 0.505, 0, -29.5, 246, 590_000,
+                        0.97, 0, 1, 0, 0, null, 1.0, 1, 0.8),
+                new DeviceFigures("sda12", 20, 0.2, 1205, 0.495, 0, 29.5, 241, 590_000, 0.97, 0, 1, 0, 0, null, 1.0, 1, 0.2));
+
+        assertThat(Fairness.split(seedSync, 32)).endsWith("30 pp from the scheduler (depth 32 puts 1 request ahead of it "
+                + "at the disk)");
     }
 
     @Test
