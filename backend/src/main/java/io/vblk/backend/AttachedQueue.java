@@ -28,6 +28,14 @@ public final class AttachedQueue {
         return queue.room();
     }
 
+    /**
+     * A door that sees the driver's side of its queue (a vring) reports how many more requests the driver
+     * has outstanding there, popped or not: the device's figure of what the guest asked of it.
+     */
+    public void driverOutstanding(int delta) {
+        queue.driverOutstanding(delta);
+    }
+
     /** The sink's {@link CompletionSink#accepting} may have changed. */
     public void writabilityChanged() {
         queue.writabilityChanged();

@@ -33,6 +33,8 @@ final class Device {
     private final AtomicIntegerArray queuePeak;
     // requests received and not yet answered or dropped, wherever they wait: virtqueue, scheduler, disk, store
     private final Occupancy held = new Occupancy();
+    // chains a guest's driver made available on this device's vrings and has not got back: a vhost-user door's
+    private final Occupancy outstanding = new Occupancy();
 
     Device(DeviceConfig config, int index, Mode mode, int inServiceLimit, BlockStore store, int segMax, int sizeMax) {
         this.config = config;
@@ -113,6 +115,11 @@ final class Device {
         }
     }
 
+    /** A guest's driver has {@code delta} more chains outstanding on a vring of this device. Any thread. */
+    void driverOutstanding(int delta, long now) {
+        outstanding.add(delta, now);
+    }
+
     /** One virtqueue of this index had {@code n} requests in the request path; the queue's peak is the largest. */
     void inService(int queue, int n) {
         queuePeak.accumulateAndGet(queue, n, Math::max);
@@ -126,6 +133,6 @@ final class Device {
         }
         return new io.vblk.result.DeviceStats(name(), config.weight(), mode.label(), received.sum(), completed.sum(),
                 errors.sum(), bytes.sum(), s.peakInScheduler(), s.inSchedulerArea(), s.waitingArea(), s.backloggedNanos(),
-                s.dispatched(), s.dispatchedAllBacklogged(), held.area(now), queues);
+                s.dispatched(), s.dispatchedAllBacklogged(), held.area(now), queues, outstanding.area(now));
     }
 }

@@ -81,6 +81,11 @@ final class DeviceQueue {
         service.writabilityChanged();
     }
 
+    /** The guest's driver has {@code delta} more chains outstanding on this queue (a vring). */
+    void driverOutstanding(int delta) {
+        device.driverOutstanding(delta, clock.getAsLong());
+    }
+
     /** On the queue's thread: how many more requests the mode would take into service now. */
     int room() {
         return service.room();

@@ -20,6 +20,11 @@ final class Occupancy {
         count--;
     }
 
+    synchronized void add(int delta, long now) {
+        advance(now);
+        count += delta;
+    }
+
     synchronized long area(long now) {
         advance(now);
         return area;

@@ -76,6 +76,14 @@ public final class SplitQueue {
         return nextAvail;
     }
 
+    /**
+     * Chains the driver has made available and not got back through the used ring, popped or not; at most
+     * the queue's size (more is a broken ring, which {@link #pending} faults on).
+     */
+    public int outstanding() {
+        return Math.min(size, (memory.getShort(avail + 2) - nextUsed) & 0xffff);
+    }
+
     /** Chains the driver made available and this queue has not popped yet. */
     public int pending() {
         int pending = (memory.getShort(avail + 2) - nextAvail) & 0xffff;

@@ -67,6 +67,8 @@ final class Vring implements CompletionSink, EpollIoHandle {
     private IoRegistration registration;
     // chains popped and not yet returned through the used ring (or dropped)
     private int popped;
+    // the driver's chains outstanding on this ring when last looked at: reported to the device as it changes
+    private int outstanding;
     private boolean draining;
     private boolean callPending;
     private boolean broken;
@@ -213,8 +215,18 @@ final class Vring implements CompletionSink, EpollIoHandle {
             draining = false;
         }
         signal();
+        sample();
         if (stopping != null && popped == 0) {
             stopped();
+        }
+    }
+
+    // after every kick and every answer: what the guest's driver has outstanding here
+    private void sample() {
+        int now = broken || stopping != null ? 0 : queue.outstanding();
+        if (now != outstanding) {
+            attached.driverOutstanding(now - outstanding);
+            outstanding = now;
         }
     }
 
@@ -292,6 +304,7 @@ final class Vring implements CompletionSink, EpollIoHandle {
         if (done.isDone()) {
             return;
         }
+        sample();
         attached.close();
         done.complete(queue.nextAvail());
     }

@@ -140,6 +140,29 @@ class VhostDoorTest {
     }
 
     @Test
+    void theDoorCountsWhatTheDriverHasOutstandingBesideWhatIsInService() throws Exception {
+        try (Backend b = start("mode: sync\ndisk: {service-time: 20ms, parallelism: 1}\ndevices:\n" + device("vm", ""));
+             FrontEnd fe = connect("vm")) {
+            fe.negotiate();
+            FrontEnd.Ring r = fe.ring(0, 64, 0);
+            for (int s = 0; s < 8; s++) {
+                r.request(s, VirtioBlk.T_IN, 8L * s, null, 4096);
+            }
+            r.kick();
+            FrontEnd.await(() -> stats(b, "vm").received() == 1, "the first chain to be popped");
+            DeviceStats s0 = stats(b, "vm");
+            r.awaitUsed(8);
+            DeviceStats s1 = stats(b, "vm");
+
+            // sync mode: one chain in service, the other seven wait in the ring, counted by the door alone
+            double outstanding = (double) (s1.outstandingArea() - s0.outstandingArea());
+            double inService = (double) (s1.inServiceArea() - s0.inServiceArea());
+            assertThat(s1.peakInService()).isEqualTo(1);
+            assertThat(outstanding).as("chains outstanding over requests in service, integrated").isGreaterThan(2 * inService);
+        }
+    }
+
+    @Test
     void getVringBaseAnswersOnlyOnceTheRequestsInServiceHaveCompleted() throws Exception {
         try (Backend b = start("mode: aio\ndisk: {service-time: 100ms, parallelism: 1}\ndevices:\n" + device("vm", ""));
              FrontEnd fe = connect("vm")) {

@@ -124,6 +124,9 @@ public final class ExperimentCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return 2;
+        } catch (io.vblk.guest.GuestTools.Missing e) {
+            err.println("vblk experiment: " + e.getMessage());
+            return 2;
         } catch (IllegalArgumentException e) {
             err.println("vblk experiment: " + e.getMessage());
             return 2;

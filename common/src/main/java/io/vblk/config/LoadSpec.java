@@ -12,7 +12,7 @@ public record LoadSpec(String device, Integer processes, Pattern pattern, Intege
         blockSize = blockSize == null ? ByteSize.of(4096) : blockSize;
     }
 
-    private static int readPercentOf(Pattern p) {
+    static int readPercentOf(Pattern p) {
         return switch (p) {
             case RANDREAD, READ -> 100;
             case RANDWRITE, WRITE -> 0;

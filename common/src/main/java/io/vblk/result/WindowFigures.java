@@ -31,12 +31,16 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
      * @param backloggedFraction time with at least one of its requests waiting at the scheduler
      * @param shareBacklogged its share of the decisions taken while every driven device was backlogged;
      *     null when that time was under {@link #MIN_ALL_BACKLOGGED} of the window
-     * @param loadHeldFraction mean requests the backend held for it (received, not yet answered) over the
-     *     load's processes for it; null when the processes are not known
+     * @param loadHeldFraction mean requests the load kept outstanding over its processes: for simulated
+     *     processes those the backend held (received, not yet answered), for a real guest those its driver
+     *     had on the vrings ({@code outstandingMean}), since the backend may leave them there (sync mode);
+     *     null when the processes are not known
+     * @param outstandingMean a guest's chains outstanding on the device's vrings, time-weighted, from the
+     *     vhost-user door's counters; null for a device no guest drove
      */
     public record DeviceWindow(String name, int weight, double weightShare, double backloggedFraction,
                                Double shareBacklogged, Double loadHeldFraction, double inServiceMean,
-                               double backlogMean, int peakInService) {}
+                               double backlogMean, int peakInService, Double outstandingMean) {}
 
     /**
      * @param processes per driven device, the load's processes (each keeps one request outstanding); the
@@ -60,12 +64,13 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
             DeviceStats b = end.device(e.getKey());
             Double shareBacklogged = allBacklogged < MIN_ALL_BACKLOGGED || allDecisions == 0 ? null
                     : (double) (b.dispatchedAllBacklogged() - a.dispatchedAllBacklogged()) / allDecisions;
-            Double held = e.getValue() == null || e.getValue() <= 0 ? null
-                    : (b.heldArea() - a.heldArea()) / dt / e.getValue();
+            Double outstanding = b.outstandingArea() == 0 ? null : (b.outstandingArea() - a.outstandingArea()) / dt;
+            double kept = outstanding != null ? outstanding : (b.heldArea() - a.heldArea()) / dt;
+            Double held = e.getValue() == null || e.getValue() <= 0 ? null : kept / e.getValue();
             devices.add(new DeviceWindow(e.getKey(), b.weight(), weights == 0 ? 0 : b.weight() / weights,
                     (b.backloggedNanos() - a.backloggedNanos()) / dt, shareBacklogged, held,
                     (b.inServiceArea() - a.inServiceArea()) / dt, (b.backlogArea() - a.backlogArea()) / dt,
-                    b.peakInService()));
+                    b.peakInService(), outstanding));
         }
         Double disk = end.diskSlots() == 0 ? null
                 : (end.diskBusyNanos() - start.diskBusyNanos()) / (dt * end.diskSlots());

@@ -15,7 +15,7 @@ class WindowFiguresTest {
 
     private static DeviceStats device(String name, int weight, long backlogged, long all, long held, long inflight,
                                       long backlog) {
-        return new DeviceStats(name, weight, "aio", 0, 0, 0, 0, 7, inflight, backlog, backlogged, 0, all, held, List.of());
+        return new DeviceStats(name, weight, "aio", 0, 0, 0, 0, 7, inflight, backlog, backlogged, 0, all, held, List.of(), 0);
     }
 
     private static final BackendStats START = new BackendStats(10 * S, "sfq", 8, 3 * S, S / 10, 4, 20 * S, List.of(
@@ -50,6 +50,22 @@ class WindowFiguresTest {
         assertThat(a.peakInService()).isEqualTo(7);
         assertThat(w.device("b").shareBacklogged()).isCloseTo(0.395, within(1e-12));
         assertThat(w.device("b").loadHeldFraction()).isCloseTo(60.0 / 64, within(1e-12));
+    }
+
+    @Test
+    void aGuestsLoadIsWhatItsDriverKeptOutstandingNotWhatTheBackendTookIn() {
+        // sync mode: the backend held 1 request of the guest's disk, its driver kept 127 on the vring
+        DeviceStats before = new DeviceStats("vm", 80, "sync", 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 10 * S, List.of(), 100 * S);
+        DeviceStats after = new DeviceStats("vm", 80, "sync", 0, 0, 0, 0, 1, 2 * S, 0, 0, 0, 0, 12 * S, List.of(),
+                100 * S + 2 * 127 * S);
+        WindowFigures w = WindowFigures.of(new BackendStats(10 * S, "ioband", 32, 0, 0, 1, 0, List.of(before)),
+                new BackendStats(12 * S, "ioband", 32, 0, 0, 1, 2 * S, List.of(after)), Map.of("vm", 128));
+
+        assertThat(w.device("vm").outstandingMean()).isCloseTo(127, within(1e-12));
+        assertThat(w.device("vm").loadHeldFraction()).isCloseTo(127.0 / 128, within(1e-12));
+        assertThat(w.device("vm").inServiceMean()).isCloseTo(1, within(1e-12));
+        assertThat(WindowFigures.of(START, END, processes(64, 64)).device("a").outstandingMean())
+                .as("no guest drove it").isNull();
     }
 
     @Test

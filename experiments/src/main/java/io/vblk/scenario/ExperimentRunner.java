@@ -40,6 +40,9 @@ public final class ExperimentRunner {
     }
 
     public ExperimentResult run(Scenario s) throws IOException {
+        // a real guest needs QEMU, gcc, busybox and a kernel: what is missing stops the run before it starts
+        GuestRun.Prepared guests = s.variants().stream().anyMatch(v -> !v.guests().isEmpty())
+                ? GuestRun.prepare(cacheDir()) : null;
         List<VariantResult> results = new ArrayList<>();
         for (Scenario.Variant v : s.variants()) {
             FeasibleShare.Model feasible = Feasibility.of(v, names(v), workDir, slug(s.name() + "-" + v.label()));
@@ -47,11 +50,21 @@ public final class ExperimentRunner {
             for (int r = 1; r <= s.repeat(); r++) {
                 String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
                 Path log = requestLogs == null ? null : requestLogs.resolve(name + ".requests.jsonl");
+                String prefix = v.label() + (s.repeat() > 1 ? " #" + r : "") + " ";
+                Consumer<String> liveLine = live == null ? null : line -> live.accept(prefix + line);
+                if (!v.guests().isEmpty()) {
+                    Path sockets = GuestRun.socketFolder();
+                    try (BackendProcess backend = BackendProcess.start(GuestRun.backendYaml(v, sockets), workDir, name, log)) {
+                        runs.add(GuestRun.run(guests, v, backend, sockets, s.warmup(), s.duration(), workDir, name, liveLine));
+                    } finally {
+                        deleteFolder(sockets);
+                    }
+                    continue;
+                }
                 try (BackendProcess backend = BackendProcess.start(v.backendYaml(), workDir, name, log)) {
                     LoadRunner.Options options = LoadRunner.Options.of(s.warmup(), s.duration());
-                    if (live != null) {
-                        String prefix = v.label() + (s.repeat() > 1 ? " #" + r : "") + " ";
-                        options = options.withLive(line -> live.accept(prefix + line));
+                    if (liveLine != null) {
+                        options = options.withLive(liveLine);
                     }
                     runs.add(new LoadRunner(v.load().withTarget(backend.target()), options).run());
                 }
@@ -70,9 +83,9 @@ public final class ExperimentRunner {
                 n -> weightOf(v, n), runs, feasible);
     }
 
-    /** The driven devices, in the load's order. */
+    /** The driven devices, in the load's order (a guest's disks where the guest's entry is). */
     static List<String> names(Scenario.Variant v) {
-        return v.load().load().stream().map(LoadSpec::device).distinct().toList();
+        return v.devices();
     }
 
     private static int weightOf(Scenario.Variant v, String device) {
@@ -83,6 +96,22 @@ public final class ExperimentRunner {
     private static String modes(Scenario.Variant v, List<String> names) {
         return String.join("+", v.backend().devices().stream().filter(d -> names.contains(d.name()))
                 .map(d -> v.backend().modeOf(d).label()).distinct().toList());
+    }
+
+    /** Where built guest images are kept between runs: $XDG_CACHE_HOME/vblk, else ~/.cache/vblk. */
+    static Path cacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+                .resolve("vblk");
+    }
+
+    private static void deleteFolder(Path dir) throws IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        }
+        java.nio.file.Files.deleteIfExists(dir);
     }
 
     static String slug(String s) {

@@ -86,7 +86,7 @@ final class Feasibility {
         Map<String, Double> alone = new java.util.LinkedHashMap<>();
         double capacity;
         try (BackendProcess backend = BackendProcess.start(ConfigLoader.toYaml(tree), workDir, name + "-calibration", null)) {
-            List<LoadSpec> all = v.load().load().stream().filter(s -> names.contains(s.device())).toList();
+            List<LoadSpec> all = names.stream().flatMap(n -> specs(v, n).stream()).toList();
             capacity = run(v, backend, all, FIRST_WARMUP, TOGETHER).total().iops();
             for (String n : names) {
                 LoadSpec s = specs(v, n).get(0);
@@ -125,9 +125,26 @@ final class Feasibility {
         return out;
     }
 
-    private static List<LoadSpec> specs(Scenario.Variant v, String device) {
-        return v.load().load().stream().filter(s -> s.device().equals(device)).toList();
+    /**
+     * The load entries on {@code device}; a guest's disk counts as one entry per virtqueue, its processes
+     * spread over them, on QEMU's default ring of 128 descriptors.
+     */
+    static List<LoadSpec> specs(Scenario.Variant v, String device) {
+        List<LoadSpec> out = new ArrayList<>(v.load().load().stream().filter(s -> s.device().equals(device)).toList());
+        for (io.vblk.config.GuestSpec g : v.guests()) {
+            if (g.devices().contains(device)) {
+                int queues = deviceConfig(v, device).queues();
+                for (int q = 0; q < queues; q++) {
+                    out.add(new LoadSpec(device, (g.processes() + queues - 1) / queues, g.pattern(), g.readPercent(),
+                            g.blockSize(), QEMU_RING));
+                }
+            }
+        }
+        return out;
     }
+
+    /** QEMU's vhost-user-blk-pci queue-size: a guest's virtqueue holds this many requests. */
+    static final int QEMU_RING = 128;
 
     private static DeviceConfig deviceConfig(Scenario.Variant v, String device) {
         return v.backend().devices().stream().filter(d -> d.name().equals(device)).findFirst()

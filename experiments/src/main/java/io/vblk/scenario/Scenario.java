@@ -16,10 +16,10 @@ public record Scenario(String name, String description, Duration duration, Durat
 
     /**
      * One way to run the scenario: the keys it changed, its backend config (and the YAML the backend process
-     * reads) and its load.
+     * reads), its simulated load, its real guests, and the devices they drive in the file's order.
      */
     public record Variant(String label, java.util.Map<String, String> keys, BackendConfig backend, String backendYaml,
-                          LoadConfig load) {}
+                          LoadConfig load, List<io.vblk.config.GuestSpec> guests, List<String> devices) {}
 
     public Scenario {
         variants = List.copyOf(variants);

@@ -7,6 +7,7 @@ import io.vblk.config.BackendConfig;
 import io.vblk.config.ConfigException;
 import io.vblk.config.ConfigLoader;
 import io.vblk.config.Durations;
+import io.vblk.config.GuestSpec;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.config.TrustConfig;
@@ -34,7 +35,7 @@ public final class ScenarioLoader {
     private ScenarioLoader() {}
 
     public static final List<String> BUILT_IN = List.of("seed", "vm-vs-host", "depth-sweep", "three-way", "depth-vs-vm",
-            "io-throttle-2008");
+            "io-throttle-2008", "seed-guest", "vm-vs-host-guest");
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "duration", "warmup", "repeat", "backend",
             "load", "variants", "matrix", "reference");
 
@@ -88,7 +89,7 @@ public final class ScenarioLoader {
             throw located(file, text, "backend", "is required: the backend config (listen, mode, scheduler, disk, devices)");
         }
         if (!root.path("load").isArray()) {
-            throw located(file, text, "load", "is required: a list of {device, processes, pattern, ...}");
+            throw located(file, text, "load", "is required: a list of {device, processes, pattern, ...} or {guest: {...}}");
         }
         List<Map.Entry<String, Map<String, JsonNode>>> overrides = variantOverrides(root, file, text);
         List<Scenario.Variant> variants = new ArrayList<>();
@@ -250,32 +251,83 @@ public final class ScenarioLoader {
         } catch (ConfigException e) {
             throw withVariant(e, label);
         }
+        Set<String> names = new java.util.LinkedHashSet<>();
+        backend.devices().forEach(d -> names.add(d.name()));
+        // a load entry is simulated processes ({device, processes, ...}) or a real guest ({guest: {...}})
+        JsonNode entries = tree.get("load");
+        ArrayNode simulated = tree.arrayNode();
+        List<Integer> simulatedAt = new ArrayList<>();
+        List<GuestSpec> guests = new ArrayList<>();
+        Map<String, String> drivenBy = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode e = entries.get(i);
+            String at = "load[" + i + "]";
+            if (!(e != null && e.isObject() && e.has("guest"))) {
+                simulated.add(e);
+                simulatedAt.add(i);
+                continue;
+            }
+            if (e.size() != 1 || !e.get("guest").isObject()) {
+                throw located(file, text, at, "a guest entry is {guest: {name, devices, processes, ...}} alone" + variant);
+            }
+            GuestSpec g;
+            try {
+                g = ConfigLoader.convert(e.get("guest"), GuestSpec.class, file, text, at + ".guest");
+            } catch (ConfigException x) {
+                throw withVariant(x, label);
+            }
+            io.vblk.config.Problems gp = new io.vblk.config.Problems();
+            g.validate(at + ".guest", gp);
+            if (!gp.isEmpty()) {
+                var first = gp.list().get(0);
+                throw located(file, text, first.path(), first.message() + variant);
+            }
+            for (String d : g.devices()) {
+                if (!names.contains(d)) {
+                    throw located(file, text, at + ".guest.devices", "'" + d + "' is not a device of the backend ("
+                            + String.join(", ", names) + ")" + variant);
+                }
+                String other = drivenBy.putIfAbsent(d, "guest " + g.name());
+                if (other != null) {
+                    throw located(file, text, at + ".guest.devices", "'" + d + "' is a disk of " + other
+                            + " already: a guest's disk is its alone" + variant);
+                }
+            }
+            guests.add(g);
+        }
         LoadConfig load;
         try {
             ObjectNode loadTree = tree.objectNode();
-            loadTree.set("load", tree.get("load"));
+            loadTree.set("load", simulated);
             load = withBackendAccess(ConfigLoader.convert(loadTree, LoadConfig.class, file, text, ""), backend);
         } catch (ConfigException e) {
-            throw withVariant(e, label);
+            throw withVariant(atFileIndexes(e, simulatedAt, text), label);
         }
-        var problems = load.validate();
+        var problems = load.validate().list().stream()
+                .filter(p -> !(p.path().equals("load") && !guests.isEmpty()))
+                .toList();
         if (!problems.isEmpty()) {
-            var p = problems.list().get(0);
-            throw located(file, text, p.path(), p.message() + variant);
+            var p = problems.get(0);
+            String path = atFileIndex(p.path(), simulatedAt);
+            throw located(file, text, path, p.message() + variant);
         }
-        Set<String> names = new java.util.LinkedHashSet<>();
-        backend.devices().forEach(d -> names.add(d.name()));
         for (int i = 0; i < load.load().size(); i++) {
             LoadSpec s = load.load().get(i);
+            String at = "load[" + simulatedAt.get(i) + "].device";
             if (!names.contains(s.device())) {
-                throw located(file, text, "load[" + i + "].device",
+                throw located(file, text, at,
                         "'" + s.device() + "' is not a device of the backend (" + String.join(", ", names) + ")" + variant);
             }
+            if (drivenBy.containsKey(s.device()) && drivenBy.get(s.device()).startsWith("guest")) {
+                throw located(file, text, at, "'" + s.device() + "' is a disk of " + drivenBy.get(s.device())
+                        + ": simulated processes drive other devices" + variant);
+            }
+            drivenBy.putIfAbsent(s.device(), "processes");
         }
         ObjectNode forProcess = backendTree.deepCopy();
         forProcess.put("port", 0);
         return new Scenario.Variant(label, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys)), backend,
-                ConfigLoader.toYaml(forProcess), load);
+                ConfigLoader.toYaml(forProcess), load, List.copyOf(guests), List.copyOf(drivenBy.keySet()));
     }
 
     /**
@@ -287,6 +339,24 @@ public final class ScenarioLoader {
         String tokenFile = backend.auth() == null ? null : backend.auth().tokenFile();
         TrustConfig trust = backend.tls() == null ? null : new TrustConfig(backend.tls().certificate());
         return load.withAccess(tokenFile, trust);
+    }
+
+    /** {@code load[k]} of the simulated entries is {@code load[at.get(k)]} of the file. */
+    private static String atFileIndex(String path, List<Integer> at) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^load\\[(\\d+)\\]").matcher(path);
+        if (!m.find()) {
+            return path;
+        }
+        int k = Integer.parseInt(m.group(1));
+        return k < at.size() ? "load[" + at.get(k) + "]" + path.substring(m.end()) : path;
+    }
+
+    private static ConfigException atFileIndexes(ConfigException e, List<Integer> at, String text) {
+        return new ConfigException(e.problems().stream().map(p -> {
+            String path = atFileIndex(p.path(), at);
+            return path.equals(p.path()) ? p
+                    : new ConfigException.Located(p.file(), ConfigLoader.lineOf(text, path), path, p.message());
+        }).toList());
     }
 
     private static ConfigException withVariant(ConfigException e, String label) {

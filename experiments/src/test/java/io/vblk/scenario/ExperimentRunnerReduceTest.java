@@ -42,7 +42,8 @@ class ExperimentRunnerReduceTest {
         List<LoadSpec> load = driven.stream().map(d -> new LoadSpec(d, 16, null, null, null, null)).toList();
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("backend.scheduler.policy", policy.label());
-        return new Scenario.Variant("two runs", keys, backend, "", new LoadConfig(null, false, null, null, load, null, null, null, null));
+        return new Scenario.Variant("two runs", keys, backend, "", new LoadConfig(null, false, null, null, load, null, null, null, null),
+                List.of(), List.copyOf(new java.util.LinkedHashSet<>(driven)));
     }
 
     private static Scenario.Variant eightyTwenty() {
@@ -57,7 +58,7 @@ class ExperimentRunnerReduceTest {
     /** Counters of one device at one instant; backlogged time grows with the backlog, held requests with in service. */
     private static DeviceStats stats(String name, int peak, long inServiceArea, long backlogArea) {
         return new DeviceStats(name, 0, "aio", 0, 0, 0, 0, peak, inServiceArea, backlogArea, backlogArea / 100, 0, 0,
-                16 * inServiceArea, List.of());
+                16 * inServiceArea, List.of(), 0);
     }
 
     private static BackendStats backend(long nanos, DeviceStats... devices) {
@@ -223,7 +224,7 @@ class ExperimentRunnerReduceTest {
                 null, List.of(device("a", 20, null), device("b", 80, Mode.SYNC)));
         List<LoadSpec> load = List.of(new LoadSpec("a", 16, null, null, null, null), new LoadSpec("b", 16, null, null, null, null));
         Scenario.Variant v = new Scenario.Variant("disk", Map.of(), backend, "",
-                new LoadConfig(null, false, null, null, load, null, null, null, null));
+                new LoadConfig(null, false, null, null, load, null, null, null, null), List.of(), List.of("a", "b"));
 
         io.vblk.report.FeasibleShare.Model model = Feasibility.ofDisk(v, ExperimentRunner.names(v));
         VariantResult r = ExperimentRunner.reduce(v, List.of(run1()), model);

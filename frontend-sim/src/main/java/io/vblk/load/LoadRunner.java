@@ -322,7 +322,7 @@ public final class LoadRunner {
     }
 
     /** The host's 1-minute load average, or -1 where the platform has none. */
-    static double loadAverage() {
+    public static double loadAverage() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 

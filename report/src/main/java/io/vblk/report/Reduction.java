@@ -77,7 +77,30 @@ public final class Reduction {
         Integer depth = runs.isEmpty() ? null : runs.get(0).backendEnd().depth();
         return new VariantResult(label, keys, mode, policy, runs.size(), devices, Fairness.jain(devices),
                 Fairness.maxErrorPp(devices), allBacklogged, lag, disk.value(), loadStart, loadEnd, feasible, hostLimit,
-                Fairness.explain(mode, policy, devices, allBacklogged, disk.value(), depth));
+                Fairness.explain(mode, policy, devices, allBacklogged, disk.value(), depth) + guests(names, runs, devices));
+    }
+
+    /**
+     * For the devices a real guest drove, what its virtio-blk driver had outstanding per virtqueue (the
+     * vhost-user door's counters) beside what the backend took into service: empty when no guest drove any.
+     */
+    static String guests(List<String> names, List<LoadResult> runs, List<DeviceFigures> devices) {
+        List<String> parts = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            String name = names.get(k);
+            Mean outstanding = new Mean();
+            int queues = 1;
+            for (LoadResult run : runs) {
+                outstanding.add(run.window().device(name).outstandingMean());
+                queues = Math.max(1, run.backendEnd().device(name).queues().size());
+            }
+            if (outstanding.value() != null) {
+                parts.add(String.format(java.util.Locale.ROOT, "%s %.1f (the backend had %.2f in service)", name,
+                        outstanding.value() / queues, devices.get(k).inServiceMean() / queues));
+            }
+        }
+        return parts.isEmpty() ? "" : "; a real guest drove it: its virtio-blk driver kept on average "
+                + String.join(", ", parts) + " chains outstanding per virtqueue (the vhost-user door's counters)";
     }
 
     /** The one run of {@code vblk load}, its weights, modes and policy as the backend reported them. */
