@@ -21,11 +21,16 @@ public record GuestTools(Path qemu, Path gcc, Path busybox, Path kernel, Path mo
         }
     }
 
-    /** Finds every piece, or throws {@link Missing} for the first one absent. */
+    /** Finds every piece on $PATH, or throws {@link Missing} for the first one absent. */
     public static GuestTools find() {
-        Path qemu = onPath("qemu-system-x86_64", "qemu-system-x86");
-        Path gcc = onPath("gcc", "gcc");
-        Path busybox = onPath("busybox", "busybox-static");
+        return find(System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+
+    /** As {@link #find()}, with the commands looked up in {@code path} (a $PATH value). */
+    public static GuestTools find(String path) {
+        Path qemu = onPath(path, "qemu-system-x86_64", "qemu-system-x86");
+        Path gcc = onPath(path, "gcc", "gcc");
+        Path busybox = onPath(path, "busybox", "busybox-static");
         Path kernel = newestKernel().orElseThrow(() -> new Missing(
                 "a real guest needs a Linux kernel in /boot (Debian package linux-image-amd64)"));
         String release = kernel.getFileName().toString().substring("vmlinuz-".length());
@@ -51,8 +56,8 @@ public record GuestTools(Path qemu, Path gcc, Path busybox, Path kernel, Path mo
         }
     }
 
-    static Path onPath(String command, String debianPackage) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+    static Path onPath(String path, String command, String debianPackage) {
+        for (String dir : path.split(File.pathSeparator)) {
             Path p = Path.of(dir, command);
             if (Files.isExecutable(p)) {
                 return p;

@@ -94,6 +94,20 @@ class GuestImageTest {
     }
 
     @Test
+    void aMissingToolIsNamedWithItsDebianPackage() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(() -> GuestTools.find(bin.toString()),
+                GuestTools.Missing.class)).hasMessage("a real guest needs qemu-system-x86_64, which is not installed "
+                + "(Debian package qemu-system-x86)");
+        for (String tool : new String[] {"qemu-system-x86_64", "gcc"}) {
+            Path t = Files.writeString(bin.resolve(tool), "#!/bin/sh\n");
+            t.toFile().setExecutable(true);
+        }
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(() -> GuestTools.find(bin.toString()),
+                GuestTools.Missing.class)).hasMessageContaining("busybox").hasMessageContaining("busybox-static");
+    }
+
+    @Test
     void kernelsAreOrderedByTheirVersionNumbers() {
         assertThat(GuestTools.compareVersions("vmlinuz-6.1.0-9-amd64", "vmlinuz-6.1.0-57-amd64")).isNegative();
         assertThat(GuestTools.compareVersions("vmlinuz-6.10.0-1-amd64", "vmlinuz-6.9.0-1-amd64")).isPositive();
