@@ -33,7 +33,7 @@ import org.newsclub.net.unix.FileDescriptorCast;
  *   data from 8 MiB: ring q, slot s at 8 MiB + (q * 256 + s) * 64 KiB
  * </pre>
  */
-final class FrontEnd implements Closeable {
+public final class FrontEnd implements Closeable {
     static final long MEMORY = 40L << 20;
     static final long USER_ADDR = 0x7f12_0000_0000L;
     static final long RING_STRIDE = 1 << 20;
@@ -64,7 +64,7 @@ final class FrontEnd implements Closeable {
     }
 
     /** Connects to {@code socket}, the guest's memory in the file {@code memory}. */
-    static FrontEnd connect(Path socket, Path memory) throws IOException {
+    public static FrontEnd connect(Path socket, Path memory) throws IOException {
         AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket));
         return new FrontEnd(s, new RandomAccessFile(memory.toFile(), "rw"));
     }
@@ -135,7 +135,7 @@ final class FrontEnd implements Closeable {
     }
 
     /** The setup QEMU does before any ring: features, owner, config, memory table. Returns the config block. */
-    ByteBuffer negotiate() throws IOException {
+    public ByteBuffer negotiate() throws IOException {
         long offered = call(VhostUser.GET_FEATURES, null);
         long protocol = call(VhostUser.GET_PROTOCOL_FEATURES, null);
         send(VhostUser.SET_PROTOCOL_FEATURES, false, u64(protocol));
@@ -151,7 +151,7 @@ final class FrontEnd implements Closeable {
     }
 
     /** Sets ring {@code q} up with {@code size} entries from avail index {@code base} and enables it. */
-    Ring ring(int q, int size, int base) throws IOException {
+    public Ring ring(int q, int size, int base) throws IOException {
         Ring r = rings[q] == null || rings[q].size != size ? new Ring(q, size) : rings[q];
         rings[q] = r;
         r.nextAvail = base;
@@ -213,7 +213,7 @@ final class FrontEnd implements Closeable {
      * The driver's side of ring {@code q}. Request slot {@code s} uses descriptor {@code s}, an indirect table
      * of header, data and status; the raw writers let a test break any rule.
      */
-    final class Ring {
+    public final class Ring {
         final int q;
         final int size;
         final long desc;
@@ -222,6 +222,7 @@ final class FrontEnd implements Closeable {
         FileDescriptor kick;
         FileDescriptor call;
         int nextAvail;
+        private final ByteBuffer one = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 1);
 
         Ring(int q, int size) {
             this.q = q;
@@ -265,7 +266,7 @@ final class FrontEnd implements Closeable {
          * Lays out request slot {@code slot}: the header, {@code out} as OUT data (or {@code inLen} writable
          * bytes, when {@code out} is null), the status byte; offers it; does not kick.
          */
-        Ring request(int slot, int type, long sector, byte[] out, int inLen) {
+        public Ring request(int slot, int type, long sector, byte[] out, int inLen) {
             mem.putInt((int) header(slot), type).putInt((int) header(slot) + 4, 0).putLong((int) header(slot) + 8, sector);
             mem.put((int) statusAddr(slot), (byte) 0xff);
             long t = table(slot);
@@ -288,6 +289,8 @@ final class FrontEnd implements Closeable {
         Ring offer(int head) {
             mem.putShort((int) avail + 4 + 2 * (nextAvail % size), (short) head);
             nextAvail = (nextAvail + 1) & 0xffff;
+            // the chain and its ring entry are visible before the index that publishes them
+            java.lang.invoke.VarHandle.releaseFence();
             mem.putShort((int) avail + 2, (short) nextAvail);
             return this;
         }
@@ -298,16 +301,18 @@ final class FrontEnd implements Closeable {
             return this;
         }
 
-        void kick() throws IOException {
-            ByteBuffer one = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 1);
+        public void kick() throws IOException {
             kick.write(one, 0, 8);
         }
 
-        int usedIdx() {
-            return Short.toUnsignedInt(mem.getShort((int) used + 2));
+        public int usedIdx() {
+            int idx = Short.toUnsignedInt(mem.getShort((int) used + 2));
+            // the entries and the data they return are read only after the index
+            java.lang.invoke.VarHandle.acquireFence();
+            return idx;
         }
 
-        int usedId(int entry) {
+        public int usedId(int entry) {
             return mem.getInt((int) used + 4 + 8 * (entry % size));
         }
 
@@ -320,7 +325,7 @@ final class FrontEnd implements Closeable {
                     + usedIdx() + ")");
         }
 
-        int status(int slot) {
+        public int status(int slot) {
             return mem.get((int) statusAddr(slot)) & 0xff;
         }
 
