@@ -10,6 +10,7 @@
 # Usage: bench/qemu-vhost-guest.sh [--mode sync|aio|both] [--timeout 300]
 set -euo pipefail
 . "$(dirname "$0")/scripts/lib.sh"
+. "$(dirname "$0")/scripts/guest.sh"
 
 timeout_s=300
 modes="sync aio"
@@ -22,18 +23,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-need qemu-system-x86_64 qemu-system-x86 || exit 2
-need busybox busybox-static || exit 2
-need cpio cpio || exit 2
-kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1 || true)
-if [ -z "$kernel" ]; then
-  need linux-version linux-image-amd64 || exit 2
-  kernel=$(ls /boot/vmlinuz-* | sort -V | tail -1)
-fi
-release=${kernel#/boot/vmlinuz-}
-modules=/lib/modules/$release/kernel/drivers
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
+guest_kernel
 
 # TCG boots an uncompressed kernel about twice as fast: Debian's bzImage carries it xz-compressed
 vmlinux="$VBLK_WORK/vmlinux"
@@ -49,42 +39,17 @@ if out[:4] != b"\x7fELF":
 open(sys.argv[2], "wb").write(out)
 PY
 
-# the initramfs: busybox, the virtio modules this kernel builds as modules, and /init -----------------------------
-root="$VBLK_WORK/initramfs"
-mkdir -p "$root/bin" "$root/lib" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
-cp "$(command -v busybox)" "$root/bin/busybox"
-order="virtio/virtio_ring.ko virtio/virtio.ko virtio/virtio_pci_modern_dev.ko virtio/virtio_pci_legacy_dev.ko
-       virtio/virtio_pci.ko block/virtio_blk.ko"
-for m in $order; do [ -f "$modules/$m" ] && cp "$modules/$m" "$root/lib/"; done
-cat > "$root/init" <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
-  [ -f /lib/$m.ko ] && insmod /lib/$m.ko
-done
-for i in $(seq 100); do [ -b /dev/vda ] && break; sleep 0.1; done
-echo "guest: vda sectors $(cat /sys/block/vda/size)"
-echo "guest: read md5 $(dd if=/dev/vda bs=1M count=8 2>/dev/null | md5sum | cut -d' ' -f1)"
-dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 2>/dev/null
-dd if=/tmp/pattern of=/dev/vda bs=1M seek=8 conv=fsync 2>/dev/null
-echo "guest: wrote md5 $(md5sum < /tmp/pattern | cut -d' ' -f1)"
 # eight readers at once, each with one O_DIRECT request outstanding: what aio mode may serve together
-for k in 1 2 3 4 5 6 7 8; do dd if=/dev/vda of=/dev/null bs=4k count=256 skip=$((k * 256)) iflag=direct 2>/dev/null & done
+guest_initramfs "$GUEST_READ_WRITE
+for k in 1 2 3 4 5 6 7 8; do dd if=/dev/vda of=/dev/null bs=4k count=256 skip=\$((k * 256)) iflag=direct 2>/dev/null & done
 wait
-echo "guest: readers $(awk '{print $1}' /sys/block/vda/stat) reads completed"
-echo "guest: done"
-poweroff -f
-INIT
-chmod +x "$root/init"
-(cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$VBLK_WORK/initramfs.gz"
+echo \"guest: readers \$(awk '{print \$1}' /sys/block/vda/stat) reads completed\"" "$VBLK_WORK/initramfs.gz"
 
 for mode in $modes; do
   # the backend: a 16 MiB image whose first 8 MiB are random, behind a vhost-user socket ------------------------
   img="$VBLK_WORK/vda0-$mode.img"
   sock="$VBLK_WORK/vda0-$mode.sock"
-  head -c $((8 << 20)) /dev/urandom > "$img"
-  truncate -s 16M "$img"
+  guest_image "$img"
   start_vblk "guest-$mode" "listen: 127.0.0.1
 mode: $mode
 devices:
@@ -99,16 +64,7 @@ devices:
     -chardev "socket,id=vu0,path=$sock" -device vhost-user-blk-pci,chardev=vu0,num-queues=1 \
     > "$console" 2>&1 || fail "[$mode] QEMU did not finish in $timeout_s s; console: $(tail -20 "$console")"
   stop "$VBLK_PID"
-  grep '^guest:' "$console" | tr -d '\r' | sed "s/^/[$mode] /"
-  grep -q '^guest: done' "$console" || fail "[$mode] the guest did not finish; console: $(tail -20 "$console")"
-  sectors=$(grep -o 'vda sectors [0-9]*' "$console" | grep -o '[0-9]*$')
-  [ "$sectors" = 32768 ] || fail "[$mode] the guest saw $sectors sectors, expected 32768 (16 MiB)"
-  read_md5=$(grep -o 'read md5 [0-9a-f]*' "$console" | grep -o '[0-9a-f]*$')
-  [ "$read_md5" = "$(head -c $((8 << 20)) "$img" | md5sum | cut -d' ' -f1)" ] \
-    || fail "[$mode] the guest read other bytes than the image holds"
-  wrote_md5=$(grep -o 'wrote md5 [0-9a-f]*' "$console" | grep -o '[0-9a-f]*$')
-  [ "$wrote_md5" = "$(tail -c +$(((8 << 20) + 1)) "$img" | head -c $((4 << 20)) | md5sum | cut -d' ' -f1)" ] \
-    || fail "[$mode] the image does not hold what the guest wrote"
+  guest_check "$console" "$img" "[$mode] "
   counters="$VBLK_WORK/guest-$mode.out.err"
   grep -A2 'final counters' "$counters" | sed "s/^/[$mode] /" || true
   peak=$(awk '$1 == "vda0" { print $NF }' "$counters" | tail -1)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # vblk's vhost-user door against qemu-storage-daemon, the C back-end users would pick instead. One driver
-# (VhostPeerDriver: the tests' own vhost-user front-end, polling the used ring) keeps DEPTH requests of 4 KiB
+# (VhostPeerDriver: the tests' own vhost-user front-end, woken by the back-end's call eventfd as a guest's
+# interrupt handler is, or with --wait poll spinning on the used ring) keeps DEPTH requests of 4 KiB
 # outstanding on one vring at random offsets, for reads and for writes, at depth 1 and 32; the two back-ends
 # are run alternately, PAIRS times per cell, each from a fresh process:
 #   vblk:  RAM store, no disk model, aio, the vhost-user door;
@@ -8,7 +9,7 @@
 #          RAM store does) --export vhost-user-blk.
 # Prints per cell the medians of IOPS, p50 and p99 latency and the back-end's CPU per million I/Os, and the
 # ratios vblk / qsd; the same as JSON lines in --json. Loopback only (unix sockets); bounded by its settings.
-# Usage: bench/vhost-peer.sh [--pairs 3] [--seconds 5] [--warmup 5] [--depths "1 32"] [--json FILE]
+# Usage: bench/vhost-peer.sh [--pairs 3] [--seconds 5] [--warmup 5] [--depths "1 32"] [--wait call|poll] [--json FILE]
 set -euo pipefail
 . "$(dirname "$0")/scripts/lib.sh"
 
@@ -17,6 +18,7 @@ seconds=5
 warmup=5
 depths="1 32"
 json=""
+wait=call
 while [ $# -gt 0 ]; do
   case "$1" in
     --pairs) pairs="$2"; shift 2 ;;
@@ -24,7 +26,8 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --depths) depths="$2"; shift 2 ;;
     --json) json="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --wait) wait="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -63,7 +66,7 @@ devices:
   fi
   VBLK_PIDS+=("$pid")
   cpu0=$(cpu_seconds "$pid")
-  out=$(java -XX:+UseParallelGC -cp "$jar" io.vblk.microbench.VhostPeerDriver "$sock" "$rw" "$depth" "$warmup" "$seconds")
+  out=$(java -XX:+UseParallelGC -cp "$jar" io.vblk.microbench.VhostPeerDriver "$sock" "$rw" "$depth" "$warmup" "$seconds" "$wait")
   cpu1=$(cpu_seconds "$pid")
   stop "$pid"
   python3 - "$name" "$cpu0" "$cpu1" "$out" >> "$results" <<'PY'

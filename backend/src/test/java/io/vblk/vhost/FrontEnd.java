@@ -199,6 +199,19 @@ public final class FrontEnd implements Closeable {
         }
     }
 
+    /** fcntl(2), to make an eventfd blocking. */
+    private static final class Libc {
+        static final int F_GETFL = 3;
+        static final int F_SETFL = 4;
+        static final int O_NONBLOCK = 04000;
+
+        static {
+            com.sun.jna.Native.register(Libc.class, com.sun.jna.Platform.C_LIBRARY_NAME);
+        }
+
+        static native int fcntl(int fd, int cmd, int arg);
+    }
+
     static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
@@ -223,6 +236,8 @@ public final class FrontEnd implements Closeable {
         FileDescriptor call;
         int nextAvail;
         private final ByteBuffer one = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 1);
+        private final ByteBuffer counter = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+        private boolean blockingCall;
 
         Ring(int q, int size) {
             this.q = q;
@@ -303,6 +318,19 @@ public final class FrontEnd implements Closeable {
 
         public void kick() throws IOException {
             kick.write(one, 0, 8);
+        }
+
+        /**
+         * Blocks until the back-end signals the call eventfd (as a guest's interrupt handler wakes), and
+         * clears it; the first call turns the eventfd blocking.
+         */
+        public void awaitCall() throws IOException {
+            if (!blockingCall) {
+                int flags = Libc.fcntl(call.intValue(), Libc.F_GETFL, 0);
+                Libc.fcntl(call.intValue(), Libc.F_SETFL, flags & ~Libc.O_NONBLOCK);
+                blockingCall = true;
+            }
+            call.read(counter, 0, 8);
         }
 
         public int usedIdx() {

@@ -3,15 +3,10 @@ package io.vblk.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vblk.protocol.BlkConfig;
-import java.io.DataInputStream;
 import java.io.FileDescriptor;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -90,65 +85,16 @@ class SessionTest {
         }
     };
 
-    /** The front-end: writes messages (with fds) and reads replies. */
-    private static final class FrontEnd {
-        final AFUNIXSocket socket;
-        final OutputStream out;
-        final DataInputStream in;
-
-        FrontEnd(AFUNIXSocket socket) throws Exception {
-            this.socket = socket;
-            this.out = socket.getOutputStream();
-            this.in = new DataInputStream(socket.getInputStream());
-        }
-
-        void send(int request, boolean needReply, ByteBuffer payload, FileDescriptor... fds) throws Exception {
-            int size = payload == null ? 0 : payload.capacity();
-            ByteBuffer b = ByteBuffer.allocate(12 + size).order(ByteOrder.LITTLE_ENDIAN).putInt(request)
-                    .putInt(VhostUser.FLAG_VERSION | (needReply ? VhostUser.FLAG_NEED_REPLY : 0)).putInt(size);
-            if (payload != null) {
-                b.put(payload.array());
-            }
-            if (fds.length > 0) {
-                socket.setOutboundFileDescriptors(fds);
-            }
-            out.write(b.array());
-            out.flush();
-        }
-
-        ByteBuffer reply(int request) throws Exception {
-            byte[] header = new byte[12];
-            in.readFully(header);
-            ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-            assertThat(h.getInt(0)).as("reply's request").isEqualTo(request);
-            assertThat(h.getInt(4)).as("reply's flags").isEqualTo(VhostUser.FLAG_VERSION | VhostUser.FLAG_REPLY);
-            byte[] body = new byte[h.getInt(8)];
-            in.readFully(body);
-            return ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
-        }
-
-        long call(int request, ByteBuffer payload) throws Exception {
-            send(request, false, payload);
-            return reply(request).getLong(0);
-        }
-
-        /** A message sent with NEED_REPLY: REPLY_ACK answers 0 for success. */
-        void acked(int request, ByteBuffer payload, FileDescriptor... fds) throws Exception {
-            send(request, true, payload, fds);
-            assertThat(reply(request).getLong(0)).as("ack of %s", VhostUser.name(request)).isZero();
-        }
-    }
-
     private static ByteBuffer payload(int bytes) {
-        return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return FrontEnd.payload(bytes);
     }
 
     private static ByteBuffer u64(long v) {
-        return payload(8).putLong(0, v);
+        return FrontEnd.u64(v);
     }
 
     private static ByteBuffer state(int index, int num) {
-        return payload(8).putInt(index).putInt(num);
+        return FrontEnd.state(index, num);
     }
 
     private static FileDescriptor eventFd() throws Exception {
@@ -160,14 +106,10 @@ class SessionTest {
     void aFrontEndSetsUpARingAsQemuDoesAndTheDevicePopsWhatTheGuestWrote() throws Exception {
         AFUNIXSocketAddress address = AFUNIXSocketAddress.of(dir.resolve("vu.sock"));
         try (AFUNIXServerSocket server = AFUNIXServerSocket.bindOn(address);
-             AFUNIXSocket client = AFUNIXSocket.connectTo(address);
-             AFUNIXSocket conn = server.accept();
-             RandomAccessFile ram = new RandomAccessFile(dir.resolve("guest-ram").toFile(), "rw")) {
+             FrontEnd fe = FrontEnd.connect(dir.resolve("vu.sock"), dir.resolve("guest-ram"));
+             AFUNIXSocket conn = server.accept()) {
             conn.setAncillaryReceiveBufferSize(1024);
-            ram.setLength(GUEST_RAM);
             InputStream connIn = conn.getInputStream();
-            // a session that died would leave the front-end waiting for a reply: bound every read
-            client.setSoTimeout(10_000);
             Thread t = new Thread(new Session("test", conn, connIn, conn.getOutputStream(), () -> {
                 FileDescriptor[] got = conn.getReceivedFileDescriptors();
                 int[] n = new int[got == null ? 0 : got.length];
@@ -177,7 +119,6 @@ class SessionTest {
                 return n;
             }, device), "vhost-session");
             t.start();
-            FrontEnd fe = new FrontEnd(client);
 
             long offered = fe.call(VhostUser.GET_FEATURES, null);
             assertThat(offered).isEqualTo(1L << 32 | 1L << 6 | 1L << VhostUser.F_PROTOCOL_FEATURES);
@@ -195,7 +136,7 @@ class SessionTest {
 
             // one region of the shared file, seen by the front-end at USER_ADDR and by the guest at 0
             fe.acked(VhostUser.SET_MEM_TABLE, payload(8 + 32).putInt(1).putInt(0).putLong(0).putLong(GUEST_RAM)
-                    .putLong(USER_ADDR).putLong(0), ram.getFD());
+                    .putLong(USER_ADDR).putLong(0), fe.file.getFD());
             fe.acked(VhostUser.SET_VRING_NUM, state(0, 8));
             fe.acked(VhostUser.SET_VRING_BASE, state(0, 0));
             fe.acked(VhostUser.SET_VRING_ADDR, payload(40).putInt(0).putInt(0).putLong(USER_ADDR + 0x1000)
@@ -207,8 +148,7 @@ class SessionTest {
             assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("started 0 features 0x140000040 kick true call true");
 
             // the guest makes one chain available; the device's ring pops it
-            MappedByteBuffer g = ram.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, GUEST_RAM);
-            g.order(ByteOrder.LITTLE_ENDIAN);
+            MappedByteBuffer g = fe.mem;
             g.putLong(0x1000, 0x8000).putInt(0x1008, 16).putShort(0x100c, (short) 0).putShort(0x100e, (short) 0);
             g.putShort(0x2004, (short) 0).putShort(0x2002, (short) 1);
             SplitQueue.Chain chain = new SplitQueue.Chain();
@@ -221,7 +161,7 @@ class SessionTest {
             assertThat(base.getInt(0)).isZero();
             assertThat(base.getInt(4)).as("the next avail index").isEqualTo(1);
 
-            client.close();
+            fe.socket.close();
             t.join(5000);
             assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo("closed");
         }

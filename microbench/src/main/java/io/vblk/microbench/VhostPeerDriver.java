@@ -11,11 +11,13 @@ import org.HdrHistogram.Histogram;
 /**
  * Drives one vhost-user-blk back-end (vblk's door or qemu-storage-daemon) as a guest's driver would, from
  * this JVM: the tests' own front-end sets up one vring, then {@code depth} requests of 4 KiB at random
- * offsets are kept outstanding; the used ring is polled (no call eventfd wait), each completion is counted,
- * timed from its submission, and its slot resubmitted; one kick per batch of resubmissions. Prints one line
- * of JSON: completions per second and latency percentiles in microseconds, over the window after warm-up.
+ * offsets are kept outstanding; it waits for the back-end's interrupt (a blocking read of the call eventfd,
+ * as a guest's interrupt handler wakes: the CPU stays free for the back-end), or with {@code poll} spins on
+ * the used ring; each completion is counted, timed from its submission, and its slot resubmitted; one kick
+ * per batch of resubmissions. Prints one line of JSON: completions per second and latency percentiles in
+ * microseconds, over the window after warm-up.
  *
- * <p>usage: {@code VhostPeerDriver SOCKET read|write DEPTH WARMUP_S SECONDS [MEMORY_FILE]}
+ * <p>usage: {@code VhostPeerDriver SOCKET read|write DEPTH WARMUP_S SECONDS [call|poll]}
  */
 public final class VhostPeerDriver {
     private VhostPeerDriver() {}
@@ -25,7 +27,7 @@ public final class VhostPeerDriver {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: VhostPeerDriver SOCKET read|write DEPTH WARMUP_S SECONDS [MEMORY_FILE]");
+            System.err.println("usage: VhostPeerDriver SOCKET read|write DEPTH WARMUP_S SECONDS [call|poll]");
             System.exit(2);
         }
         Path socket = Path.of(args[0]);
@@ -33,7 +35,8 @@ public final class VhostPeerDriver {
         int depth = Integer.parseInt(args[2]);
         double warmup = Double.parseDouble(args[3]);
         double seconds = Double.parseDouble(args[4]);
-        Path memory = args.length > 5 ? Path.of(args[5]) : Files.createTempFile(Path.of("/dev/shm"), "vblk-peer", ".ram");
+        boolean poll = args.length > 5 && args[5].equals("poll");
+        Path memory = Files.createTempFile(Path.of("/dev/shm"), "vblk-peer", ".ram");
         int size = 128;
         if (depth < 1 || depth > size) {
             throw new IllegalArgumentException("depth must be from 1 to " + size);
@@ -62,7 +65,11 @@ public final class VhostPeerDriver {
             for (long now = start; now < close; ) {
                 int used = ring.usedIdx();
                 if (used == seen) {
-                    Thread.onSpinWait();
+                    if (poll) {
+                        Thread.onSpinWait();
+                    } else {
+                        ring.awaitCall();
+                    }
                     now = System.nanoTime();
                     continue;
                 }
@@ -86,14 +93,12 @@ public final class VhostPeerDriver {
                 ring.kick();
             }
             double window = seconds;
-            System.out.printf(Locale.ROOT, "{\"rw\": \"%s\", \"depth\": %d, \"ios\": %d, \"ios_total\": %d, \"errors\": %d, \"iops\": %.1f, "
-                            + "\"p50_us\": %d, \"p99_us\": %d, \"p999_us\": %d, \"mean_us\": %.1f}%n", args[1], depth, count,
+            System.out.printf(Locale.ROOT, "{\"rw\": \"%s\", \"depth\": %d, \"wait\": \"%s\", \"ios\": %d, \"ios_total\": %d, \"errors\": %d, \"iops\": %.1f, "
+                            + "\"p50_us\": %d, \"p99_us\": %d, \"p999_us\": %d, \"mean_us\": %.1f}%n", args[1], depth, poll ? "poll" : "call", count,
                     total, errors, count / window, latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
                     latency.getValueAtPercentile(99.9), latency.getMean());
         } finally {
-            if (args.length <= 5) {
-                Files.deleteIfExists(memory);
-            }
+            Files.deleteIfExists(memory);
         }
     }
 
