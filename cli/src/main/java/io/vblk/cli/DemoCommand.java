@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
         description = {"Reproduce the 2008 seed tables: weights 80/20, 128 processes per device, sync then aio; then a "
                 + "sync VM (weight 80) against an aio host (weight 20).",
                 "Same as: experiment seed --variants sync,aio and experiment vm-vs-host --variants ioband, each with "
-                + "--repeat 1 --duration 4s --warmup 1s, one chart in results/demo"})
+                + "--repeat 1 --duration 4s --warmup 1s, one chart in results/demo"},
+        footer = {"", ExitCodes.ALL})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "D", defaultValue = "4s", description = "measured time per run (default: ${DEFAULT-VALUE})")
     String duration;
@@ -36,8 +37,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON (both experiments and the chart)")
     Path json;
 
-    @Option(names = "--quiet", description = "no live line per second")
+    @Option(names = {"-q", "--quiet"}, description = "no live status line")
     boolean quiet;
+
+    @Option(names = "--status-interval", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
+            description = "how often the live line is printed (default: ${DEFAULT-VALUE})")
+    Duration statusInterval;
 
     /** What {@code --json} writes: the two experiments and the one chart. */
     record DemoResult(List<ExperimentResult> experiments, List<String> charts) {}
@@ -51,6 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
         ExperimentCommand e = new ExperimentCommand();
         e.out = out;
         e.quiet = quiet;
+        e.statusInterval = statusInterval;
         try {
             Duration d = Durations.parse(duration);
             List<ExperimentResult> results = new ArrayList<>();

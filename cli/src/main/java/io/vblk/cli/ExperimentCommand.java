@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = {"Run a scenario (a YAML file, or a built-in: seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
                 + "io-throttle-2008).",
-                "Each variant gets its own backend process on an ephemeral loopback port."})
+                "Each variant gets its own backend process on an ephemeral loopback port."},
+        footer = {"", "Exit codes: 0 ok, 1 the run failed (or --strict and the host limited a run),",
+                "2 a usage or configuration mistake."})
 public final class ExperimentCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|NAME", description = "scenario file or built-in name")
     String scenario;
@@ -52,8 +55,12 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--request-log", paramLabel = "DIR", description = "keep the backend's request log of every variant and run here")
     Path requestLog;
 
-    @Option(names = "--quiet", description = "no live line per second")
+    @Option(names = {"-q", "--quiet"}, description = "no live status line")
     boolean quiet;
+
+    @Option(names = "--status-interval", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
+            description = "how often the live line is printed (default: ${DEFAULT-VALUE})")
+    Duration statusInterval;
 
     @Option(names = "--show", description = "print the scenario's YAML and exit")
     boolean show;
@@ -73,7 +80,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         stdout.printf("experiment %s: %d variant(s) x %d run(s) of %s (+%s warm-up)%n", s.name(), s.variants().size(),
                 s.repeat(), Durations.format(s.duration()), Durations.format(s.warmup()));
         ExperimentRunner runner = new ExperimentRunner(work, quiet ? null : err::println,
-                v -> ExperimentTable.print(stdout, v), requestLog);
+                v -> ExperimentTable.print(stdout, v), requestLog).withStatusInterval(statusInterval);
         ExperimentResult result = runner.run(s);
         stdout.print(CrossTable.format(result));
         return result;

@@ -56,7 +56,11 @@ final class LoadCommand implements Callable<Integer> {
             + "flushed and check it; no writes. Exit 1 on any mismatch."})
     boolean verifyOnly;
 
-    @Option(names = {"-q", "--quiet"}, description = "No live line per second on stderr.")
+    @Option(names = "--status-interval", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
+            description = "How often the live line is printed on stderr (default: ${DEFAULT-VALUE}).")
+    Duration statusInterval;
+
+    @Option(names = {"-q", "--quiet"}, description = "No live line on stderr.")
     boolean quiet;
 
     @Override
@@ -73,7 +77,8 @@ final class LoadCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LoadRunner.Options options = LoadRunner.Options.of(warmup, duration).withRequestLog(requestLog);
+        LoadRunner.Options options = LoadRunner.Options.of(warmup, duration).withRequestLog(requestLog)
+                .withStatusInterval(statusInterval);
         if (!quiet) {
             options = options.withLive(line -> {
                 err.println(line);

@@ -41,8 +41,10 @@ import picocli.CommandLine.Spec;
         description = "Read request logs (JSON Lines): the backend's (with q) or the frontend's (with submit).",
         subcommands = {LogsCommand.Summary.class, LogsCommand.TimelineCommand.class, LogsCommand.GrepCommand.class,
                 LogsCommand.JoinCommand.class},
-        footer = {"", "Exit codes: 0 ok, 2 usage error or a log that cannot be read (missing, not a vblk log)."})
+        footer = {"", LogsCommand.EXIT_CODES})
 final class LogsCommand implements Runnable {
+    static final String EXIT_CODES = "Exit codes: 0 ok, 2 a usage mistake or a log that cannot be read (missing, not a vblk log).";
+
     @Spec
     CommandSpec spec;
 
@@ -67,7 +69,7 @@ final class LogsCommand implements Runnable {
         }
     }
 
-    @Command(name = "summary", mixinStandardHelpOptions = true,
+    @Command(name = "summary", mixinStandardHelpOptions = true, footer = {"", LogsCommand.EXIT_CODES},
             description = {"Per device: I/Os, share, IOPS, bytes and errors; for a backend log also the phases Q2D,"
                     + " D2C, Q2C, C2R and the requests in flight at dispatch; for a frontend log the latency.",
                     "Several files are read as one log (the parts of a rolled log)."})
@@ -101,7 +103,7 @@ final class LogsCommand implements Runnable {
         }
     }
 
-    @Command(name = "timeline", mixinStandardHelpOptions = true,
+    @Command(name = "timeline", mixinStandardHelpOptions = true, footer = {"", LogsCommand.EXIT_CODES},
             description = {"I/Os and share per device in windows of completion time (r in a backend log, complete in"
                     + " a frontend log): one row per window, so that a change of share shows."})
     static final class TimelineCommand implements Callable<Integer> {
@@ -152,7 +154,7 @@ final class LogsCommand implements Runnable {
         }
     }
 
-    @Command(name = "grep", mixinStandardHelpOptions = true,
+    @Command(name = "grep", mixinStandardHelpOptions = true, footer = {"", LogsCommand.EXIT_CODES},
             description = {"Backend records that match every filter given, one readable line each (like blkparse).",
                     "  TIME  DEVICE qQUEUE #SEQ dDESC TYPE  SECTOR+SECTORS  BYTESB STATUS",
                     "      Q2C .. (Q2D .. D2C .. C2R ..) in service/dispatched DEVICE/ALL",
@@ -196,7 +198,7 @@ final class LogsCommand implements Runnable {
         }
     }
 
-    @Command(name = "join", mixinStandardHelpOptions = true,
+    @Command(name = "join", mixinStandardHelpOptions = true, footer = {"", LogsCommand.EXIT_CODES},
             description = {"Join a backend log with the frontend log of the same run on (device, queue, seq): per"
                     + " device the pairs found, the records without a partner, and the way in (q - submit),"
                     + " the backend's time (r - q) and the way back (complete - r)."})

@@ -43,7 +43,6 @@ public final class LoadRunner {
     static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
     /** Features this driver understands: a read-only device is refused writes here, blk_size is honoured. */
     static final long WANTED_FEATURES = VirtioBlk.bit(VirtioBlk.F_RO) | VirtioBlk.bit(VirtioBlk.F_BLK_SIZE);
-    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * @param live receives one status line per second while running, or null for none
@@ -54,10 +53,10 @@ public final class LoadRunner {
      * @param windowListener told when the measured window opens and closes, or null
      */
     public record Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
-                          java.nio.file.Path requestLog, WindowListener windowListener) {
+                          java.nio.file.Path requestLog, WindowListener windowListener, Duration statusInterval) {
         public Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
                        java.nio.file.Path requestLog) {
-            this(warmup, duration, drainTimeout, live, seed, requestLog, null);
+            this(warmup, duration, drainTimeout, live, seed, requestLog, null, Duration.ofSeconds(1));
         }
 
         public Options {
@@ -67,6 +66,11 @@ public final class LoadRunner {
             if (duration.isNegative() || duration.isZero()) {
                 throw LoadException.usage("duration must be positive, got " + duration);
             }
+            // a live line more often than this floods the terminal and costs the run its own CPU
+            if (statusInterval.compareTo(MIN_STATUS_INTERVAL) < 0) {
+                throw LoadException.usage("--status-interval must be at least " + MIN_STATUS_INTERVAL.toMillis()
+                        + "ms, got " + statusInterval.toMillis() + "ms");
+            }
         }
 
         public static Options of(Duration warmup, Duration duration) {
@@ -74,17 +78,24 @@ public final class LoadRunner {
         }
 
         public Options withLive(Consumer<String> l) {
-            return new Options(warmup, duration, drainTimeout, l, seed, requestLog, windowListener);
+            return new Options(warmup, duration, drainTimeout, l, seed, requestLog, windowListener, statusInterval);
         }
 
         public Options withRequestLog(java.nio.file.Path p) {
-            return new Options(warmup, duration, drainTimeout, live, seed, p, windowListener);
+            return new Options(warmup, duration, drainTimeout, live, seed, p, windowListener, statusInterval);
         }
 
         public Options withWindowListener(WindowListener w) {
-            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, w);
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, w, statusInterval);
+        }
+
+        /** How often the live line is printed (fio's --status-interval). */
+        public Options withStatusInterval(Duration every) {
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, windowListener, every);
         }
     }
+
+    public static final Duration MIN_STATUS_INTERVAL = Duration.ofMillis(100);
 
     private final LoadConfig config;
     private final Options options;
@@ -210,7 +221,8 @@ public final class LoadRunner {
 
         LiveLine live = options.live() == null ? null : new LiveLine(loads, options.live(), t0, warmupEnd);
         long deadline = windowEnd + REPLY_TIMEOUT.toNanos();
-        for (long tick = t0 + SECOND; !waitFor(atEnd, Math.min(tick, deadline), target); tick += SECOND) {
+        long every = options.statusInterval().toNanos();
+        for (long tick = t0 + every; !waitFor(atEnd, Math.min(tick, deadline), target); tick += every) {
             if (System.nanoTime() >= deadline) {
                 throw LoadException.runFailed("backend at " + target + " did not answer the stats query within "
                         + REPLY_TIMEOUT.toSeconds() + "s");
