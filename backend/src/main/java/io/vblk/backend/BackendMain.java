@@ -54,6 +54,9 @@ public final class BackendMain implements Callable<Integer> {
     @Option(names = "--request-log", paramLabel = "PATH", description = "write one JSON line per request (overrides log.requests)")
     String requestLog;
 
+    @Option(names = "--append", description = "add this run to an existing request log (refused otherwise)")
+    boolean append;
+
     private final CountDownLatch stop = new CountDownLatch(1);
 
     public static void main(String[] args) {
@@ -82,8 +85,8 @@ public final class BackendMain implements Callable<Integer> {
             if (nbdPort != null) {
                 cfg = cfg.withNbdPort(nbdPort);
             }
-            if (requestLog != null) {
-                cfg = cfg.withRequestLog(requestLog);
+            if (requestLog != null || append) {
+                cfg = cfg.withRequestLog(requestLog != null ? requestLog : cfg.log().requests(), append);
             }
         } catch (ConfigException e) {
             err.println(e.getMessage());

@@ -8,6 +8,7 @@ import io.vblk.scenario.Scenario;
 import io.vblk.scenario.ScenarioLoader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,8 +36,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/demo", description = "charts and logs (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON (both experiments and the chart)")
-    Path json;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Option(names = {"-q", "--quiet"}, description = "no live status line")
     boolean quiet;
@@ -52,7 +54,16 @@ public final class DemoCommand implements Callable<Integer> {
         return run(System.out, System.err);
     }
 
-    int run(PrintStream stdout, PrintStream err) {
+    int run(PrintStream machine, PrintStream err) {
+        if (output.format == null) {
+            output.format = OutputOptions.Format.table;
+        }
+        if ("-".equals(output.json) && output.format != OutputOptions.Format.table) {
+            err.println("vblk demo: --json - and --output-format " + output.format + " both write to stdout; give --json FILE");
+            return 2;
+        }
+        PrintStream table = output.table(machine, err);
+        PrintStream stdout = table == null ? new PrintStream(java.io.OutputStream.nullOutputStream()) : table;
         ExperimentCommand e = new ExperimentCommand();
         e.out = out;
         e.quiet = quiet;
@@ -72,9 +83,10 @@ public final class DemoCommand implements Callable<Integer> {
             Path chart = Charts.shares(new ExperimentResult("demo", "", d.toMillis() / 1000.0, 1, 1, all, List.of(), null),
                     out);
             stdout.println("chart: " + chart);
-            if (json != null) {
-                JsonOut.write(json, new DemoResult(results, List.of(chart.toString())));
-                stdout.println("json: " + json);
+            output.write(new DemoResult(results, List.of(chart.toString())), ExperimentCommand.csv(results),
+                    new PrintWriter(machine, true));
+            if (output.json != null && !"-".equals(output.json)) {
+                stdout.println("json: " + output.json);
             }
             return 0;
         } catch (IOException | RuntimeException x) {

@@ -13,6 +13,7 @@ import io.vblk.scenario.Scenario;
 import io.vblk.scenario.ScenarioLoader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,8 +48,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--variants", split = ",", paramLabel = "LABEL", description = "run only these variants")
     List<String> variants;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
-    Path json;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Option(names = "--out", paramLabel = "DIR", description = "write PNG charts (and keep backend configs and logs) here")
     Path out;
@@ -86,8 +88,33 @@ public final class ExperimentCommand implements Callable<Integer> {
         return result;
     }
 
-    int run(PrintStream stdout, PrintStream err) {
+    /** The CSV form: a row per variant and device. */
+    static OutputOptions.Csv csv(List<ExperimentResult> results) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (ExperimentResult r : results) {
+            for (VariantResult v : r.variants()) {
+                for (var d : v.devices()) {
+                    rows.add(List.of(r.scenario(), v.label(), d.name(), d.weight(), d.weightShare(), d.share(),
+                            d.shareSpreadPp(), d.shareErrorPp(), d.ios(), d.iops(), d.p99Us()));
+                }
+            }
+        }
+        return new OutputOptions.Csv(List.of("scenario", "variant", "device", "weight", "weight_share", "share",
+                "share_spread_pp", "share_error_pp", "ios_per_run", "iops", "p99_us"), rows);
+    }
+
+    int run(PrintStream machine, PrintStream err) {
         try {
+            if (output.format == null) {
+                output.format = OutputOptions.Format.table;
+            }
+            if ("-".equals(output.json) && output.format != OutputOptions.Format.table) {
+                err.println("vblk experiment: --json - and --output-format " + output.format + " both write to stdout; "
+                        + "give --json FILE");
+                return 2;
+            }
+            PrintStream table = output.table(machine, err);
+            PrintStream stdout = table == null ? new PrintStream(java.io.OutputStream.nullOutputStream()) : table;
             if (show) {
                 stdout.print(ScenarioLoader.BUILT_IN.contains(scenario) && !Files.exists(Path.of(scenario))
                         ? ScenarioLoader.builtIn(scenario) : ConfigLoader.text(Path.of(scenario)));
@@ -117,9 +144,10 @@ public final class ExperimentCommand implements Callable<Integer> {
             }
             result = new ExperimentResult(result.scenario(), result.description(), result.durationS(), result.warmupS(),
                     result.repeat(), result.variants(), charts, result.reference());
-            if (json != null) {
-                JsonOut.write(json, result);
-                stdout.println("json: " + json);
+            PrintWriter m = new PrintWriter(machine, true);
+            output.write(result, csv(List.of(result)), m);
+            if (output.json != null && !"-".equals(output.json)) {
+                stdout.println("json: " + output.json);
             }
             List<String> invalid = result.variants().stream().filter(v -> !v.valid()).map(VariantResult::label).toList();
             if (strict && !invalid.isEmpty()) {

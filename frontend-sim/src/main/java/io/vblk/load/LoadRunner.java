@@ -8,6 +8,7 @@ import io.vblk.config.Durations;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.requestlog.RecordLog;
+import io.vblk.requestlog.RunHeader;
 import io.vblk.protocol.BlkConfig;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.result.DeviceResult;
@@ -53,10 +54,11 @@ public final class LoadRunner {
      * @param windowListener told when the measured window opens and closes, or null
      */
     public record Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
-                          java.nio.file.Path requestLog, WindowListener windowListener, Duration statusInterval) {
+                          java.nio.file.Path requestLog, boolean appendLog, WindowListener windowListener,
+                          Duration statusInterval) {
         public Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
                        java.nio.file.Path requestLog) {
-            this(warmup, duration, drainTimeout, live, seed, requestLog, null, Duration.ofSeconds(1));
+            this(warmup, duration, drainTimeout, live, seed, requestLog, false, null, Duration.ofSeconds(1));
         }
 
         public Options {
@@ -78,20 +80,21 @@ public final class LoadRunner {
         }
 
         public Options withLive(Consumer<String> l) {
-            return new Options(warmup, duration, drainTimeout, l, seed, requestLog, windowListener, statusInterval);
+            return new Options(warmup, duration, drainTimeout, l, seed, requestLog, appendLog, windowListener, statusInterval);
         }
 
-        public Options withRequestLog(java.nio.file.Path p) {
-            return new Options(warmup, duration, drainTimeout, live, seed, p, windowListener, statusInterval);
+        /** The frontend's request log; {@code append} adds this run to one that exists (refused otherwise). */
+        public Options withRequestLog(java.nio.file.Path p, boolean append) {
+            return new Options(warmup, duration, drainTimeout, live, seed, p, append, windowListener, statusInterval);
         }
 
         public Options withWindowListener(WindowListener w) {
-            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, w, statusInterval);
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, appendLog, w, statusInterval);
         }
 
         /** How often the live line is printed (fio's --status-interval). */
         public Options withStatusInterval(Duration every) {
-            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, windowListener, every);
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, appendLog, windowListener, every);
         }
     }
 
@@ -138,9 +141,13 @@ public final class LoadRunner {
             return null;
         }
         try {
-            return RecordLog.open(options.requestLog(), "guest");
+            // the frontend has no backend mode: its processes' requests are what it issues, so "guest"
+            return RecordLog.open(options.requestLog(), "guest", RunHeader.start("frontend", "guest", config),
+                    options.appendLog());
         } catch (java.io.IOException e) {
-            throw LoadException.usage("cannot write the request log " + options.requestLog() + ": " + e.getMessage());
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage();
+            throw LoadException.usage("--request-log " + options.requestLog() + ": " + why);
         }
     }
 
