@@ -3,8 +3,6 @@ package io.vblk.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vblk.load.FakeBackend;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +17,7 @@ import picocli.CommandLine;
 class FlagsTest {
     @TempDir
     Path dir;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int vblk(String... args) {
-        CommandLine cl = VblkMain.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
+    private final Cli cli = new Cli();
 
     private static List<CommandLine> all(CommandLine cl) {
         List<CommandLine> out = new ArrayList<>(List.of(cl));
@@ -51,16 +41,16 @@ class FlagsTest {
 
     @Test
     void vblkAlonePrintsItsHelpListingBackendOnStderrAndExitsTwo() {
-        assertThat(vblk()).isEqualTo(2);
-        assertThat(out.toString()).isEmpty();
-        assertThat(err.toString()).contains("Commands:", "  backend ", "  load ", "  completion ", "Exit codes");
+        assertThat(cli.run()).isEqualTo(2);
+        assertThat(cli.out()).isEmpty();
+        assertThat(cli.err()).contains("Commands:", "  backend ", "  load ", "  completion ", "Exit codes");
     }
 
     @Test
     void bashCompletesTheSubcommandsFromTheGeneratedScript() throws Exception {
-        assertThat(vblk("completion", "bash")).isZero();
+        assertThat(cli.run("completion", "bash")).isZero();
         Path script = dir.resolve("vblk-completion.bash");
-        Files.writeString(script, out.toString());
+        Files.writeString(script, cli.out());
 
         Process bash = new ProcessBuilder("bash", "-c", "source " + script
                 + " && COMP_WORDS=(vblk lo) && COMP_CWORD=1 && COMP_LINE='vblk lo' && COMP_POINT=7"
@@ -77,16 +67,16 @@ class FlagsTest {
             Path cfg = dir.resolve("load.yaml");
             Files.writeString(cfg, "load:\n  - device: vm1\n    processes: 2\n");
 
-            int code = vblk("load", "--config", cfg.toString(), "--target", backend.target(), "--duration", "1s",
+            int code = cli.run("load", "--config", cfg.toString(), "--target", backend.target(), "--duration", "1s",
                     "--warmup", "0s", "--status-interval", "200ms");
 
-            assertThat(code).as(err.toString()).isZero();
+            assertThat(code).as(cli.err()).isZero();
             // a line every 200 ms over a run of 1 s (the last may fall after the window closed)
-            assertThat(err.toString().lines().filter(l -> l.contains("vm1 ") && l.contains("IOPS")).count())
+            assertThat(cli.err().lines().filter(l -> l.contains("vm1 ") && l.contains("IOPS")).count())
                     .isGreaterThanOrEqualTo(3);
-            assertThat(vblk("load", "--config", cfg.toString(), "--target", backend.target(),
+            assertThat(cli.run("load", "--config", cfg.toString(), "--target", backend.target(),
                     "--status-interval", "1ms")).isEqualTo(2);
-            assertThat(err.toString()).contains("--status-interval must be at least 100ms");
+            assertThat(cli.err()).contains("--status-interval must be at least 100ms");
         }
     }
 }
