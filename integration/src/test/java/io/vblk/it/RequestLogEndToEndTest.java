@@ -143,7 +143,7 @@ class RequestLogEndToEndTest {
         java.io.StringWriter out = new java.io.StringWriter();
         picocli.CommandLine cl = io.vblk.cli.VblkMain.commandLine();
         cl.setOut(new java.io.PrintWriter(out));
-        assertThat(cl.execute("logs", "summary", log.toString(), "--json")).isZero();
+        assertThat(cl.execute("logs", "summary", log.toString(), "--output-format", "json")).isZero();
         return JSON.readTree(out.toString());
     }
 
