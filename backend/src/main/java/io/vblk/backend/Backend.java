@@ -23,6 +23,7 @@ import io.vblk.config.Secrets;
 import io.vblk.config.SettingException;
 import io.vblk.disk.EmulatedDisk;
 import io.vblk.requestlog.RecordLog;
+import io.vblk.requestlog.RunHeader;
 import io.vblk.nbd.NbdDecoder;
 import io.vblk.nbd.NbdEncoder;
 import io.vblk.nbd.NbdHandshake;
@@ -169,7 +170,9 @@ public final class Backend implements AutoCloseable {
             return null;
         }
         try {
-            return RecordLog.open(Path.of(config.log().requests()), "requests");
+            String modes = String.join("+", config.devices().stream().map(d -> config.modeOf(d).label()).distinct().toList());
+            return RecordLog.open(Path.of(config.log().requests()), "requests", RunHeader.start("backend", modes, config),
+                    config.log().append());
         } catch (IOException e) {
             closeStores(devices);
             throw new SettingException("log.requests", "cannot write " + config.log().requests() + ": " + why(e));

@@ -5,11 +5,15 @@ import io.vblk.config.ConfigException;
 import io.vblk.config.ConfigLoader;
 import io.vblk.config.Mode;
 import io.vblk.config.SettingException;
+import io.vblk.config.Durations;
+import io.vblk.config.Version;
+import io.vblk.result.Units;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -23,8 +27,10 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code vblk backend}: serve the configured devices until SIGTERM or Ctrl-C, then drain and exit 0. */
-@Command(name = "vblk backend", mixinStandardHelpOptions = true, version = "vblk 0.1.0",
-        description = "Serve virtio-blk style devices over TCP (loopback unless the config says otherwise).")
+@Command(name = "vblk backend", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Serve virtio-blk style devices over TCP (loopback unless the config says otherwise).",
+        footer = {"", "Exit codes: 0 stopped by SIGTERM or Ctrl-C and drained, 1 the run failed,",
+                "2 a usage or configuration mistake."})
 public final class BackendMain implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "backend YAML config")
     Path config;
@@ -38,11 +44,18 @@ public final class BackendMain implements Callable<Integer> {
     @Option(names = "--nbd-port", paramLabel = "N", description = "serves NBD on this port too (0 = ephemeral); overrides nbd.port")
     Integer nbdPort;
 
-    @Option(names = "--progress", description = "print one status line per second on stderr")
+    @Option(names = "--progress", description = "print a status line on stderr every --status-interval")
     boolean progress;
+
+    @Option(names = "--status-interval", paramLabel = "TIME", defaultValue = "1s",
+            description = "how often --progress prints its line, e.g. 500ms (default: ${DEFAULT-VALUE})")
+    String statusInterval;
 
     @Option(names = "--request-log", paramLabel = "PATH", description = "write one JSON line per request (overrides log.requests)")
     String requestLog;
+
+    @Option(names = "--append", description = "add this run to an existing request log (refused otherwise)")
+    boolean append;
 
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -54,6 +67,13 @@ public final class BackendMain implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream err = System.err;
         BackendConfig cfg;
+        Duration every;
+        try {
+            every = Durations.parse(statusInterval);
+        } catch (IllegalArgumentException e) {
+            err.println("vblk backend: --status-interval: " + e.getMessage());
+            return 2;
+        }
         try {
             cfg = ConfigLoader.backend(config);
             if (mode != null) {
@@ -65,8 +85,8 @@ public final class BackendMain implements Callable<Integer> {
             if (nbdPort != null) {
                 cfg = cfg.withNbdPort(nbdPort);
             }
-            if (requestLog != null) {
-                cfg = cfg.withRequestLog(requestLog);
+            if (requestLog != null || append) {
+                cfg = cfg.withRequestLog(requestLog != null ? requestLog : cfg.log().requests(), append);
             }
         } catch (ConfigException e) {
             err.println(e.getMessage());
@@ -106,7 +126,7 @@ public final class BackendMain implements Callable<Integer> {
         });
         if (progress) {
             ProgressLine line = new ProgressLine(backend);
-            ticker.scheduleAtFixedRate(() -> err.println(line.next()), 1, 1, TimeUnit.SECONDS);
+            ticker.scheduleAtFixedRate(() -> err.println(line.next()), every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
         }
         stop.await();
         ticker.shutdownNow();
@@ -126,11 +146,11 @@ public final class BackendMain implements Callable<Integer> {
 
     static void printSummary(PrintStream out, BackendStats s) {
         out.println("vblk backend: final counters (policy " + s.policy() + ", depth " + s.depth() + ")");
-        out.printf("%-12s %6s %5s %12s %12s %8s %14s %14s%n", "device", "weight", "mode", "received", "completed",
-                "errors", "bytes", "peak in-flight");
+        out.printf("%-12s %6s %5s %12s %12s %8s %14s %15s%n", "device", "weight", "mode", "received", "completed",
+                "errors", "data (MiB)", "peak in service");
         for (DeviceStats d : s.devices()) {
-            out.printf("%-12s %6d %5s %12d %12d %8d %14d %14d%n", d.name(), d.weight(), d.mode(), d.received(),
-                    d.completed(), d.errors(), d.bytes(), d.peakInService());
+            out.printf(Locale.ROOT, "%-12s %6d %5s %12d %12d %8d %14s %15d%n", d.name(), d.weight(), d.mode(), d.received(),
+                    d.completed(), d.errors(), Units.mib(d.bytes()), d.peakInService());
         }
     }
 
@@ -153,10 +173,10 @@ public final class BackendMain implements Callable<Integer> {
             for (int i = 0; i < now.length; i++) {
                 total += now[i] - prev[i];
             }
-            StringBuilder b = new StringBuilder(String.format("[%4ds]", (System.nanoTime() - start) / 1_000_000_000L));
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "[%6.1fs]", (System.nanoTime() - start) / 1e9));
             for (int i = 0; i < now.length; i++) {
                 long d = now[i] - prev[i];
-                b.append(String.format(" | %s %d IOPS %.1f%% peak in-flight %d", ds.get(i).name(), d,
+                b.append(String.format(Locale.ROOT, " | %s %d I/Os %.1f%% peak in service %d", ds.get(i).name(), d,
                         total == 0 ? 0.0 : 100.0 * d / total, ds.get(i).peakInService()));
             }
             return b.toString();

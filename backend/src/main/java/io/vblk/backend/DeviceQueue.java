@@ -185,6 +185,6 @@ final class DeviceQueue {
         BlkRequest q = r.req;
         return new RequestRecord(device.name(), index, q.descriptor(), r.seq, VirtioBlk.typeName(q.type()), q.sector(),
                 q.length(), VirtioBlk.statusName(r.status), device.config().weight(), device.mode().label(), r.tQ, r.tI,
-                r.tD, r.tC, r.tR, r.flowInSchedulerAtDispatch, r.dispatchedTotalAtDispatch);
+                r.tD, r.tC, r.tR, r.flowInSchedulerAtDispatch, r.dispatchedTotalAtDispatch, budget.connection());
     }
 }

@@ -13,6 +13,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * loop, downwards any thread.
  */
 public final class MemoryBudget {
+    // one budget per connection (per queue of a vhost-user session): its number names that connection in the
+    // request log, counted per backend process
+    private static final AtomicLong CONNECTIONS = new AtomicLong();
+    private final long connection = CONNECTIONS.incrementAndGet();
+
+    /** The number of the connection this budget belongs to, from 1, for the request log's {@code conn}. */
+    public long connection() {
+        return connection;
+    }
+
     /** One buffer pinned by held slices; released by the last of them. */
     public static final class Pin {
         private final MemoryBudget budget;

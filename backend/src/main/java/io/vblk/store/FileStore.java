@@ -51,8 +51,10 @@ public final class FileStore implements BlockStore {
     }
 
     /**
-     * Opens (or creates) the image. A too-small existing image, an unreadable path or a filesystem without
-     * O_DIRECT when {@code direct} is asked for is reported as an IOException with the reason.
+     * Opens the image, or creates it when it is absent but its folder exists, saying so in one log line. A
+     * missing folder is never created: a mistyped path must not leave folders and a 1 GiB file behind (as
+     * root, anywhere). A too-small existing image, an unreadable path or a filesystem without O_DIRECT when
+     * {@code direct} is asked for is reported as an IOException with the reason.
      */
     public static FileStore open(Path path, long capacity, boolean readOnly, boolean direct, int maxTransfer)
             throws IOException {
@@ -61,12 +63,14 @@ public final class FileStore implements BlockStore {
             if (readOnly) {
                 throw new IOException("read-only image " + abs + " does not exist");
             }
-            if (abs.getParent() != null) {
-                Files.createDirectories(abs.getParent());
+            if (abs.getParent() != null && !Files.isDirectory(abs.getParent())) {
+                throw new IOException(abs + ": no such directory " + abs.getParent() + " (an image is created only in "
+                        + "a folder that exists)");
             }
             try (RandomAccessFile f = new RandomAccessFile(abs.toFile(), "rw")) {
                 f.setLength(capacity);
             }
+            log.info("created the image {} ({} bytes, sparse)", abs, capacity);
         }
         long size = Files.size(abs);
         if (size < capacity) {

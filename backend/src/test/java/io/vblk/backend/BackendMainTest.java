@@ -31,6 +31,23 @@ class BackendMainTest {
     }
 
     @Test
+    void theBackendPrintsTheParentPomsVersionAsTheToolsDo() throws Exception {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(new CommandLine(new BackendMain()).execute("--version")).isZero();
+        } finally {
+            System.setOut(saved);
+        }
+        String pom = Files.readString(Path.of("..", "pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<artifactId>vblk-parent</artifactId>\\s*"
+                + "<version>([^<]+)</version>").matcher(pom);
+        assertThat(m.find()).isTrue();
+        assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("vblk " + m.group(1));
+    }
+
+    @Test
     void unopenableImageNamesTheFileLineAndKey() throws Exception {
         Path cfg = dir.resolve("b.yaml");
         Files.writeString(cfg, "port: 0\ndevices:\n  - name: ok\n    size: 1MiB\n  - name: bad\n    size: 1MiB\n"

@@ -78,7 +78,7 @@ class FaultInjectionTest {
             b.close();
         }
         List<RequestRecord> ioerr = new ArrayList<>();
-        for (String line : Files.readAllLines(log)) {
+        for (String line : Files.readAllLines(log).stream().skip(1).toList()) { // after the run header
             RequestRecord r = JSON.readValue(line, RequestRecord.class);
             if (!r.status().equals("OK")) {
                 ioerr.add(r);

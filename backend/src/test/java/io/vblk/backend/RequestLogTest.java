@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.vblk.requestlog.RequestRecord;
+import io.vblk.requestlog.RunHeader;
 import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.Completion;
 import java.nio.file.Files;
@@ -53,9 +54,15 @@ class RequestLogTest {
         }
         int rounds = perDevice / 64;
         List<RequestRecord> records = new ArrayList<>();
-        for (String line : Files.readAllLines(log)) {
+        List<String> lines = Files.readAllLines(log);
+        RunHeader header = JSON.readValue(lines.get(0), RunHeader.class);
+        assertThat(header.log()).isEqualTo("backend");
+        assertThat(header.startNs()).isPositive();
+        for (String line : lines.subList(1, lines.size())) {
             records.add(JSON.readValue(line, RequestRecord.class));
         }
+        // one connection per device: two numbers, each on all of its device's records
+        assertThat(records.stream().map(r -> r.device() + "/" + r.conn()).distinct()).hasSize(2);
         assertThat(records).hasSize(2 * rounds * 64);
         for (String device : List.of("a", "b")) {
             Set<Long> seqs = new HashSet<>();

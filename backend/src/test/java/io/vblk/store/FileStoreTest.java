@@ -1,6 +1,7 @@
 package io.vblk.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -16,6 +17,16 @@ class FileStoreTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void aMistypedFolderIsNamedAndNeitherItNorAnImageIsCreated() {
+        Path img = dir.resolve("nonexistent").resolve("img.raw");
+
+        assertThatThrownBy(() -> FileStore.open(img, 64 * MIB, false, false, 4 << 20))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage(img + ": no such directory " + img.getParent() + " (an image is created only in a folder that exists)");
+        assertThat(img.getParent()).doesNotExist();
+    }
 
     @Test
     void discardFreesTheRangesBlocksAndItReadsAsZeros() throws Exception {

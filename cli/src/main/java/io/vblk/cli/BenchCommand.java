@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
                 "--curve instead measures 4 KiB randread, aio + sfq, against devices (--curve-per-device outstanding on "
                         + "each) and against depth on one device, as a table and a PNG in --out.",
                 ""},
-        footer = {"", "Exit codes: 0 ok, 1 the run failed, 2 usage error."})
+        footer = {"", ExitCodes.ALL})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

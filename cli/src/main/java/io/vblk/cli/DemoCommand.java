@@ -8,6 +8,7 @@ import io.vblk.scenario.Scenario;
 import io.vblk.scenario.ScenarioLoader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,7 +27,8 @@ import picocli.CommandLine.Option;
         description = {"Reproduce the 2008 seed tables: weights 80/20, 128 processes per device, sync then aio; then a "
                 + "sync VM (weight 80) against an aio host (weight 20).",
                 "Same as: experiment seed --variants sync,aio and experiment vm-vs-host --variants ioband, each with "
-                + "--repeat 1 --duration 4s --warmup 1s, one chart in results/demo"})
+                + "--repeat 1 --duration 4s --warmup 1s, one chart in results/demo"},
+        footer = {"", ExitCodes.ALL})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "D", defaultValue = "4s", description = "measured time per run (default: ${DEFAULT-VALUE})")
     String duration;
@@ -33,16 +36,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/demo", description = "charts and logs (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON (both experiments and the chart)")
-    Path json;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
-    @Option(names = "--quiet", description = "no live line per second")
+    @Option(names = {"-q", "--quiet"}, description = "no live status line")
     boolean quiet;
 
     @Option(names = "--guest", description = {"run seed-guest instead: the seed with a real Linux guest (QEMU) on the "
             + "vhost-user door, sync then aio (needs qemu-system-x86, gcc, busybox-static and a kernel; exit 2 naming "
             + "what is missing)"})
     boolean guest;
+
+    @Option(names = "--status-interval", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
+            description = "how often the live line is printed (default: ${DEFAULT-VALUE})")
+    Duration statusInterval;
 
     /** What {@code --json} writes: the two experiments and the one chart. */
     record DemoResult(List<ExperimentResult> experiments, List<String> charts) {}
@@ -52,26 +59,31 @@ public final class DemoCommand implements Callable<Integer> {
         return run(System.out, System.err);
     }
 
-    int run(PrintStream stdout, PrintStream err) {
+    int run(PrintStream machine, PrintStream err) {
+        if (output.format == null) {
+            output.format = OutputOptions.Format.table;
+        }
+        if ("-".equals(output.json) && output.format != OutputOptions.Format.table) {
+            err.println("vblk demo: --json - and --output-format " + output.format + " both write to stdout; give --json FILE");
+            return 2;
+        }
+        PrintStream table = output.table(machine, err);
+        PrintStream stdout = table == null ? new PrintStream(java.io.OutputStream.nullOutputStream()) : table;
         ExperimentCommand e = new ExperimentCommand();
         e.out = out;
         e.quiet = quiet;
+        e.statusInterval = statusInterval;
         try {
             Duration d = Durations.parse(duration);
-            if (guest) {
-                // the guest's own scenario: its window is the scenario's, since the boot dominates anyway
-                ExperimentResult r = e.execute(ScenarioLoader.load("seed-guest"), stdout, err);
-                Files.createDirectories(out);
-                Path chart = Charts.shares(r, out);
-                stdout.println("chart: " + chart);
-                if (json != null) {
-                    JsonOut.write(json, new DemoResult(List.of(r), List.of(chart.toString())));
-                    stdout.println("json: " + json);
-                }
-                return 0;
-            }
             List<ExperimentResult> results = new ArrayList<>();
-            for (String[] run : List.of(new String[] {"seed", "sync", "aio"}, new String[] {"vm-vs-host", "ioband"})) {
+            // --guest: the guest's own scenario, whose window is the scenario's (the boot dominates anyway)
+            List<String[]> runs = guest ? List.<String[]>of(new String[] {"seed-guest"})
+                    : List.of(new String[] {"seed", "sync", "aio"}, new String[] {"vm-vs-host", "ioband"});
+            for (String[] run : runs) {
+                if (run.length == 1) {
+                    results.add(e.execute(ScenarioLoader.load(run[0]), stdout, err));
+                    continue;
+                }
                 Scenario s = ScenarioLoader.load(run[0]).with(d, Duration.ofSeconds(1), 1,
                         List.of(run).subList(1, run.length));
                 results.add(e.execute(s, stdout, err));
@@ -83,9 +95,10 @@ public final class DemoCommand implements Callable<Integer> {
             Path chart = Charts.shares(new ExperimentResult("demo", "", d.toMillis() / 1000.0, 1, 1, all, List.of(), null),
                     out);
             stdout.println("chart: " + chart);
-            if (json != null) {
-                JsonOut.write(json, new DemoResult(results, List.of(chart.toString())));
-                stdout.println("json: " + json);
+            output.write(new DemoResult(results, List.of(chart.toString())), ExperimentCommand.csv(results),
+                    new PrintWriter(machine, true));
+            if (output.json != null && !"-".equals(output.json)) {
+                stdout.println("json: " + output.json);
             }
             return 0;
         } catch (IOException | RuntimeException x) {

@@ -13,12 +13,15 @@ import io.vblk.scenario.Scenario;
 import io.vblk.scenario.ScenarioLoader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,7 +29,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = {"Run a scenario (a YAML file, or a built-in: seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
                 + "io-throttle-2008).",
-                "Each variant gets its own backend process on an ephemeral loopback port."})
+                "Each variant gets its own backend process on an ephemeral loopback port."},
+        footer = {"", "Exit codes: 0 ok, 1 the run failed (or --strict and the host limited a run),",
+                "2 a usage or configuration mistake."})
 public final class ExperimentCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|NAME", description = "scenario file or built-in name")
     String scenario;
@@ -43,8 +48,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--variants", split = ",", paramLabel = "LABEL", description = "run only these variants")
     List<String> variants;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
-    Path json;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Option(names = "--out", paramLabel = "DIR", description = "write PNG charts (and keep backend configs and logs) here")
     Path out;
@@ -52,8 +57,12 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--request-log", paramLabel = "DIR", description = "keep the backend's request log of every variant and run here")
     Path requestLog;
 
-    @Option(names = "--quiet", description = "no live line per second")
+    @Option(names = {"-q", "--quiet"}, description = "no live status line")
     boolean quiet;
+
+    @Option(names = "--status-interval", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
+            description = "how often the live line is printed (default: ${DEFAULT-VALUE})")
+    Duration statusInterval;
 
     @Option(names = "--show", description = "print the scenario's YAML and exit")
     boolean show;
@@ -73,14 +82,39 @@ public final class ExperimentCommand implements Callable<Integer> {
         stdout.printf("experiment %s: %d variant(s) x %d run(s) of %s (+%s warm-up)%n", s.name(), s.variants().size(),
                 s.repeat(), Durations.format(s.duration()), Durations.format(s.warmup()));
         ExperimentRunner runner = new ExperimentRunner(work, quiet ? null : err::println,
-                v -> ExperimentTable.print(stdout, v), requestLog);
+                v -> ExperimentTable.print(stdout, v), requestLog).withStatusInterval(statusInterval);
         ExperimentResult result = runner.run(s);
         stdout.print(CrossTable.format(result));
         return result;
     }
 
-    int run(PrintStream stdout, PrintStream err) {
+    /** The CSV form: a row per variant and device. */
+    static OutputOptions.Csv csv(List<ExperimentResult> results) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (ExperimentResult r : results) {
+            for (VariantResult v : r.variants()) {
+                for (var d : v.devices()) {
+                    rows.add(List.of(r.scenario(), v.label(), d.name(), d.weight(), d.weightShare(), d.share(),
+                            d.shareSpreadPp(), d.shareErrorPp(), d.ios(), d.iops(), d.p99Us()));
+                }
+            }
+        }
+        return new OutputOptions.Csv(List.of("scenario", "variant", "device", "weight", "weight_share", "share",
+                "share_spread_pp", "share_error_pp", "ios_per_run", "iops", "p99_us"), rows);
+    }
+
+    int run(PrintStream machine, PrintStream err) {
         try {
+            if (output.format == null) {
+                output.format = OutputOptions.Format.table;
+            }
+            if ("-".equals(output.json) && output.format != OutputOptions.Format.table) {
+                err.println("vblk experiment: --json - and --output-format " + output.format + " both write to stdout; "
+                        + "give --json FILE");
+                return 2;
+            }
+            PrintStream table = output.table(machine, err);
+            PrintStream stdout = table == null ? new PrintStream(java.io.OutputStream.nullOutputStream()) : table;
             if (show) {
                 stdout.print(ScenarioLoader.BUILT_IN.contains(scenario) && !Files.exists(Path.of(scenario))
                         ? ScenarioLoader.builtIn(scenario) : ConfigLoader.text(Path.of(scenario)));
@@ -110,9 +144,10 @@ public final class ExperimentCommand implements Callable<Integer> {
             }
             result = new ExperimentResult(result.scenario(), result.description(), result.durationS(), result.warmupS(),
                     result.repeat(), result.variants(), charts, result.reference());
-            if (json != null) {
-                JsonOut.write(json, result);
-                stdout.println("json: " + json);
+            PrintWriter m = new PrintWriter(machine, true);
+            output.write(result, csv(List.of(result)), m);
+            if (output.json != null && !"-".equals(output.json)) {
+                stdout.println("json: " + output.json);
             }
             List<String> invalid = result.variants().stream().filter(v -> !v.valid()).map(VariantResult::label).toList();
             if (strict && !invalid.isEmpty()) {

@@ -10,11 +10,10 @@ import io.vblk.report.Reduction;
 import io.vblk.result.LoadResult;
 import io.vblk.report.ResultTable;
 import io.vblk.result.VerifySummary;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,17 +45,24 @@ final class LoadCommand implements Callable<Integer> {
             description = "Time run but not measured before it (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
-    Path json;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @Option(names = "--request-log", paramLabel = "PATH", description = "Write one JSON line per request (the guest's view).")
     java.nio.file.Path requestLog;
+
+    @Option(names = "--append", description = "Add this run to an existing --request-log (refused otherwise).")
+    boolean append;
 
     @Option(names = "--verify-only", description = {"Read back once every block the config's verify-ledger records as "
             + "flushed and check it; no writes. Exit 1 on any mismatch."})
     boolean verifyOnly;
 
-    @Option(names = {"-q", "--quiet"}, description = "No live line per second on stderr.")
+    @Option(names = "--status-interval", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
+            description = "How often the live line is printed on stderr (default: ${DEFAULT-VALUE}).")
+    Duration statusInterval;
+
+    @Option(names = {"-q", "--quiet"}, description = "No live line on stderr.")
     boolean quiet;
 
     @Override
@@ -64,6 +70,7 @@ final class LoadCommand implements Callable<Integer> {
         if (duration.isZero() || duration.isNegative()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be positive");
         }
+        output.check(spec.commandLine());
         LoadConfig cfg = ConfigLoader.load(config);
         if (target != null) {
             cfg = cfg.withTarget(target);
@@ -73,7 +80,8 @@ final class LoadCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LoadRunner.Options options = LoadRunner.Options.of(warmup, duration).withRequestLog(requestLog);
+        LoadRunner.Options options = LoadRunner.Options.of(warmup, duration).withRequestLog(requestLog, append)
+                .withStatusInterval(statusInterval);
         if (!quiet) {
             options = options.withLive(line -> {
                 err.println(line);
@@ -86,19 +94,19 @@ final class LoadCommand implements Callable<Integer> {
         } catch (SettingException e) {
             throw e.in(config);
         }
-        out.print(ResultTable.format(result));
-        printNotes(result, cfg.verifyOnly(), out);
-        if (!cfg.verifyOnly()) {
-            out.print(ExperimentTable.format(Reduction.ofLoad(result)));
-        }
-        out.flush();
-        if (json != null) {
-            try {
-                JsonReport.write(result, json);
-            } catch (IOException e) {
-                throw new UncheckedIOException(new IOException("cannot write --json " + json + ": " + e.getMessage(), e));
+        PrintWriter table = output.table(out, err);
+        if (table != null) {
+            table.print(ResultTable.format(result));
+            printNotes(result, cfg.verifyOnly(), table);
+            if (!cfg.verifyOnly()) {
+                table.print(ExperimentTable.format(Reduction.ofLoad(result)));
             }
+            table.flush();
         }
+        output.write(result, new OutputOptions.Csv(List.of("device", "weight", "ios", "share", "iops",
+                "mbps", "lat_p50_us", "lat_p99_us", "lat_p999_us"), result.devices().stream().map(d -> List.<Object>of(
+                d.name(), d.weight(), d.ios(), d.share(), d.iops(), d.mbps(), d.latencyUs().p50(), d.latencyUs().p99(),
+                d.latencyUs().p999())).toList()), out);
         for (String problem : result.problems()) {
             err.println("vblk load: " + problem);
         }

@@ -1,6 +1,5 @@
 package io.vblk.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vblk.logs.BackendSummary;
 import io.vblk.logs.FrontendSummary;
 import io.vblk.logs.Grep;
@@ -12,6 +11,7 @@ import io.vblk.logs.JoinText;
 import io.vblk.logs.LogException;
 import io.vblk.logs.LogKind;
 import io.vblk.logs.LogReader;
+import io.vblk.logs.Runs;
 import io.vblk.requestlog.RequestRecord;
 import io.vblk.logs.SummaryText;
 import io.vblk.logs.Timeline;
@@ -41,8 +41,10 @@ import picocli.CommandLine.Spec;
         description = "Read request logs (JSON Lines): the backend's (with q) or the frontend's (with submit).",
         subcommands = {LogsCommand.Summary.class, LogsCommand.TimelineCommand.class, LogsCommand.GrepCommand.class,
                 LogsCommand.JoinCommand.class},
-        footer = {"", "Exit codes: 0 ok, 2 usage error or a log that cannot be read (missing, not a vblk log)."})
+        footer = {"", LogsCommand.EXIT_CODES})
 final class LogsCommand implements Runnable {
+    static final String EXIT_CODES = "Exit codes: 0 ok, 2 a usage mistake or a log that cannot be read (missing, not a vblk log).";
+
     @Spec
     CommandSpec spec;
 
@@ -59,15 +61,10 @@ final class LogsCommand implements Runnable {
         };
     }
 
-    private static String json(Object value) {
-        try {
-            return JsonOut.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a report record did not serialize", e);
-        }
-    }
+    // what --run reads; one description for every subcommand
+    private static final String RUN_HELP = "Which run of the log: its id (a prefix will do) or all (default: the last).";
 
-    @Command(name = "summary", mixinStandardHelpOptions = true,
+    @Command(name = "summary", mixinStandardHelpOptions = true, footer = {"", LogsCommand.EXIT_CODES},
             description = {"Per device: I/Os, share, IOPS, bytes and errors; for a backend log also the phases Q2D,"
                     + " D2C, Q2C, C2R and the requests in flight at dispatch; for a frontend log the latency.",
                     "Several files are read as one log (the parts of a rolled log)."})
@@ -78,30 +75,48 @@ final class LogsCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "FILE", description = "Request log(s), all of one kind.")
         List<Path> files;
 
-        @Option(names = "--json", description = "Print the figures as JSON (snake_case keys) instead of tables.")
-        boolean json;
+        @Option(names = "--run", paramLabel = "ID", description = RUN_HELP)
+        String run;
+
+        @CommandLine.Mixin
+        OutputOptions output;
 
         @Override
         public Integer call() {
+            output.check(spec.commandLine());
             PrintWriter out = spec.commandLine().getOut();
+            PrintWriter table = output.table(out, spec.commandLine().getErr());
             Consumer<String> warnings = warnings(spec);
+            String id = Runs.choose(files, run, warnings);
             if (LogReader.kind(files) == LogKind.BACKEND) {
                 BackendSummary s = new BackendSummary();
-                long skipped = LogReader.each(files, RequestRecord.class, warnings, s);
+                long skipped = LogReader.each(files, RequestRecord.class, id, warnings, s);
                 var report = s.report(files, skipped);
-                out.print(json ? json(report) + "\n" : SummaryText.format(report));
+                print(table, SummaryText.format(report));
+                output.write(report, new OutputOptions.Csv(List.of("device", "ios", "share", "iops", "bytes"),
+                        report.devices().stream().map(d -> List.<Object>of(d.name(), d.ios(), d.share(), d.iops(),
+                                d.bytes())).toList()), out);
             } else {
                 FrontendSummary s = new FrontendSummary();
-                long skipped = LogReader.each(files, GuestRecord.class, warnings, s);
+                long skipped = LogReader.each(files, GuestRecord.class, id, warnings, s);
                 var report = s.report(files, skipped);
-                out.print(json ? json(report) + "\n" : SummaryText.format(report));
+                print(table, SummaryText.format(report));
+                output.write(report, new OutputOptions.Csv(List.of("device", "ios", "share", "iops", "bytes"),
+                        report.devices().stream().map(d -> List.<Object>of(d.name(), d.ios(), d.share(), d.iops(),
+                                d.bytes())).toList()), out);
             }
-            out.flush();
             return VblkMain.OK;
         }
     }
 
-    @Command(name = "timeline", mixinStandardHelpOptions = true,
+    private static void print(PrintWriter to, String text) {
+        if (to != null) {
+            to.print(text);
+            to.flush();
+        }
+    }
+
+    @Command(name = "timeline", mixinStandardHelpOptions = true, footer = {"", LogsCommand.EXIT_CODES},
             description = {"I/Os and share per device in windows of completion time (r in a backend log, complete in"
                     + " a frontend log): one row per window, so that a change of share shows."})
     static final class TimelineCommand implements Callable<Integer> {
@@ -118,45 +133,48 @@ final class LogsCommand implements Runnable {
         @Option(names = "--png", paramLabel = "OUT.png", description = "Also draw the shares over time as a PNG line chart.")
         Path png;
 
-        @Option(names = "--json", description = "Print the windows as JSON instead of a table.")
-        boolean json;
+        @Option(names = "--run", paramLabel = "ID", description = RUN_HELP)
+        String run;
+
+        @CommandLine.Mixin
+        OutputOptions output;
 
         @Override
         public Integer call() {
             if (window.isZero() || window.isNegative()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--window must be positive");
             }
+            output.check(spec.commandLine());
             PrintWriter out = spec.commandLine().getOut();
+            PrintWriter table = output.table(out, spec.commandLine().getErr());
             Consumer<String> warnings = warnings(spec);
-            LogKind kind = LogReader.kind(files);
-            Timeline timeline = kind == LogKind.BACKEND ? Timeline.backend(window.toNanos()) : Timeline.frontend(window.toNanos());
-            if (kind == LogKind.BACKEND) {
-                LogReader.each(files, RequestRecord.class, warnings, r -> timeline.add(r.device(), r.r()));
-            } else {
-                LogReader.each(files, GuestRecord.class, warnings, g -> timeline.add(g.device(), g.complete()));
-            }
-            TimelineReport report = timeline.report(files);
-            out.print(json ? json(report) + "\n" : TimelineText.format(report));
+            String id = Runs.choose(files, run, warnings);
+            TimelineReport report = Timeline.read(files, LogReader.kind(files), id, window.toNanos(), warnings);
+            print(table, TimelineText.format(report));
+            List<String> header = new java.util.ArrayList<>(List.of("start_s", "ios"));
+            report.devices().forEach(d -> header.addAll(List.of(d + "_ios", d + "_share")));
+            output.write(report, new OutputOptions.Csv(header, report.windows().stream().map(w -> {
+                List<Object> row = new java.util.ArrayList<>(List.of(w.startS(), w.ios()));
+                w.devices().forEach(d -> row.addAll(List.of(d.ios(), d.share())));
+                return row;
+            }).toList()), out);
             if (png != null) {
                 try {
                     TimelineChart.write(report, png);
                 } catch (IOException e) {
                     throw new UncheckedIOException(new IOException("cannot write --png " + png + ": " + e.getMessage(), e));
                 }
-                if (!json) {
-                    out.println("chart: " + png);
-                }
+                print(table, "chart: " + png + "\n");
             }
-            out.flush();
             return VblkMain.OK;
         }
     }
 
-    @Command(name = "grep", mixinStandardHelpOptions = true,
+    @Command(name = "grep", mixinStandardHelpOptions = true, footer = {"", LogsCommand.EXIT_CODES},
             description = {"Backend records that match every filter given, one readable line each (like blkparse).",
                     "  TIME  DEVICE qQUEUE #SEQ dDESC TYPE  SECTOR+SECTORS  BYTESB STATUS",
                     "      Q2C .. (Q2D .. D2C .. C2R ..) in service/dispatched DEVICE/ALL",
-                    "TIME is the arrival (q) in seconds after the file's first record's."})
+                    "TIME is the arrival (q) in seconds after the run's earliest; lines are in arrival order."})
     static final class GrepCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -177,8 +195,11 @@ final class LogsCommand implements Runnable {
                 description = "Only requests whose Q2C (arrival to completion) is longer, e.g. 5ms.")
         Duration slowerThan;
 
-        @Option(names = "--limit", paramLabel = "N", description = "Stop after N matching records.")
+        @Option(names = "--limit", paramLabel = "N", description = "Only the N earliest matching records.")
         Long limit;
+
+        @Option(names = "--run", paramLabel = "ID", description = RUN_HELP)
+        String run;
 
         @Override
         public Integer call() {
@@ -190,13 +211,14 @@ final class LogsCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             GrepFilter filter = new GrepFilter(device, type, slowerThan == null ? null : slowerThan.toNanos(), status);
-            Grep.run(file, filter, limit == null ? Long.MAX_VALUE : limit, out::println, warnings(spec));
+            String id = Runs.choose(List.of(file), run, warnings(spec));
+            Grep.run(file, id, filter, limit == null ? Long.MAX_VALUE : limit, out::println, warnings(spec));
             out.flush();
             return VblkMain.OK;
         }
     }
 
-    @Command(name = "join", mixinStandardHelpOptions = true,
+    @Command(name = "join", mixinStandardHelpOptions = true, footer = {"", LogsCommand.EXIT_CODES},
             description = {"Join a backend log with the frontend log of the same run on (device, queue, seq): per"
                     + " device the pairs found, the records without a partner, and the way in (q - submit),"
                     + " the backend's time (r - q) and the way back (complete - r)."})
@@ -210,8 +232,8 @@ final class LogsCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "FRONTEND_LOG")
         Path frontendLog;
 
-        @Option(names = "--json", description = "Print the figures as JSON instead of tables.")
-        boolean json;
+        @CommandLine.Mixin
+        OutputOptions output;
 
         @Override
         public Integer call() {
@@ -221,10 +243,16 @@ final class LogsCommand implements Runnable {
             if (LogReader.kind(frontendLog) != LogKind.FRONTEND) {
                 throw new LogException(frontendLog + " is a backend log; give the frontend's log second");
             }
+            output.check(spec.commandLine());
             PrintWriter out = spec.commandLine().getOut();
-            JoinReport report = Join.run(backendLog, frontendLog, warnings(spec));
-            out.print(json ? json(report) + "\n" : JoinText.format(report));
-            out.flush();
+            Consumer<String> warnings = warnings(spec);
+            // each log's last run: a load and the backend it drove write one run each
+            JoinReport report = Join.run(backendLog, Runs.choose(List.of(backendLog), null, warnings), frontendLog,
+                    Runs.choose(List.of(frontendLog), null, warnings), warnings);
+            print(output.table(out, spec.commandLine().getErr()), JoinText.format(report));
+            output.write(report, new OutputOptions.Csv(List.of("device", "joined", "backend_only", "frontend_only",
+                    "conflicts"), report.devices().stream().map(d -> List.<Object>of(d.name(), d.joined(),
+                    d.backendOnly(), d.frontendOnly(), d.conflicts())).toList()), out);
             return VblkMain.OK;
         }
     }

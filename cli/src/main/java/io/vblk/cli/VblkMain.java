@@ -4,10 +4,9 @@ import io.vblk.config.ConfigException;
 import io.vblk.config.SettingException;
 import io.vblk.load.LoadException;
 import io.vblk.logs.LogException;
-import java.io.IOException;
-import java.io.InputStream;
+import io.vblk.config.Version;
 import java.io.UncheckedIOException;
-import java.util.Properties;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,12 +16,12 @@ import picocli.CommandLine.Spec;
  * The {@code vblk} command. Subcommands are listed in {@code subcommands}; each returns its exit code:
  * 0 ok, 1 the run failed, 2 usage or config error. Known failures print one line, without a stack trace.
  */
-@Command(name = "vblk", mixinStandardHelpOptions = true, versionProvider = VblkMain.Version.class,
+@Command(name = "vblk", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "User-space virtio-blk style block backend emulator: guest simulator and tools.",
-        footer = {"", "The backend runs from its own jar: ./vblk backend --help"},
-        subcommands = {LoadCommand.class, DemoCommand.class, ExperimentCommand.class, BenchCommand.class, LogsCommand.class,
-                CommandLine.HelpCommand.class})
-public final class VblkMain implements Runnable {
+        footer = {"", ExitCodes.ALL},
+        subcommands = {BackendCommand.class, LoadCommand.class, DemoCommand.class, ExperimentCommand.class,
+                BenchCommand.class, LogsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+public final class VblkMain implements Callable<Integer> {
     public static final int OK = 0;
     public static final int RUN_FAILED = 1;
     public static final int USAGE = 2;
@@ -30,9 +29,11 @@ public final class VblkMain implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** {@code vblk} alone is a usage mistake like any other missing argument: the help, on stderr, and exit 2. */
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
     }
 
     public static void main(String[] args) {
@@ -80,19 +81,5 @@ public final class VblkMain implements Runnable {
             return USAGE;
         }
         throw e;
-    }
-
-    /** The version the build stamped into vblk-version.properties. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = VblkMain.class.getResourceAsStream("/vblk-version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"vblk " + p.getProperty("version", "unknown")};
-        }
     }
 }

@@ -47,7 +47,7 @@ class LogsCommandTest {
     void summaryJsonHasSnakeCaseFields() throws Exception {
         Path log = seed();
 
-        assertThat(vblk("logs", "summary", log, "--json")).isZero();
+        assertThat(vblk("logs", "summary", log, "--output-format", "json")).isZero();
         assertThat(err.toString()).isEmpty();
         JsonNode tree = json();
         assertThat(tree.get("kind").asText()).isEqualTo("backend");
@@ -76,7 +76,7 @@ class LogsCommandTest {
         Path log = Fixtures.write(dir.resolve("guest.log"),
                 Fixtures.seedLog().stream().map(r -> Fixtures.guest(r, 30_000, 20_000)).toList());
 
-        assertThat(vblk("logs", "summary", log, "--json")).isZero();
+        assertThat(vblk("logs", "summary", log, "--output-format", "json")).isZero();
         JsonNode d = json().get("devices").get(0);
         assertThat(json().get("kind").asText()).isEqualTo("frontend");
         assertThat(d.get("latency").get("p50_us").asDouble()).isBetween(1058.0, 1059.1);
@@ -99,7 +99,7 @@ class LogsCommandTest {
         Path first = Fixtures.write(dir.resolve("requests.log.1"), log.subList(0, 60));
         Path second = Fixtures.write(dir.resolve("requests.log"), log.subList(60, log.size()));
 
-        assertThat(vblk("logs", "summary", first, second, "--json")).isZero();
+        assertThat(vblk("logs", "summary", first, second, "--output-format", "json")).isZero();
         assertThat(json().get("records").asLong()).isEqualTo(125);
         assertThat(json().get("devices").get(1).get("share").asDouble()).isEqualTo(0.2);
     }
@@ -116,7 +116,7 @@ class LogsCommandTest {
         assertThat(image.getWidth()).isEqualTo(900);
 
         out.getBuffer().setLength(0);
-        assertThat(vblk("logs", "timeline", log, "--window", "500ms", "--json")).isZero();
+        assertThat(vblk("logs", "timeline", log, "--window", "500ms", "--output-format", "json")).isZero();
         JsonNode tree = json();
         assertThat(tree.get("window_s").asDouble()).isEqualTo(0.5);
         assertThat(tree.fieldNames()).toIterable()
@@ -146,7 +146,7 @@ class LogsCommandTest {
         Path b = Fixtures.write(dir.resolve("backend.log"), backend);
         Path f = Fixtures.write(dir.resolve("guest.log"), backend.stream().map(r -> Fixtures.guest(r, 30_000, 20_000)).toList());
 
-        assertThat(vblk("logs", "join", b, f, "--json")).isZero();
+        assertThat(vblk("logs", "join", b, f, "--output-format", "json")).isZero();
         JsonNode d = json().get("devices").get(0);
         assertThat(d.get("joined").asLong()).isEqualTo(100);
         assertThat(d.get("backend_only").asLong()).isZero();

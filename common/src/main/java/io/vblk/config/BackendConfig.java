@@ -21,7 +21,7 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         port = port == null ? DEFAULT_PORT : port;
         mode = mode == null ? Mode.AIO : mode;
         scheduler = scheduler == null ? SchedulerConfig.DEFAULT : scheduler;
-        log = log == null ? new LogConfig(null) : log;
+        log = log == null ? new LogConfig(null, false) : log;
         limits = limits == null ? LimitsConfig.DEFAULT : limits;
         eventLoops = eventLoops == null ? EventLoopConfig.DEFAULT : eventLoops;
         // not List.copyOf: it throws on the null of an empty "-" entry, which validate() reports by index
@@ -47,8 +47,8 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         return nbd == null ? null : nbd.listen() != null ? nbd.listen() : listen;
     }
 
-    public BackendConfig withRequestLog(String path) {
-        return new BackendConfig(listen, port, mode, maxInService, scheduler, disk, new LogConfig(path), limits, eventLoops, auth, tls, nbd, devices);
+    public BackendConfig withRequestLog(String path, boolean append) {
+        return new BackendConfig(listen, port, mode, maxInService, scheduler, disk, new LogConfig(path, append), limits, eventLoops, auth, tls, nbd, devices);
     }
 
     /** The mode a device is serviced in: its own, else the backend's. */

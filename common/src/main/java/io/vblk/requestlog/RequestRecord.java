@@ -9,12 +9,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * {@code c} completed by the store, {@code r} reply written. A request answered at once (a refused range,
  * an unsupported type) has i = d = c = q. {@code inServiceDevice} counts the device's requests in service and
  * {@code dispatchedTotal} every device's requests dispatched, both at this one's dispatch and including it
- * (the terms are docs/glossary.md's).
+ * (the terms are docs/glossary.md's). {@code conn} numbers the connection (a vhost-user queue) it came on, from 1
+ * in each backend run: seq restarts on a reconnect, so (conn, queue, seq) names a request once in a run.
  */
 public record RequestRecord(String device, int queue, int desc, long seq, String type, long sector, int bytes,
                             String status, int weight, String mode, long q, long i, long d, long c, long r,
                             @JsonProperty("in_service_device") int inServiceDevice,
-                            @JsonProperty("dispatched_total") int dispatchedTotal) implements JsonLine {
+                            @JsonProperty("dispatched_total") int dispatchedTotal, long conn) implements JsonLine {
 
     private static final JsonLineWriter.Key K_WEIGHT = JsonLineWriter.key("weight");
     private static final JsonLineWriter.Key K_MODE = JsonLineWriter.key("mode");
@@ -25,12 +26,13 @@ public record RequestRecord(String device, int queue, int desc, long seq, String
     private static final JsonLineWriter.Key K_R = JsonLineWriter.key("r");
     private static final JsonLineWriter.Key K_IN_SERVICE_DEVICE = JsonLineWriter.key("in_service_device");
     private static final JsonLineWriter.Key K_DISPATCHED_TOTAL = JsonLineWriter.key("dispatched_total");
+    private static final JsonLineWriter.Key K_CONN = JsonLineWriter.key("conn");
 
     @Override
     public void writeJson(JsonLineWriter w) {
         LogKeys.identity(w, device, queue, desc, seq, type, sector, bytes, status)
                 .num(K_WEIGHT, weight).str(K_MODE, mode).num(K_Q, q).num(K_I, i).num(K_D, d).num(K_C, c).num(K_R, r)
-                .num(K_IN_SERVICE_DEVICE, inServiceDevice).num(K_DISPATCHED_TOTAL, dispatchedTotal);
+                .num(K_IN_SERVICE_DEVICE, inServiceDevice).num(K_DISPATCHED_TOTAL, dispatchedTotal).num(K_CONN, conn);
     }
 
     /** Scheduler and queue wait. */

@@ -31,7 +31,7 @@ class JsonLineWriterProperties {
     @Property(tries = 200)
     void recordsWriteTheSchemaTheyAreReadWith(@ForAll long q, @ForAll int seq) throws Exception {
         RequestRecord r = new RequestRecord("sda11", 0, 17, seq, "OUT", 2048, 4096, "OK", 80, "aio", q, q + 1, q + 2,
-                q + 3, q + 4, 97, 8);
+                q + 3, q + 4, 97, 8, 1);
         assertThat(JSON.readValue(r.toJson(), RequestRecord.class)).isEqualTo(r);
         GuestRecord g = new GuestRecord("sda11", 0, 17, seq, "IN", 2048, 4096, "IOERR", q, q + 9);
         assertThat(JSON.readValue(g.toJson(), GuestRecord.class)).isEqualTo(g);

@@ -10,6 +10,7 @@ import io.vblk.report.Reduction;
 import io.vblk.report.VariantResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,6 +26,7 @@ public final class ExperimentRunner {
     private final Consumer<String> live;
     private final Consumer<VariantResult> onVariant;
     private final Path requestLogs;
+    private final Duration statusInterval;
 
     /** @param live receives the load's once-a-second line (null: quiet); onVariant each variant when done */
     public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant) {
@@ -33,10 +35,21 @@ public final class ExperimentRunner {
 
     /** @param requestLogs a folder for one backend request log per variant and run, named after it; or null */
     public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLogs) {
+        this(workDir, live, onVariant, requestLogs, Duration.ofSeconds(1));
+    }
+
+    private ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLogs,
+                             Duration statusInterval) {
         this.workDir = workDir;
         this.live = live;
         this.onVariant = onVariant;
         this.requestLogs = requestLogs;
+        this.statusInterval = statusInterval;
+    }
+
+    /** The same runner with the live line every {@code every} (fio's --status-interval). */
+    public ExperimentRunner withStatusInterval(Duration every) {
+        return new ExperimentRunner(workDir, live, onVariant, requestLogs, every);
     }
 
     public ExperimentResult run(Scenario s) throws IOException {
@@ -62,7 +75,8 @@ public final class ExperimentRunner {
                     continue;
                 }
                 try (BackendProcess backend = BackendProcess.start(v.backendYaml(), workDir, name, log)) {
-                    LoadRunner.Options options = LoadRunner.Options.of(s.warmup(), s.duration());
+                    LoadRunner.Options options = LoadRunner.Options.of(s.warmup(), s.duration())
+                            .withStatusInterval(statusInterval);
                     if (liveLine != null) {
                         options = options.withLive(liveLine);
                     }

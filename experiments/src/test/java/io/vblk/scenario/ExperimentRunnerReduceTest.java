@@ -102,8 +102,8 @@ class ExperimentRunnerReduceTest {
         assertThat(a.share()).isCloseTo(0.75, within(1e-12));
         assertThat(b.share()).isCloseTo(0.25, within(1e-12));
         // sample standard deviation of (0.8, 0.7): sqrt(2 * 0.05^2 / 1) = 0.0707..., in percentage points
-        assertThat(a.shareSpread()).isCloseTo(100 * Math.sqrt(0.005), within(1e-9));
-        assertThat(b.shareSpread()).isCloseTo(7.0710678, within(1e-6));
+        assertThat(a.shareSpreadPp()).isCloseTo(100 * Math.sqrt(0.005), within(1e-9));
+        assertThat(b.shareSpreadPp()).isCloseTo(7.0710678, within(1e-6));
         assertThat(a.shareErrorPp()).isCloseTo(-5.0, within(1e-9));
         assertThat(b.shareErrorPp()).isCloseTo(5.0, within(1e-9));
         assertThat(a.ios()).isEqualTo(7500);
@@ -154,7 +154,7 @@ class ExperimentRunnerReduceTest {
         VariantResult r = ExperimentRunner.reduce(eightyTwenty(), List.of(run2()), null);
 
         assertThat(r.repeats()).isEqualTo(1);
-        assertThat(r.devices()).extracting(DeviceFigures::shareSpread).containsOnly(0.0);
+        assertThat(r.devices()).extracting(DeviceFigures::shareSpreadPp).containsOnly(0.0);
         assertThat(r.devices().get(0).share()).isCloseTo(0.7, within(1e-12));
         assertThat(r.devices().get(0).inServiceMean()).isCloseTo(30, within(1e-9));
         assertThat(r.devices().get(1).backlogMean()).isCloseTo(0.25, within(1e-9));

@@ -36,7 +36,7 @@ final class LiveLine {
         }
         double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
         lastNanos = now;
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%4.0fs %-6s",
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%6.1fs %-6s",
                 (now - t0) / 1e9, now < warmupEnd ? "warmup" : ""));
         for (int i = 0; i < delta.length; i++) {
             b.append(i == 0 ? " " : " | ").append(loads.get(i).name())

@@ -8,6 +8,7 @@ import io.vblk.config.Durations;
 import io.vblk.config.LoadConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.requestlog.RecordLog;
+import io.vblk.requestlog.RunHeader;
 import io.vblk.protocol.BlkConfig;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.result.DeviceResult;
@@ -43,7 +44,6 @@ public final class LoadRunner {
     static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
     /** Features this driver understands: a read-only device is refused writes here, blk_size is honoured. */
     static final long WANTED_FEATURES = VirtioBlk.bit(VirtioBlk.F_RO) | VirtioBlk.bit(VirtioBlk.F_BLK_SIZE);
-    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * @param live receives one status line per second while running, or null for none
@@ -54,10 +54,11 @@ public final class LoadRunner {
      * @param windowListener told when the measured window opens and closes, or null
      */
     public record Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
-                          java.nio.file.Path requestLog, WindowListener windowListener) {
+                          java.nio.file.Path requestLog, boolean appendLog, WindowListener windowListener,
+                          Duration statusInterval) {
         public Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
                        java.nio.file.Path requestLog) {
-            this(warmup, duration, drainTimeout, live, seed, requestLog, null);
+            this(warmup, duration, drainTimeout, live, seed, requestLog, false, null, Duration.ofSeconds(1));
         }
 
         public Options {
@@ -67,6 +68,11 @@ public final class LoadRunner {
             if (duration.isNegative() || duration.isZero()) {
                 throw LoadException.usage("duration must be positive, got " + duration);
             }
+            // a live line more often than this floods the terminal and costs the run its own CPU
+            if (statusInterval.compareTo(MIN_STATUS_INTERVAL) < 0) {
+                throw LoadException.usage("--status-interval must be at least " + MIN_STATUS_INTERVAL.toMillis()
+                        + "ms, got " + statusInterval.toMillis() + "ms");
+            }
         }
 
         public static Options of(Duration warmup, Duration duration) {
@@ -74,17 +80,25 @@ public final class LoadRunner {
         }
 
         public Options withLive(Consumer<String> l) {
-            return new Options(warmup, duration, drainTimeout, l, seed, requestLog, windowListener);
+            return new Options(warmup, duration, drainTimeout, l, seed, requestLog, appendLog, windowListener, statusInterval);
         }
 
-        public Options withRequestLog(java.nio.file.Path p) {
-            return new Options(warmup, duration, drainTimeout, live, seed, p, windowListener);
+        /** The frontend's request log; {@code append} adds this run to one that exists (refused otherwise). */
+        public Options withRequestLog(java.nio.file.Path p, boolean append) {
+            return new Options(warmup, duration, drainTimeout, live, seed, p, append, windowListener, statusInterval);
         }
 
         public Options withWindowListener(WindowListener w) {
-            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, w);
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, appendLog, w, statusInterval);
+        }
+
+        /** How often the live line is printed (fio's --status-interval). */
+        public Options withStatusInterval(Duration every) {
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, appendLog, windowListener, every);
         }
     }
+
+    public static final Duration MIN_STATUS_INTERVAL = Duration.ofMillis(100);
 
     private final LoadConfig config;
     private final Options options;
@@ -127,9 +141,13 @@ public final class LoadRunner {
             return null;
         }
         try {
-            return RecordLog.open(options.requestLog(), "guest");
+            // the frontend has no backend mode: its processes' requests are what it issues, so "guest"
+            return RecordLog.open(options.requestLog(), "guest", RunHeader.start("frontend", "guest", config),
+                    options.appendLog());
         } catch (java.io.IOException e) {
-            throw LoadException.usage("cannot write the request log " + options.requestLog() + ": " + e.getMessage());
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage();
+            throw LoadException.usage("--request-log " + options.requestLog() + ": " + why);
         }
     }
 
@@ -210,7 +228,8 @@ public final class LoadRunner {
 
         LiveLine live = options.live() == null ? null : new LiveLine(loads, options.live(), t0, warmupEnd);
         long deadline = windowEnd + REPLY_TIMEOUT.toNanos();
-        for (long tick = t0 + SECOND; !waitFor(atEnd, Math.min(tick, deadline), target); tick += SECOND) {
+        long every = options.statusInterval().toNanos();
+        for (long tick = t0 + every; !waitFor(atEnd, Math.min(tick, deadline), target); tick += every) {
             if (System.nanoTime() >= deadline) {
                 throw LoadException.runFailed("backend at " + target + " did not answer the stats query within "
                         + REPLY_TIMEOUT.toSeconds() + "s");

@@ -201,7 +201,7 @@ class LoadRunnerTest {
         new LoadRunner(config, options).run();
 
         assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).matches(
-                " *\\d+s (warmup|      ) vm1 [\\d,]+ IOPS \\d+\\.\\d% \\| vm2 [\\d,]+ IOPS \\d+\\.\\d%"));
+                " *\\d+\\.\\ds (warmup|      ) vm1 [\\d,]+ IOPS \\d+\\.\\d% \\| vm2 [\\d,]+ IOPS \\d+\\.\\d%"));
     }
 
     @Test

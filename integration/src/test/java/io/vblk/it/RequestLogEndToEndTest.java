@@ -49,7 +49,7 @@ class RequestLogEndToEndTest {
             LoadConfig load = load(backend, "  - {device: a, processes: 32, pattern: randrw}\n"
                     + "  - {device: b, processes: 32, pattern: randrw}\n");
             result = new LoadRunner(load, LoadRunner.Options.of(Duration.ofMillis(300), Duration.ofSeconds(1))
-                    .withRequestLog(guestLog)).run();
+                    .withRequestLog(guestLog, false)).run();
             completedA = backend.stats().device("a").completed();
             completedB = backend.stats().device("b").completed();
         } finally {
@@ -58,11 +58,11 @@ class RequestLogEndToEndTest {
         assertThat(result.problems()).isEmpty();
 
         Map<String, RequestRecord> seen = new HashMap<>();
-        for (String line : Files.readAllLines(backendLog)) {
+        for (String line : Files.readAllLines(backendLog).stream().skip(1).toList()) { // after the run header
             RequestRecord r = JSON.readValue(line, RequestRecord.class);
             assertThat(seen.put(key(r.device(), r.queue(), r.seq()), r)).as("one record per request").isNull();
         }
-        List<String> guestLines = Files.readAllLines(guestLog);
+        List<String> guestLines = Files.readAllLines(guestLog).stream().skip(1).toList(); // after the run header
         assertThat(seen.values().stream().filter(r -> r.device().equals("a")).count()).isEqualTo(completedA);
         assertThat(seen.values().stream().filter(r -> r.device().equals("b")).count()).isEqualTo(completedB);
         assertThat(guestLines).hasSize(seen.size());
@@ -143,7 +143,7 @@ class RequestLogEndToEndTest {
         java.io.StringWriter out = new java.io.StringWriter();
         picocli.CommandLine cl = io.vblk.cli.VblkMain.commandLine();
         cl.setOut(new java.io.PrintWriter(out));
-        assertThat(cl.execute("logs", "summary", log.toString(), "--json")).isZero();
+        assertThat(cl.execute("logs", "summary", log.toString(), "--output-format", "json")).isZero();
         return JSON.readTree(out.toString());
     }
 

@@ -1,6 +1,10 @@
 package io.vblk.logs;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Locale;
 import java.util.function.Consumer;
 import io.vblk.requestlog.RequestRecord;
@@ -12,27 +16,34 @@ public final class Grep {
     private Grep() {}
 
     /**
-     * Prints the matching records of {@code file} in file order, at most {@code limit} (reading stops there);
-     * returns how many were printed. Times count from the arrival (q) of the file's first record.
+     * Prints the matching records of run {@code run} of {@code file} (null: every record) in arrival order, at
+     * most {@code limit}, the earliest; returns how many were printed. Times count from the earliest arrival (q)
+     * in the run, matching or not. The log is in reply order, so the matches are gathered (at most
+     * {@code limit} of them at a time) and sorted before anything is printed.
      */
-    public static long run(Path file, GrepFilter filter, long limit, Consumer<String> out, Consumer<String> warnings) {
-        long printed = 0;
-        try (LogReader<RequestRecord> records = LogReader.open(file, RequestRecord.class, warnings)) {
-            long origin = 0;
-            boolean first = true;
-            while (printed < limit && records.hasNext()) {
+    public static long run(Path file, String run, GrepFilter filter, long limit, Consumer<String> out,
+                           Consumer<String> warnings) {
+        // the latest arrival on top, so that it is the one dropped when a earlier match comes past the limit
+        PriorityQueue<RequestRecord> kept = new PriorityQueue<>(Comparator.comparingLong(RequestRecord::q).reversed());
+        long origin = Long.MAX_VALUE;
+        try (LogReader<RequestRecord> records = LogReader.open(file, RequestRecord.class, warnings).inRun(run)) {
+            while (records.hasNext()) {
                 RequestRecord r = records.next();
-                if (first) {
-                    origin = r.q();
-                    first = false;
-                }
+                origin = Math.min(origin, r.q());
                 if (filter.test(r)) {
-                    out.accept(line(r, origin));
-                    printed++;
+                    kept.add(r);
+                    if (kept.size() > limit) {
+                        kept.poll();
+                    }
                 }
             }
         }
-        return printed;
+        List<RequestRecord> sorted = new ArrayList<>(kept);
+        sorted.sort(Comparator.comparingLong(RequestRecord::q));
+        for (RequestRecord r : sorted) {
+            out.accept(line(r, origin));
+        }
+        return sorted.size();
     }
 
     /**

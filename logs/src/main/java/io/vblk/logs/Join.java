@@ -24,10 +24,12 @@ public final class Join {
     private final Map<String, Tally> devices = new TreeMap<>();
     private final Tally total = new Tally();
 
-    public static JoinReport run(Path backendLog, Path frontendLog, Consumer<String> warnings) {
+    /** Joins run {@code backendRun} of the one log with {@code frontendRun} of the other (null: every record). */
+    public static JoinReport run(Path backendLog, String backendRun, Path frontendLog, String frontendRun,
+                                 Consumer<String> warnings) {
         Join join = new Join();
-        try (LogReader<RequestRecord> b = LogReader.open(backendLog, RequestRecord.class, warnings);
-             LogReader<GuestRecord> f = LogReader.open(frontendLog, GuestRecord.class, warnings)) {
+        try (LogReader<RequestRecord> b = LogReader.open(backendLog, RequestRecord.class, warnings).inRun(backendRun);
+             LogReader<GuestRecord> f = LogReader.open(frontendLog, GuestRecord.class, warnings).inRun(frontendRun)) {
             RequestRecord nb = b.hasNext() ? b.next() : null;
             GuestRecord nf = f.hasNext() ? f.next() : null;
             while (nb != null || nf != null) {

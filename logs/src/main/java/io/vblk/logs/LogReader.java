@@ -19,12 +19,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
+import io.vblk.requestlog.RunHeader;
 
 /**
  * Streams the records of one JSON Lines request log, one line at a time. A line that is not a record is
  * skipped with a warning: a last line without its line break that does not parse is what a killed writer
  * leaves ("incomplete"); any other bad line is "malformed", and only the first {@link #REPORTED} are named
  * one by one. A complete record that merely lacks the final line break is kept: nothing of it is missing.
+ * A run's header line ({@link RunHeader}) is no record: it starts the run the records after it belong to, and
+ * with {@link #inRun} only that run's records are read.
  */
 public final class LogReader<T> implements Iterator<T>, Closeable {
     /**
@@ -38,6 +41,7 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     static final int REPORTED = 5;
+    private static final ObjectReader HEADERS = MAPPER.readerFor(RunHeader.class);
     /** How far {@link #kind} looks for a first JSON object before calling the file something else. */
     private static final int SNIFFED = 100;
 
@@ -46,6 +50,8 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
     private final String label;
     private final Consumer<String> warnings;
     private final Lines lines;
+    private String run;
+    private String current;
     private T next;
     private boolean done;
     private long malformed;
@@ -64,11 +70,21 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
         return new LogReader<>(file, type, warnings);
     }
 
-    /** Reads every file in turn (the parts of a rolled log, say); returns the number of lines skipped. */
-    public static <T> long each(List<Path> files, Class<T> type, Consumer<String> warnings, Consumer<? super T> sink) {
+    /** Only the records of run {@code id} (null: every record); before the first {@link #next}. */
+    public LogReader<T> inRun(String id) {
+        this.run = id;
+        return this;
+    }
+
+    /**
+     * Reads every file in turn (the parts of a rolled log, say), only run {@code run}'s records unless it is
+     * null; returns the number of lines skipped.
+     */
+    public static <T> long each(List<Path> files, Class<T> type, String run, Consumer<String> warnings,
+                                Consumer<? super T> sink) {
         long skipped = 0;
         for (Path f : files) {
-            try (LogReader<T> r = open(f, type, warnings)) {
+            try (LogReader<T> r = open(f, type, warnings).inRun(run)) {
                 r.forEachRemaining(sink);
                 skipped += r.skipped();
             }
@@ -85,6 +101,10 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
                     continue;
                 }
                 seen++;
+                RunHeader header = header(line.text());
+                if (header != null) {
+                    return "frontend".equals(header.log()) ? LogKind.FRONTEND : LogKind.BACKEND;
+                }
                 JsonNode node = tree(line.text());
                 if (node != null && node.isObject()) {
                     LogKind kind = LogKind.of(node);
@@ -152,6 +172,14 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
                 if (line.text().isBlank()) {
                     continue;
                 }
+                RunHeader header = header(line.text());
+                if (header != null) {
+                    current = header.run();
+                    continue;
+                }
+                if (run != null && !run.equals(current)) {
+                    continue;
+                }
                 String problem = line.tooLong() ? "longer than " + Lines.MAX_LENGTH / 1024 + " KiB" : null;
                 if (problem == null) {
                     try {
@@ -193,6 +221,18 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
         return m.length() > 120 ? m.substring(0, 117) + "..." : m;
     }
 
+    /** The run header {@code line} is, or null when it is a record (or anything else). */
+    static RunHeader header(String line) {
+        if (!line.startsWith(RunHeader.PREFIX)) {
+            return null;
+        }
+        try {
+            return HEADERS.readValue(line);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
     private static JsonNode tree(String line) {
         try {
             return MAPPER.readTree(line);
@@ -201,7 +241,7 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
         }
     }
 
-    private static Lines lines(Path file) {
+    static Lines lines(Path file) {
         if (Files.isDirectory(file)) {
             throw new LogException(file + ": is a directory, not a log");
         }

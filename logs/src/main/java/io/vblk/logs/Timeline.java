@@ -10,11 +10,15 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import io.vblk.requestlog.GuestRecord;
+import io.vblk.requestlog.RequestRecord;
 
 /**
  * Counts I/Os per device in fixed windows of completion time (the backend's r, the frontend's complete),
- * counted from the first record's stamp. Memory grows with the windows, not the records. A record a little
- * out of order before the first one lands in a window before 0, shown as it is.
+ * counted from the earliest stamp of the run read (the caller finds it first: records are written in reply
+ * order per connection, not overall, so the first line need not be the earliest). Memory grows with the
+ * windows, not the records.
  */
 public final class Timeline {
     /** A window per nanosecond over a long log would build a table nobody reads, and fill the heap first. */
@@ -24,32 +28,51 @@ public final class Timeline {
     private final String by;
     private final NavigableMap<Long, Map<String, Long>> windows = new TreeMap<>();
     private final TreeSet<String> devices = new TreeSet<>();
-    private long origin;
+    private final long origin;
     private long last;
-    private boolean started;
 
-    /** {@code by} names the stamp for the output: "r" or "complete". */
-    private Timeline(long windowNs, String by) {
+    /** {@code by} names the stamp for the output: "r" or "complete"; {@code origin} is the earliest stamp. */
+    private Timeline(long windowNs, String by, long origin) {
         if (windowNs <= 0) {
             throw new IllegalArgumentException("the window must be positive");
         }
         this.windowNs = windowNs;
         this.by = by;
+        this.origin = origin;
+        this.last = origin;
     }
 
-    public static Timeline backend(long windowNs) {
-        return new Timeline(windowNs, "r");
+    public static Timeline backend(long windowNs, long origin) {
+        return new Timeline(windowNs, "r", origin);
     }
 
-    public static Timeline frontend(long windowNs) {
-        return new Timeline(windowNs, "complete");
+    public static Timeline frontend(long windowNs, long origin) {
+        return new Timeline(windowNs, "complete", origin);
+    }
+
+    /**
+     * The timeline of run {@code run} (null: every record) of {@code files}, read twice: once for the earliest
+     * stamp, once to count.
+     */
+    public static TimelineReport read(List<Path> files, LogKind kind, String run, long windowNs,
+                                      Consumer<String> warnings) {
+        long[] earliest = {Long.MAX_VALUE};
+        if (kind == LogKind.BACKEND) {
+            // the warnings about skipped lines once, from the pass that counts
+            LogReader.each(files, RequestRecord.class, run, w -> {}, r -> earliest[0] = Math.min(earliest[0], r.r()));
+            Timeline t = backend(windowNs, earliest[0]);
+            LogReader.each(files, RequestRecord.class, run, warnings, r -> t.add(r.device(), r.r()));
+            return t.report(files);
+        }
+        LogReader.each(files, GuestRecord.class, run, w -> {}, g -> earliest[0] = Math.min(earliest[0], g.complete()));
+        Timeline t = frontend(windowNs, earliest[0]);
+        LogReader.each(files, GuestRecord.class, run, warnings, g -> t.add(g.device(), g.complete()));
+        return t.report(files);
     }
 
     public void add(String device, long stamp) {
-        if (!started) {
-            origin = stamp;
-            last = stamp;
-            started = true;
+        if (stamp < origin) {
+            throw new IllegalArgumentException("stamp " + stamp + " before the origin " + origin);
         }
         last = Math.max(last, stamp);
         long index = Math.floorDiv(stamp - origin, windowNs);

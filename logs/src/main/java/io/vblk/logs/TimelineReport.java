@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * I/Os per device and window: {@code by} is the stamp that places a record ("r" or "complete"),
- * {@code startS} a window's start in seconds after the first record's stamp, {@code lastWindowCoveredS} how
+ * {@code startS} a window's start in seconds after the earliest stamp of the run read, {@code lastWindowCoveredS} how
  * much of the last window the log reaches into (a run's tail can put a handful of I/Os there).
  */
 public record TimelineReport(List<String> files, String by, double windowS, double lastWindowCoveredS,

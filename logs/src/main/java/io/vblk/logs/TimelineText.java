@@ -31,7 +31,7 @@ public final class TimelineText {
         String window = Durations.format(Duration.ofNanos(Math.round(r.windowS() * 1e9)));
         String last = r.lastWindowShort() ? String.format(Locale.ROOT,
                 "; the log covers only %s of the last window", Times.text(Math.round(r.lastWindowCoveredS() * 1e9))) : "";
-        return String.format(Locale.ROOT, "timeline of %s: %s windows by %s from the first record; share = the device's"
+        return String.format(Locale.ROOT, "timeline of %s: %s windows by %s from the earliest stamp; share = the device's"
                 + " part of the window's I/Os%s%n%n", String.join(" ", r.files()), window, r.by(), last) + table.format();
     }
 }

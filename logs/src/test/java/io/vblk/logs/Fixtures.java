@@ -24,14 +24,14 @@ public final class Fixtures {
 
     /** docs/request-logs.md's example record. */
     public static final RequestRecord EXAMPLE = new RequestRecord("sda11", 0, 17, 40213, "OUT", 1834976, 4096, "OK", 80, "aio",
-            81273645120034L, 81273645121950L, 81273647302811L, 81273647803377L, 81273647811020L, 97, 8);
+            81273645120034L, 81273645121950L, 81273647302811L, 81273647803377L, 81273647811020L, 97, 8, 1);
 
     static RequestRecord backend(String device, int weight, long seq, String type, String status, long q, long q2d,
                                  long d2c, long c2r, int inServiceDevice) {
         long d = q + q2d;
         long c = d + d2c;
         return new RequestRecord(device, 0, (int) (seq % 128), seq, type, seq * 8, 4096, status, weight, "aio",
-                q, q + 2 * US, d, c, c + c2r, inServiceDevice, 8);
+                q, q + 2 * US, d, c, c + c2r, inServiceDevice, 8, 1);
     }
 
     /**
@@ -50,7 +50,7 @@ public final class Fixtures {
             if (n % 5 == 4) {
                 if (j == 1) {
                     records.add(new RequestRecord("sda12", 0, 1, 1, "TYPE_99", 0, 0, "UNSUPP", 20, "aio",
-                            q, q, q, q, q + 5 * US, 0, 0));
+                            q, q, q, q, q + 5 * US, 0, 0, 1));
                 } else {
                     records.add(backend("sda12", 20, j, "OUT", j == 0 ? "IOERR" : "OK", q, 2 * MS, 500 * US, 8 * US, 4));
                 }

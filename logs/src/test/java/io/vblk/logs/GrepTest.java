@@ -17,7 +17,7 @@ class GrepTest {
     private final List<String> warnings = new ArrayList<>();
 
     private long grep(Path file, GrepFilter filter, long limit) {
-        return Grep.run(file, filter, limit, out::add, warnings::add);
+        return Grep.run(file, null, filter, limit, out::add, warnings::add);
     }
 
     private static GrepFilter all() {

@@ -43,7 +43,7 @@ class JoinTest {
     }
 
     private JoinReport join(List<RequestRecord> backend, List<GuestRecord> frontend) throws Exception {
-        return Join.run(Fixtures.write(dir.resolve("backend.log"), backend), Fixtures.write(dir.resolve("guest.log"), frontend),
+        return Join.run(Fixtures.write(dir.resolve("backend.log"), backend), null, Fixtures.write(dir.resolve("guest.log"), frontend), null,
                 warnings::add);
     }
 

@@ -22,7 +22,7 @@ class LogReaderTest {
 
     private <T> List<T> readAll(Path file, Class<T> type) {
         List<T> out = new ArrayList<>();
-        LogReader.each(List.of(file), type, warnings::add, out::add);
+        LogReader.each(List.of(file), type, null, warnings::add, out::add);
         return out;
     }
 

@@ -15,7 +15,7 @@ import io.vblk.requestlog.GuestRecord;
 class TimelineTest {
 
     private static TimelineReport timeline(List<RequestRecord> log, long window) {
-        Timeline t = Timeline.backend(window);
+        Timeline t = Timeline.backend(window, log.stream().mapToLong(RequestRecord::r).min().orElseThrow());
         log.forEach(r -> t.add(r.device(), r.r()));
         return t.report(List.of(Path.of("shift.log")));
     }
@@ -55,7 +55,7 @@ class TimelineTest {
 
     @Test
     void aFrontendTimelineGoesByComplete() {
-        Timeline t = Timeline.frontend(S);
+        Timeline t = Timeline.frontend(S, Fixtures.guest(Fixtures.shiftingLog().get(0), 30_000, 20_000).complete());
         Fixtures.shiftingLog().forEach(r -> {
             GuestRecord g = Fixtures.guest(r, 30_000, 20_000);
             t.add(g.device(), g.complete());
@@ -71,7 +71,7 @@ class TimelineTest {
         String text = TimelineText.format(timeline(Fixtures.shiftingLog(), S));
 
         assertThat(text).isEqualTo("""
-                timeline of shift.log: 1s windows by r from the first record; share = the device's part of the window's I/Os; \
+                timeline of shift.log: 1s windows by r from the earliest stamp; share = the device's part of the window's I/Os; \
                 the log covers only 90.00 ms of the last window
 
                 time (s) | sda11 |  share | sda12 | share | total
@@ -85,7 +85,7 @@ class TimelineTest {
 
     @Test
     void tooManyWindowsIsRefusedBeforeTheHeapFills() {
-        Timeline t = Timeline.backend(1_000);
+        Timeline t = Timeline.backend(1_000, Fixtures.shiftingLog().get(0).r());
 
         assertThatThrownBy(() -> Fixtures.shiftingLog().forEach(r -> t.add(r.device(), r.r())))
                 .isInstanceOf(LogException.class).hasMessage("a 1us window makes more than 100,000 windows of this log;"

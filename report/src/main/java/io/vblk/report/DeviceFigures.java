@@ -3,7 +3,7 @@ package io.vblk.report;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * One device in one variant, averaged over the repeats. Shares and fractions are 0..1; {@code shareSpread} is
+ * One device in one variant, averaged over the repeats. Shares and fractions are 0..1; {@code shareSpreadPp} is
  * the standard deviation of the share over repeats, in percentage points; {@code inServiceMean} and
  * {@code backlogMean} are the backend's time-weighted means of requests in its pipeline and of those waiting
  * at the scheduler. {@code backloggedFraction}, {@code shareBacklogged} and {@code loadHeldFraction} are
@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * {@code concurrency} (the most requests the backend lets it have in service) and {@code feasibleShare} are
  * {@link FeasibleShare}'s; both null when the variant has no model of its disk.
  */
-public record DeviceFigures(String name, int weight, double weightShare, double ios, double share, double shareSpread,
+public record DeviceFigures(String name, int weight, double weightShare, double ios, double share, double shareSpreadPp,
                             double shareErrorPp, double iops, double p99Us, double inServiceMean, double backlogMean,
                             int peakInService, long errors, double backloggedFraction, Double shareBacklogged,
                             Double loadHeldFraction, Integer concurrency, Double feasibleShare) {

@@ -30,7 +30,7 @@ public final class ExperimentTable {
         out.println("-".repeat(head.length()));
         for (DeviceFigures d : v.devices()) {
             String share = percent(d.share())
-                    + (v.repeats() > 1 ? String.format(Locale.ROOT, " ±%.1f", d.shareSpread()) : "");
+                    + (v.repeats() > 1 ? String.format(Locale.ROOT, " ±%.1f", d.shareSpreadPp()) : "");
             out.printf(Locale.ROOT, "%-10s | %6d | %6s | %8s | %9.0f | %14s | %+10.1f | %9s | %9s | %10s | %16s | %9s | %9.0f | %9s | %10.2f | %9.2f%n",
                     d.name(), d.weight(), percent(d.weightShare()),
                     d.feasibleShare() == null ? "–" : percent(d.feasibleShare()), d.ios(), share, d.shareErrorPp(),

@@ -309,7 +309,7 @@ class ChartsTest {
                 double share = n == 1 ? 0.5 : first / 100.0;
                 DeviceFigures a = device("sda11", first, first / 100.0, share);
                 // the first device's feasible share: 50 % with one request in service, its weight share with two
-                a = new DeviceFigures(a.name(), a.weight(), a.weightShare(), a.ios(), a.share(), a.shareSpread(),
+                a = new DeviceFigures(a.name(), a.weight(), a.weightShare(), a.ios(), a.share(), a.shareSpreadPp(),
                         a.shareErrorPp(), a.iops(), a.p99Us(), a.inServiceMean(), a.backlogMean(), a.peakInService(),
                         a.errors(), a.backloggedFraction(), a.shareBacklogged(), a.loadHeldFraction(), n, share);
                 v.add(variant(w + " max-in-service=" + n, keys("backend.devices[0].weight", String.valueOf(first),

@@ -1,0 +1,82 @@
+package io.vblk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vblk.load.FakeBackend;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** One set of flags: every command's help, -q, exit 2 for vblk alone, completion, --status-interval. */
+class FlagsTest {
+    @TempDir
+    Path dir;
+    private final Cli cli = new Cli();
+
+    private static List<CommandLine> all(CommandLine cl) {
+        List<CommandLine> out = new ArrayList<>(List.of(cl));
+        cl.getSubcommands().values().stream().distinct().forEach(c -> out.addAll(all(c)));
+        return out;
+    }
+
+    @Test
+    void everyCommandsHelpListsItsExitCodesAndEveryQuietIsAlsoDashQ() {
+        for (CommandLine c : all(VblkMain.commandLine())) {
+            if (c.getCommand() instanceof CommandLine.HelpCommand) {
+                continue;
+            }
+            String name = c.getCommandSpec().qualifiedName();
+            assertThat(c.getUsageMessage()).as(name).contains("Exit codes: 0 ");
+            if (c.getCommandSpec().findOption("--quiet") != null) {
+                assertThat(c.getCommandSpec().findOption("-q")).as(name + " -q").isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void vblkAlonePrintsItsHelpListingBackendOnStderrAndExitsTwo() {
+        assertThat(cli.run()).isEqualTo(2);
+        assertThat(cli.out()).isEmpty();
+        assertThat(cli.err()).contains("Commands:", "  backend ", "  load ", "  completion ", "Exit codes");
+    }
+
+    @Test
+    void bashCompletesTheSubcommandsFromTheGeneratedScript() throws Exception {
+        assertThat(cli.run("completion", "bash")).isZero();
+        Path script = dir.resolve("vblk-completion.bash");
+        Files.writeString(script, cli.out());
+
+        Process bash = new ProcessBuilder("bash", "-c", "source " + script
+                + " && COMP_WORDS=(vblk lo) && COMP_CWORD=1 && COMP_LINE='vblk lo' && COMP_POINT=7"
+                + " && _picocli_vblk && echo \"${COMPREPLY[@]}\"").redirectErrorStream(true).start();
+        assertThat(bash.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String words = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(bash.exitValue()).as(words).isZero();
+        assertThat(words.split("\\s+")).containsExactlyInAnyOrder("load", "logs");
+    }
+
+    @Test
+    void theLiveLineComesEveryStatusInterval() throws Exception {
+        try (FakeBackend backend = new FakeBackend().device("vm1", 1 << 20, 16).start()) {
+            Path cfg = dir.resolve("load.yaml");
+            Files.writeString(cfg, "load:\n  - device: vm1\n    processes: 2\n");
+
+            int code = cli.run("load", "--config", cfg.toString(), "--target", backend.target(), "--duration", "1s",
+                    "--warmup", "0s", "--status-interval", "200ms");
+
+            assertThat(code).as(cli.err()).isZero();
+            // a line every 200 ms over a run of 1 s (the last may fall after the window closed)
+            assertThat(cli.err().lines().filter(l -> l.contains("vm1 ") && l.contains("IOPS")).count())
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(cli.run("load", "--config", cfg.toString(), "--target", backend.target(),
+                    "--status-interval", "1ms")).isEqualTo(2);
+            assertThat(cli.err()).contains("--status-interval must be at least 100ms");
+        }
+    }
+}
