@@ -14,9 +14,13 @@ import java.util.List;
  * <li>{@code dispatched}: scheduler decisions for this device; {@code dispatchedAllBacklogged} those taken
  * while every attached device had a request waiting, the only time the weights alone decide.
  * <li>{@code peakInService}: the most requests of the device in service at once, over all connections.
+ * <li>{@code idleNanos}, {@code idleArrivals}, {@code idleTimeouts}: with {@code scheduler.idle}, the time the
+ * scheduler kept the disk idle for this device, and its idle periods that ended in its next request's arrival
+ * or timed out.
  * </ul>
  * The terms are docs/glossary.md's.
  */
 public record DeviceStats(String name, int weight, String mode, long received, long completed, long errors,
                           long bytes, int peakInService, long inServiceArea, long backlogArea, long backloggedNanos,
-                          long dispatched, long dispatchedAllBacklogged, long heldArea, List<QueueStats> queues) {}
+                          long dispatched, long dispatchedAllBacklogged, long heldArea, List<QueueStats> queues,
+                          long idleNanos, long idleArrivals, long idleTimeouts) {}

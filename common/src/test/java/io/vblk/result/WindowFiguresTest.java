@@ -15,7 +15,7 @@ class WindowFiguresTest {
 
     private static DeviceStats device(String name, int weight, long backlogged, long all, long held, long inflight,
                                       long backlog) {
-        return new DeviceStats(name, weight, "aio", 0, 0, 0, 0, 7, inflight, backlog, backlogged, 0, all, held, List.of());
+        return new DeviceStats(name, weight, "aio", 0, 0, 0, 0, 7, inflight, backlog, backlogged, 0, all, held, List.of(), 0, 0, 0);
     }
 
     private static final BackendStats START = new BackendStats(10 * S, "sfq", 8, 3 * S, S / 10, 4, 20 * S, List.of(
