@@ -33,10 +33,13 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
      *     null when that time was under {@link #MIN_ALL_BACKLOGGED} of the window
      * @param loadHeldFraction mean requests the backend held for it (received, not yet answered) over the
      *     load's processes for it; null when the processes are not known
+     * @param idleFraction time the scheduler idled the disk for it ({@code scheduler.idle}); idleArrivals and
+     *     idleTimeouts count its idle periods that ended in its next request and those that timed out
      */
     public record DeviceWindow(String name, int weight, double weightShare, double backloggedFraction,
                                Double shareBacklogged, Double loadHeldFraction, double inServiceMean,
-                               double backlogMean, int peakInService) {}
+                               double backlogMean, int peakInService, double idleFraction, long idleArrivals,
+                               long idleTimeouts) {}
 
     /**
      * @param processes per driven device, the load's processes (each keeps one request outstanding); the
@@ -65,7 +68,8 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
             devices.add(new DeviceWindow(e.getKey(), b.weight(), weights == 0 ? 0 : b.weight() / weights,
                     (b.backloggedNanos() - a.backloggedNanos()) / dt, shareBacklogged, held,
                     (b.inServiceArea() - a.inServiceArea()) / dt, (b.backlogArea() - a.backlogArea()) / dt,
-                    b.peakInService()));
+                    b.peakInService(), (b.idleNanos() - a.idleNanos()) / dt, b.idleArrivals() - a.idleArrivals(),
+                    b.idleTimeouts() - a.idleTimeouts()));
         }
         Double disk = end.diskSlots() == 0 ? null
                 : (end.diskBusyNanos() - start.diskBusyNanos()) / (dt * end.diskSlots());

@@ -34,7 +34,7 @@ public final class ScenarioLoader {
     private ScenarioLoader() {}
 
     public static final List<String> BUILT_IN = List.of("seed", "vm-vs-host", "depth-sweep", "three-way", "depth-vs-vm",
-            "io-throttle-2008");
+            "io-throttle-2008", "idle-sweep", "reservation", "cost-model");
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "duration", "warmup", "repeat", "backend",
             "load", "variants", "matrix", "reference");
 
