@@ -19,6 +19,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.LimitsConfig;
+import io.vblk.config.SchedulerConfig;
 import io.vblk.config.Secrets;
 import io.vblk.config.SettingException;
 import io.vblk.disk.EmulatedDisk;
@@ -111,8 +112,14 @@ public final class Backend implements AutoCloseable {
         boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
         this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
                 new DefaultThreadFactory("vblk-io", true)) : null;
-        this.path = new RequestPath(Policies.create(config.scheduler(), weights), devices.size(),
-                config.scheduler().depth(), config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
+        int[] reservations = devices.stream().mapToInt(d -> d.config().reservation() == null ? 0 : d.config().reservation()).toArray();
+        int[] limits = devices.stream().mapToInt(d -> d.config().limit() == null ? 0 : d.config().limit()).toArray();
+        SchedulerConfig sc = config.scheduler();
+        Scheduler.Idling idling = Scheduler.Idling.of(sc.idle(), sc.inject(),
+                Math.min(sc.depth(), config.disk() == null ? sc.depth() : config.disk().parallelism()), weights);
+        this.path = new RequestPath(Policies.create(sc, weights, reservations, limits), devices.size(), sc.depth(), idling,
+                idling.idleNanos() > 0 || sc.policy() == SchedulerConfig.Policy.MCLOCK,
+                config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));

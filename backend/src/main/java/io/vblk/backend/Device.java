@@ -133,6 +133,7 @@ final class Device {
         }
         return new io.vblk.result.DeviceStats(name(), config.weight(), mode.label(), received.sum(), completed.sum(),
                 errors.sum(), bytes.sum(), s.peakInScheduler(), s.inSchedulerArea(), s.waitingArea(), s.backloggedNanos(),
-                s.dispatched(), s.dispatchedAllBacklogged(), held.area(now), queues, outstanding.area(now));
+                s.dispatched(), s.dispatchedAllBacklogged(), held.area(now), queues, s.idleNanos(),
+                s.idleArrivals(), s.idleTimeouts(), outstanding.area(now));
     }
 }

@@ -36,7 +36,8 @@ final class IoRequest extends Ticket {
     private boolean dataReleased;
 
     IoRequest(BlkRequest req, DeviceQueue queue, long seq, long now) {
-        super(queue.device().index(), req.type() == VirtioBlk.T_IN || req.type() == VirtioBlk.T_OUT ? req.length() : 0);
+        super(queue.device().index(), req.type() == VirtioBlk.T_IN || req.type() == VirtioBlk.T_OUT ? req.length() : 0,
+                req.type() != VirtioBlk.T_IN);
         this.req = req;
         this.queue = queue;
         this.seq = seq;

@@ -9,7 +9,11 @@ import io.vblk.scheduler.Policy;
 import io.vblk.scheduler.Scheduler;
 import io.vblk.scheduler.Ticket;
 import java.nio.charset.StandardCharsets;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import io.vblk.store.NoSpaceException;
 import org.slf4j.LoggerFactory;
@@ -30,9 +34,13 @@ final class RequestPath {
     private final ByteBufAllocator alloc;
     private final LongSupplier clock;
     private final RecordLog requestLog;
+    // wakes the scheduler when a policy or an idle period holds back (only when one may); or null
+    private final ScheduledExecutorService timer;
 
-    RequestPath(Policy policy, int flows, int depth, EmulatedDisk.Factory diskFactory, ExecutorService ioPool,
-             ByteBufAllocator alloc, LongSupplier clock, RecordLog requestLog) {
+    /** @param timed the policy may hold tickets back until an instant (mclock's limits) or idling is on */
+    RequestPath(Policy policy, int flows, int depth, Scheduler.Idling idling, boolean timed,
+                EmulatedDisk.Factory diskFactory, ExecutorService ioPool, ByteBufAllocator alloc, LongSupplier clock,
+                RecordLog requestLog) {
         this.requestLog = requestLog;
         this.ioPool = ioPool;
         this.alloc = alloc;
@@ -41,7 +49,11 @@ final class RequestPath {
             r.slotFreeSince = slotFreeSince;
             serve(r);
         });
-        this.scheduler = new Scheduler(policy, flows, depth, clock, this::dispatch);
+        this.timer = timed ? Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("vblk-sched-timer", true))
+                : null;
+        Scheduler.Timer wake = timer == null ? Scheduler.Timer.NONE
+                : (at, task) -> timer.schedule(task, Math.max(0, at - clock.getAsLong()), TimeUnit.NANOSECONDS);
+        this.scheduler = new Scheduler(policy, flows, depth, clock, this::dispatch, idling, wake);
     }
 
     Scheduler scheduler() {
@@ -150,6 +162,9 @@ final class RequestPath {
     }
 
     void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
         if (disk != null) {
             disk.close();
         }

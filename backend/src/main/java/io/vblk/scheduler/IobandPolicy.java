@@ -1,14 +1,12 @@
 package io.vblk.scheduler;
 
-import io.vblk.config.SchedulerConfig;
-
 /**
  * dm-ioband's "weight" policy (2008) as far as it decides who is dispatched next; flows are its groups.
  * <ul>
  * <li>Each group gets initial = round(tokenBase * weight / sum of weights) tokens per epoch.</li>
- * <li>tokenBase = max(2 * io-limit, ceil(8 * sum / min weight)), times 8 (sectors a page) when cost is bytes.</li>
+ * <li>tokenBase = max(2 * io-limit, ceil(8 * sum / min weight)), times what a 4 KiB read costs ({@link CostModel#unit()}).</li>
  * <li>(2 * io-limit is dm-ioband's bucket; the second term gives the lightest group at least 8 requests.)</li>
- * <li>A dispatch charges 1 token per request, or 1 per 512-byte sector (at least 1); tokens may go negative.</li>
+ * <li>A dispatch charges its {@link CostModel} cost: per request, per 512-byte sector or linear; tokens may go negative.</li>
  * <li>next() serves, among groups with queued tickets and tokens > 0, the largest tokens / initial (ties: lower index).</li>
  * <li>All queued groups spent: hold back (null) if another group with tokens has tickets dispatched and the dispatched total >= io-throttle.</li>
  * <li>Otherwise a new epoch: each group gets initial more tokens, at most 2 * initial, debt kept; then pick again.</li>
@@ -22,13 +20,11 @@ import io.vblk.config.SchedulerConfig;
 public final class IobandPolicy implements Policy {
     /** Fewest requests' worth of tokens a group gets per epoch, so that weights stay resolvable. */
     private static final int MIN_GROUP_REQUESTS = 8;
-    /** Sectors per 4 KiB page: dm-ioband's token unit for weight-iosize. */
-    private static final long SECTORS_PER_PAGE = 8;
 
     private final long[] initial;
     private final int ioThrottle;
     private final int ioLimit;
-    private final SchedulerConfig.Cost cost;
+    private final CostModel cost;
     private final FlowQueues queues;
     private final int[] dispatchedNow;
     // tokens[g] as of epoch seen[g]; k epochs later the group has min(tokens + k * initial, 2 * initial)
@@ -43,7 +39,7 @@ public final class IobandPolicy implements Policy {
     // number of groups with tickets dispatched and tokens > 0
     private int holders;
 
-    public IobandPolicy(int[] weights, int ioThrottle, int ioLimit, SchedulerConfig.Cost cost) {
+    public IobandPolicy(int[] weights, int ioThrottle, int ioLimit, CostModel cost) {
         Policies.requirePositive(weights);
         if (ioThrottle < 1 || ioLimit < 1) {
             throw new IllegalArgumentException("io-throttle and io-limit must be at least 1");
@@ -61,14 +57,14 @@ public final class IobandPolicy implements Policy {
         this.spent = new int[n];
     }
 
-    static long[] initialTokens(int[] weights, int ioLimit, SchedulerConfig.Cost cost) {
+    static long[] initialTokens(int[] weights, int ioLimit, CostModel cost) {
         long sum = 0;
         int min = Integer.MAX_VALUE;
         for (int w : weights) {
             sum += w;
             min = Math.min(min, w);
         }
-        long unit = cost == SchedulerConfig.Cost.BYTES ? SECTORS_PER_PAGE : 1;
+        long unit = cost.unit();
         long base = unit * Math.max(2L * ioLimit, (MIN_GROUP_REQUESTS * sum + min - 1) / min);
         long[] initial = new long[weights.length];
         for (int g = 0; g < weights.length; g++) {
@@ -130,7 +126,7 @@ public final class IobandPolicy implements Policy {
         Ticket t = queues.poll(g);
         boolean wasHolder = dispatchedNow[g] > 0;
         dispatchedNow[g]++;
-        tokens[g] -= Policies.cost(t, cost);
+        tokens[g] -= cost.of(t);
         if (tokens[g] > 0) {
             if (!wasHolder) {
                 holders++;

@@ -2,25 +2,24 @@ package io.vblk.scheduler;
 
 import io.vblk.config.SchedulerConfig;
 
-/** Builds the {@link Policy} a {@link SchedulerConfig} names, and holds the cost rule the weighted ones share. */
+/** Builds the {@link Policy} a {@link SchedulerConfig} names. */
 public final class Policies {
-    /** Bytes per token when cost is bytes: one 512-byte sector, as dm-ioband's weight-iosize counts. */
-    static final long SECTOR = 512;
-
     private Policies() {}
 
-    /** A fresh policy for flows 0..weights.length-1, weighted by {@code weights} (each at least 1). */
+    /** A fresh policy for flows 0..weights.length-1, weighted by {@code weights} (each at least 1), none reserved or limited. */
     public static Policy create(SchedulerConfig cfg, int[] weights) {
-        return switch (cfg.policy()) {
-            case FIFO -> new FifoPolicy(weights.length);
-            case IOBAND -> new IobandPolicy(weights, cfg.ioThrottle(), cfg.ioLimit(), cfg.cost());
-            case SFQ -> new SfqPolicy(weights, cfg.cost());
-        };
+        return create(cfg, weights, new int[weights.length], new int[weights.length]);
     }
 
-    /** What a ticket costs: 1 per request, or 1 per whole 512-byte sector and at least 1. */
-    static long cost(Ticket t, SchedulerConfig.Cost cost) {
-        return cost == SchedulerConfig.Cost.BYTES ? Math.max(1, t.bytes / SECTOR) : 1;
+    /** The same, mclock's flows reserved and limited in IOPS (0: none). */
+    public static Policy create(SchedulerConfig cfg, int[] weights, int[] reservations, int[] limits) {
+        CostModel cost = CostModel.of(cfg);
+        return switch (cfg.policy()) {
+            case FIFO -> new FifoPolicy(weights.length);
+            case IOBAND -> new IobandPolicy(weights, cfg.ioThrottle(), cfg.ioLimit(), cost);
+            case SFQ -> new SfqPolicy(weights, cost);
+            case MCLOCK -> new MclockPolicy(weights, reservations, limits, cfg.anticipationTimeout().toNanos(), cost);
+        };
     }
 
     static void requirePositive(int[] weights) {

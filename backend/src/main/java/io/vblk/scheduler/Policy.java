@@ -14,6 +14,14 @@ public interface Policy {
      */
     Ticket next(long now, int dispatchedNow);
 
+    /**
+     * When next() returned null with tickets queued: the earliest instant it may return one without any other
+     * event (a limit or reservation falling due), or Long.MAX_VALUE when only an arrival or a completion can.
+     */
+    default long wakeAt() {
+        return Long.MAX_VALUE;
+    }
+
     /** A dispatched ticket completed. */
     void completed(Ticket t, long now);
 

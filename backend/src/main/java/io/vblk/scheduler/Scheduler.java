@@ -18,8 +18,41 @@ import java.util.function.LongSupplier;
  * itself: the drain loop that dispatched it takes the next decision, so nothing recurses. An offer takes the
  * lock once, and so does a completion that has nothing to dispatch; each dispatch adds one acquisition, the
  * one that also hands back the room waiter its departure opened.
+ *
+ * <p>Idling (CFQ's and BFQ's slice_idle, {@link Idling}): the device of the last dispatch not injected is the
+ * one being served. While it has no request waiting and one dispatched, and for up to {@code idle} after its
+ * last completes, no other device is dispatched: its next request, if it comes in time, then competes with
+ * theirs under the policy. With inject, other devices may meanwhile have up to slots less what the served
+ * device can use dispatched. An idle period ends in an arrival or times out; both are counted per device.
+ * When the policy or an idle period holds every waiting ticket back, a {@link Timer} wakes the scheduler
+ * at the instant one may go.
  */
 public final class Scheduler {
+    /** Runs a task at an instant of the scheduler's clock, or later; on any thread. */
+    @FunctionalInterface
+    public interface Timer {
+        void at(long nanos, Runnable task);
+
+        /** For a scheduler whose policy never holds back and that never idles. */
+        Timer NONE = (nanos, task) -> {
+            throw new IllegalStateException("this scheduler has no timer");
+        };
+    }
+
+    /**
+     * Idling: {@code idleNanos} 0 is off; {@code slots} is what the disk serves at once (injection fills
+     * what the served device cannot use of them).
+     */
+    public record Idling(long idleNanos, boolean inject, int slots) {
+        public static final Idling OFF = new Idling(0, false, 1);
+
+        /** As BFQ does, idling only when the weights differ. */
+        public static Idling of(java.time.Duration idle, boolean inject, int slots, int[] weights) {
+            boolean differ = java.util.Arrays.stream(weights).distinct().count() > 1;
+            return differ && !idle.isZero() ? new Idling(idle.toNanos(), inject, slots) : OFF;
+        }
+    }
+
     /** Hands a dispatched ticket to the store; must not block; the ticket comes back through {@link #complete}. */
     @FunctionalInterface
     public interface Dispatcher {
@@ -31,6 +64,9 @@ public final class Scheduler {
     private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Dispatcher dispatcher;
+    private final Idling idling;
+    private final Timer timer;
+    private final Runnable wake = this::wake;
     // guarded by lock
     private int dispatchedNow;
     private final int[] inScheduler;
@@ -54,8 +90,22 @@ public final class Scheduler {
     private long decisionPendingSince = -1;
     private long lagNanos;
     private long lagCountedUntil;
+    // the device being served (its last dispatch was not injected), or -1
+    private int active = -1;
+    // an idle period for active is open since then, or -1
+    private long idleSince = -1;
+    private final long[] idleNanos;
+    private final long[] idleArrivals;
+    private final long[] idleTimeouts;
+    // the earliest instant the timer is armed for, or Long.MAX_VALUE
+    private long armedAt = Long.MAX_VALUE;
 
     public Scheduler(Policy policy, int flows, int depth, LongSupplier clock, Dispatcher dispatcher) {
+        this(policy, flows, depth, clock, dispatcher, Idling.OFF, Timer.NONE);
+    }
+
+    public Scheduler(Policy policy, int flows, int depth, LongSupplier clock, Dispatcher dispatcher, Idling idling,
+                     Timer timer) {
         if (depth < 1) {
             throw new IllegalArgumentException("depth must be at least 1");
         }
@@ -79,6 +129,11 @@ public final class Scheduler {
         this.dispatched = new long[flows];
         this.dispatchedAllBacklogged = new long[flows];
         this.members = new int[flows];
+        this.idling = idling;
+        this.timer = timer;
+        this.idleNanos = new long[flows];
+        this.idleArrivals = new long[flows];
+        this.idleTimeouts = new long[flows];
         long now = clock.getAsLong();
         java.util.Arrays.fill(lastChange, now);
     }
@@ -150,6 +205,11 @@ public final class Scheduler {
         inScheduler[t.flow]++;
         peakInScheduler[t.flow] = Math.max(peakInScheduler[t.flow], inScheduler[t.flow]);
         waitingChanged(t.flow, +1, now);
+        if (idleSince >= 0 && t.flow == active) {
+            idleNanos[active] += now - idleSince;
+            idleArrivals[active]++;
+            idleSince = -1;
+        }
         policy.enqueue(t, now);
         decisionPossible(now);
         return now;
@@ -189,6 +249,9 @@ public final class Scheduler {
         inScheduler[t.flow]--;
         dispatchedNow--;
         policy.completed(t, now);
+        if (idling.idleNanos() > 0 && t.flow == active && inScheduler[active] == 0) {
+            idleSince = now;
+        }
         decisionPossible(now);
         return now;
     }
@@ -216,12 +279,33 @@ public final class Scheduler {
         }
     }
 
+    // the timer's task: whatever fell due goes now
+    private void wake() {
+        Ticket next;
+        lock.lock();
+        try {
+            armedAt = Long.MAX_VALUE;
+            next = take(clock.getAsLong());
+        } finally {
+            lock.unlock();
+        }
+        drain(next);
+    }
+
     // guarded by lock: the policy's next ticket at now, marked as in dispatch, or null
     private Ticket take(long now) {
         if (dispatchedNow >= depth) {
             return null;
         }
-        Ticket t = policy.next(now, dispatchedNow);
+        boolean held = held(now);
+        Ticket t = held && !injectable() ? null : policy.next(now, dispatchedNow);
+        if (t == null && waitingTotal > 0) {
+            long at = Math.min(policy.wakeAt(), idleSince >= 0 ? idleSince + idling.idleNanos() : Long.MAX_VALUE);
+            if (at < armedAt) {
+                armedAt = at;
+                timer.at(at, wake);
+            }
+        }
         if (decisionPendingSince >= 0) {
             // a held-back ticket is the policy's choice, not lag
             if (t != null) {
@@ -230,6 +314,9 @@ public final class Scheduler {
             decisionPendingSince = -1;
         }
         if (t != null) {
+            if (!held) {
+                active = t.flow;
+            }
             account(t.flow, now);
             dispatched[t.flow]++;
             if (allBackloggedSince >= 0) {
@@ -241,6 +328,27 @@ public final class Scheduler {
             t.dispatched(now, inScheduler[t.flow], dispatchedNow);
         }
         return t;
+    }
+
+    // guarded by lock: true while the served device has nothing waiting and a request dispatched or an idle
+    // period open; closes a period that timed out
+    private boolean held(long now) {
+        if (idling.idleNanos() == 0 || active < 0 || waiting[active] > 0) {
+            return false;
+        }
+        if (idleSince >= 0 && now - idleSince >= idling.idleNanos()) {
+            idleNanos[active] += idling.idleNanos();
+            idleTimeouts[active]++;
+            idleSince = -1;
+            active = -1;
+            return false;
+        }
+        return idleSince >= 0 || inScheduler[active] > 0;
+    }
+
+    // guarded by lock, while held: injection may dispatch another device into a slot the served one cannot use
+    private boolean injectable() {
+        return idling.inject() && dispatchedNow - inScheduler[active] < idling.slots() - peakInScheduler[active];
     }
 
     // guarded by lock: advance the time integrals of one flow to now
@@ -285,7 +393,8 @@ public final class Scheduler {
 
     /** A consistent copy of one flow's counters, integrals advanced to the snapshot's instant. */
     public record FlowSnapshot(int inScheduler, int waiting, int peakInScheduler, long inSchedulerArea, long waitingArea,
-                               long backloggedNanos, long dispatched, long dispatchedAllBacklogged) {}
+                               long backloggedNanos, long dispatched, long dispatchedAllBacklogged, long idleNanos,
+                               long idleArrivals, long idleTimeouts) {}
 
     /**
      * Every flow's counters at one instant, and the scheduler's own: time every member flow was backlogged
@@ -300,8 +409,10 @@ public final class Scheduler {
             java.util.List<FlowSnapshot> flows = new java.util.ArrayList<>(inScheduler.length);
             for (int f = 0; f < inScheduler.length; f++) {
                 account(f, now);
+                long idle = idleNanos[f] + (idleSince >= 0 && f == active ? Math.min(now - idleSince, idling.idleNanos()) : 0);
                 flows.add(new FlowSnapshot(inScheduler[f], waiting[f], peakInScheduler[f], inSchedulerArea[f],
-                        waitingArea[f], backloggedNanos[f], dispatched[f], dispatchedAllBacklogged[f]));
+                        waitingArea[f], backloggedNanos[f], dispatched[f], dispatchedAllBacklogged[f], idle,
+                        idleArrivals[f], idleTimeouts[f]));
             }
             long all = allBackloggedNanos + (allBackloggedSince >= 0 ? now - allBackloggedSince : 0);
             long lag = lagNanos + (decisionPendingSince >= 0 ? now - decisionPendingSince : 0);

@@ -1,7 +1,5 @@
 package io.vblk.scheduler;
 
-import io.vblk.config.SchedulerConfig;
-
 /**
  * Start-time fair queueing, SFQ(D) (Goyal et al.; Jain et al. for the depth-D variant); work-conserving.
  * <ul>
@@ -16,7 +14,7 @@ import io.vblk.config.SchedulerConfig;
  */
 public final class SfqPolicy implements Policy {
     private final double[] weight;
-    private final SchedulerConfig.Cost cost;
+    private final CostModel cost;
     private final FlowQueues queues;
     // holds exactly the flows with queued tickets, keyed by their head's start tag
     private final FlowHeap heads;
@@ -28,7 +26,7 @@ public final class SfqPolicy implements Policy {
     private final int[] startCount;
     private double virtualTime;
 
-    public SfqPolicy(int[] weights, SchedulerConfig.Cost cost) {
+    public SfqPolicy(int[] weights, CostModel cost) {
         Policies.requirePositive(weights);
         int n = weights.length;
         this.weight = new double[n];
@@ -48,7 +46,7 @@ public final class SfqPolicy implements Policy {
     public void enqueue(Ticket t, long now) {
         int f = t.flow;
         double start = Math.max(virtualTime, lastFinish[f]);
-        lastFinish[f] = start + Policies.cost(t, cost) / weight[f];
+        lastFinish[f] = start + cost.of(t) / weight[f];
         pushStart(f, start);
         if (queues.add(t)) {
             heads.insert(f, start);

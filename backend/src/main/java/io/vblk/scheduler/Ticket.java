@@ -9,15 +9,23 @@ package io.vblk.scheduler;
 public abstract class Ticket {
     /** Index of the flow in the scheduler's weight table. */
     public final int flow;
-    /** Bytes moved (0 for FLUSH and the like); a policy charges one token per request or per sector. */
+    /** Bytes moved (0 for FLUSH and the like); what a policy charges for it is {@link CostModel}'s. */
     public final long bytes;
+    /** True for anything but a read: the linear cost model charges writes apart. */
+    public final boolean write;
     // the scheduler's, under its lock: handed to the dispatcher and not yet past the drain loop's next decision;
     // a completion that finds it set is inline, and that loop takes the next ticket
     boolean inDispatch;
 
+    /** A read of {@code bytes}. */
     protected Ticket(int flow, long bytes) {
+        this(flow, bytes, false);
+    }
+
+    protected Ticket(int flow, long bytes, boolean write) {
         this.flow = flow;
         this.bytes = bytes;
+        this.write = write;
     }
 
     /** Under the scheduler's lock: the ticket entered it at {@code at} (its clock). */

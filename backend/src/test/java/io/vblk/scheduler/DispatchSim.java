@@ -39,6 +39,10 @@ final class DispatchSim {
         SimTicket(int flow, long bytes) {
             super(flow, bytes);
         }
+
+        SimTicket(int flow, long bytes, boolean write) {
+            super(flow, bytes, write);
+        }
     }
 
     private record InService(Ticket ticket, long end) {}
@@ -49,6 +53,8 @@ final class DispatchSim {
     private int depth = 64;
     private long serviceNanos = 100_000;
     private Sizes sizes = (flow, seq) -> 4096;
+    // flows whose requests are writes; the others read
+    private final java.util.BitSet writers = new java.util.BitSet();
 
     // run state
     private long now;
@@ -79,6 +85,14 @@ final class DispatchSim {
 
     DispatchSim sizes(Sizes s) {
         sizes = s;
+        return this;
+    }
+
+    /** These flows issue writes. */
+    DispatchSim writes(int... flows) {
+        for (int f : flows) {
+            writers.set(f);
+        }
         return this;
     }
 
@@ -116,7 +130,7 @@ final class DispatchSim {
         if (!policy.admits(flow)) {
             throw new IllegalStateException("flow " + flow + " exceeds the policy's io-limit; use fewer processes");
         }
-        policy.enqueue(new SimTicket(flow, sizes.bytes(flow, seq[flow]++)), now);
+        policy.enqueue(new SimTicket(flow, sizes.bytes(flow, seq[flow]++), writers.get(flow)), now);
     }
 
     private void pump(long target) {

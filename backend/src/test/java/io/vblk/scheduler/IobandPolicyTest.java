@@ -2,11 +2,10 @@ package io.vblk.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vblk.config.SchedulerConfig;
 import org.junit.jupiter.api.Test;
 
 class IobandPolicyTest {
-    private static final SchedulerConfig.Cost REQUESTS = SchedulerConfig.Cost.REQUESTS;
+    private static final CostModel REQUESTS = CostModel.REQUESTS;
 
     private static Ticket ticket(int flow, long bytes) {
         return new DispatchSim.SimTicket(flow, bytes);
@@ -31,7 +30,7 @@ class IobandPolicyTest {
         assertThat(IobandPolicy.initialTokens(new int[] {80, 20}, 128, REQUESTS)).containsExactly(205, 51);
         assertThat(IobandPolicy.initialTokens(new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 128, REQUESTS))
                 .containsExactly(8, 16, 24, 32, 40, 48, 56, 64, 72, 80);
-        assertThat(IobandPolicy.initialTokens(new int[] {1, 1}, 128, SchedulerConfig.Cost.BYTES))
+        assertThat(IobandPolicy.initialTokens(new int[] {1, 1}, 128, CostModel.BYTES))
                 .containsExactly(1024, 1024);
     }
 
@@ -72,7 +71,7 @@ class IobandPolicyTest {
 
     @Test
     void overspentTokensAreCarriedAsDebt() {
-        IobandPolicy p = new IobandPolicy(new int[] {1, 1}, 4, 128, SchedulerConfig.Cost.BYTES); // 1024 sectors
+        IobandPolicy p = new IobandPolicy(new int[] {1, 1}, 4, 128, CostModel.BYTES); // 1024 sectors
         p.enqueue(ticket(0, 1 << 20), 0); // 2048 sectors: flow 0 ends 1024 in debt
         assertThat(serveOne(p)).isZero();
         p.enqueue(ticket(0, 4096), 0);

@@ -2,7 +2,6 @@ package io.vblk.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vblk.config.SchedulerConfig;
 import org.junit.jupiter.api.Test;
 
 class SfqPolicyTest {
@@ -12,7 +11,7 @@ class SfqPolicyTest {
 
     @Test
     void tagsFollowStartAndFinishRules() {
-        SfqPolicy p = new SfqPolicy(new int[] {2, 4}, SchedulerConfig.Cost.BYTES);
+        SfqPolicy p = new SfqPolicy(new int[] {2, 4}, CostModel.BYTES);
         Ticket a1 = ticket(0, 4096);
         Ticket a2 = ticket(0, 100); // under one sector still costs 1
         Ticket b1 = ticket(1, 8192);
@@ -33,7 +32,7 @@ class SfqPolicyTest {
 
     @Test
     void aFlowThatWasIdleStartsAtVirtualTimeAndGetsNoBurst() {
-        SfqPolicy p = new SfqPolicy(new int[] {1, 1}, SchedulerConfig.Cost.REQUESTS);
+        SfqPolicy p = new SfqPolicy(new int[] {1, 1}, CostModel.REQUESTS);
         for (int i = 0; i < 1000; i++) {
             p.enqueue(ticket(0, 4096), 0);
         }

@@ -3,7 +3,6 @@ package io.vblk.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.vblk.config.SchedulerConfig;
 import org.junit.jupiter.api.Test;
 
 /** An idle flow's share goes to the busy ones. */
@@ -12,7 +11,7 @@ class WorkConservationTest {
 
     @Test
     void sfqGivesAnIdleFlowsShareToTheOthersInProportion() {
-        Policy policy = new SfqPolicy(new int[] {50, 30, 20}, SchedulerConfig.Cost.REQUESTS);
+        Policy policy = new SfqPolicy(new int[] {50, 30, 20}, CostModel.REQUESTS);
 
         DispatchSim.Result r = new DispatchSim(policy, 0, 128, 128).servers(8).depth(64).run(DISPATCHES);
 
@@ -24,7 +23,7 @@ class WorkConservationTest {
 
     @Test
     void sfqNeverHoldsBackOneAtATimeIssuers() {
-        Policy policy = new SfqPolicy(new int[] {80, 20}, SchedulerConfig.Cost.REQUESTS);
+        Policy policy = new SfqPolicy(new int[] {80, 20}, CostModel.REQUESTS);
 
         DispatchSim.Result r = new DispatchSim(policy, 1, 1).servers(2).depth(64).run(DISPATCHES);
 
@@ -35,7 +34,7 @@ class WorkConservationTest {
     @Test
     void iobandStartsANewEpochWhenTheOnlyTokenHolderIsIdle() {
         // io-throttle 1 would hold flow 1 back if flow 0 had anything in flight; it has nothing
-        Policy policy = new IobandPolicy(new int[] {80, 20}, 1, 128, SchedulerConfig.Cost.REQUESTS);
+        Policy policy = new IobandPolicy(new int[] {80, 20}, 1, 128, CostModel.REQUESTS);
 
         DispatchSim.Result r = new DispatchSim(policy, 0, 4).servers(2).depth(64).run(DISPATCHES);
 

@@ -28,10 +28,10 @@ import picocli.CommandLine.Parameters;
 /** {@code vblk experiment}: run a scenario's variants against fresh backend processes and explain the shares. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = {"Run a scenario (a YAML file, or a built-in: seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
-                + "io-throttle-2008).",
+                + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model).",
                 "Each variant gets its own backend process on an ephemeral loopback port."},
         footer = {"", "Exit codes: 0 ok, 1 the run failed (or --strict and the host limited a run),",
-                "2 a usage or configuration mistake."})
+                "2 a usage or configuration mistake, or a tool a real guest needs is missing."})
 public final class ExperimentCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|NAME", description = "scenario file or built-in name")
     String scenario;

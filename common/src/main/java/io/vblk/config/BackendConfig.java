@@ -96,6 +96,11 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
                 continue;
             }
             d.validate(at, p);
+            boolean mclock = scheduler.policy() == SchedulerConfig.Policy.MCLOCK;
+            p.require(mclock || d.reservation() == null, at + ".reservation",
+                    "applies to policy mclock only, got policy " + scheduler.policy().label());
+            p.require(mclock || d.limit() == null, at + ".limit",
+                    "applies to policy mclock only, got policy " + scheduler.policy().label());
             Integer first = d.name() == null ? null : seen.putIfAbsent(d.name(), i);
             if (first != null) {
                 p.add(at + ".name", "duplicate device name '" + d.name() + "' (first at devices[" + first + "])");

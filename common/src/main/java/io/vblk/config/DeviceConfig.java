@@ -6,12 +6,13 @@ import io.vblk.protocol.VirtioBlk;
  * One block device the backend serves. {@code store} is {@code ram} or {@code file:PATH}; {@code mode}, when
  * set, overrides the backend's mode for this device. The four {@code max-*} keys are virtio_blk_config's
  * DISCARD and WRITE_ZEROES limits, advertised at attach and enforced per request. {@code vhost-user}, when
- * set, also serves the device to a vhost-user front-end on its own unix socket.
+ * set, also serves the device to a vhost-user front-end on its own unix socket. {@code reservation} and
+ * {@code limit} (IOPS, policy mclock) are the least and the most the scheduler dispatches for it per second.
  */
 public record DeviceConfig(String name, ByteSize size, String store, Boolean direct, Boolean readOnly,
                            Integer queueSize, Integer queues, Integer weight, Mode mode, FaultConfig fault,
                            Integer maxDiscardSectors, Integer maxDiscardSeg, Integer maxWriteZeroesSectors,
-                           Integer maxWriteZeroesSeg, VhostUserConfig vhostUser) {
+                           Integer maxWriteZeroesSeg, VhostUserConfig vhostUser, Integer reservation, Integer limit) {
     public static final int DEFAULT_WEIGHT = 100;
     /** The largest RAM device: its directory of 16 MiB segments (4 Mi entries) is allocated at start. */
     public static final long MAX_RAM_BYTES = 64L << 40;
@@ -40,7 +41,7 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
 
     /** A device with every other key at its default. */
     public static DeviceConfig of(String name, ByteSize size, String store, Integer weight, Mode mode) {
-        return new DeviceConfig(name, size, store, null, null, null, null, weight, mode, null, null, null, null, null, null);
+        return new DeviceConfig(name, size, store, null, null, null, null, weight, mode, null, null, null, null, null, null, null, null);
     }
 
     public boolean isFile() {
@@ -78,6 +79,12 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
         rangeLimit(p, at, "max-discard-seg", maxDiscardSeg, MAX_SEGMENTS);
         rangeLimit(p, at, "max-write-zeroes-sectors", maxWriteZeroesSectors, MAX_RANGE_SECTORS);
         rangeLimit(p, at, "max-write-zeroes-seg", maxWriteZeroesSeg, MAX_SEGMENTS);
+        p.require(reservation == null || (reservation >= 1 && reservation <= 10_000_000), Problems.join(at, "reservation"),
+                "must be from 1 to 10000000 IOPS, got " + reservation);
+        p.require(limit == null || (limit >= 1 && limit <= 10_000_000), Problems.join(at, "limit"),
+                "must be from 1 to 10000000 IOPS, got " + limit);
+        p.require(reservation == null || limit == null || reservation <= limit, Problems.join(at, "reservation"),
+                "must not exceed limit (" + limit + " IOPS), got " + reservation);
         if (vhostUser != null) {
             vhostUser.validate(Problems.join(at, "vhost-user"), p);
         }

@@ -14,6 +14,9 @@ import java.util.List;
  * <li>{@code dispatched}: scheduler decisions for this device; {@code dispatchedAllBacklogged} those taken
  * while every attached device had a request waiting, the only time the weights alone decide.
  * <li>{@code peakInService}: the most requests of the device in service at once, over all connections.
+ * <li>{@code idleNanos}, {@code idleArrivals}, {@code idleTimeouts}: with {@code scheduler.idle}, the time the
+ * scheduler kept the disk idle for this device, and its idle periods that ended in its next request's arrival
+ * or timed out.
  * <li>{@code outstandingArea}: a vhost-user door's view of the guest: the time integral of the chains its
  * driver had made available on the device's vrings and not yet got back, popped or not (0 without a guest).
  * </ul>
@@ -22,4 +25,4 @@ import java.util.List;
 public record DeviceStats(String name, int weight, String mode, long received, long completed, long errors,
                           long bytes, int peakInService, long inServiceArea, long backlogArea, long backloggedNanos,
                           long dispatched, long dispatchedAllBacklogged, long heldArea, List<QueueStats> queues,
-                          long outstandingArea) {}
+                          long idleNanos, long idleArrivals, long idleTimeouts, long outstandingArea) {}

@@ -35,12 +35,15 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
      *     processes those the backend held (received, not yet answered), for a real guest those its driver
      *     had on the vrings ({@code outstandingMean}), since the backend may leave them there (sync mode);
      *     null when the processes are not known
+     * @param idleFraction time the scheduler idled the disk for it ({@code scheduler.idle}); idleArrivals and
+     *     idleTimeouts count its idle periods that ended in its next request and those that timed out
      * @param outstandingMean a guest's chains outstanding on the device's vrings, time-weighted, from the
      *     vhost-user door's counters; null for a device no guest drove
      */
     public record DeviceWindow(String name, int weight, double weightShare, double backloggedFraction,
                                Double shareBacklogged, Double loadHeldFraction, double inServiceMean,
-                               double backlogMean, int peakInService, Double outstandingMean) {}
+                               double backlogMean, int peakInService, double idleFraction, long idleArrivals,
+                               long idleTimeouts, Double outstandingMean) {}
 
     /**
      * @param processes per driven device, the load's processes (each keeps one request outstanding); the
@@ -70,7 +73,8 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
             devices.add(new DeviceWindow(e.getKey(), b.weight(), weights == 0 ? 0 : b.weight() / weights,
                     (b.backloggedNanos() - a.backloggedNanos()) / dt, shareBacklogged, held,
                     (b.inServiceArea() - a.inServiceArea()) / dt, (b.backlogArea() - a.backlogArea()) / dt,
-                    b.peakInService(), outstanding));
+                    b.peakInService(), (b.idleNanos() - a.idleNanos()) / dt, b.idleArrivals() - a.idleArrivals(),
+                    b.idleTimeouts() - a.idleTimeouts(), outstanding));
         }
         Double disk = end.diskSlots() == 0 ? null
                 : (end.diskBusyNanos() - start.diskBusyNanos()) / (dt * end.diskSlots());

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
-    private static final String DEVICE_KEYS = "direct, fault, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, size, store, vhost-user, weight";
+    private static final String DEVICE_KEYS = "direct, fault, limit, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, reservation, size, store, vhost-user, weight";
 
     private static final String BACKEND = """
             listen: 127.0.0.1
@@ -72,8 +72,8 @@ class ConfigLoaderTest {
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null, null),
-                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null, null));
+                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null, null, null, null),
+                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null, null, null, null));
         assertThat(c.devices().get(1).filePath()).isEqualTo("images/img0.raw");
         assertThat(c.devices().get(0).capacitySectors()).isEqualTo((1L << 30) / 512);
     }
@@ -87,7 +87,7 @@ class ConfigLoaderTest {
         assertThat(c.mode()).isEqualTo(Mode.AIO);
         assertThat(c.maxInService()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null));
+                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null, null, null));
         assertThat(c.inServiceLimit(c.devices().get(0))).isEqualTo(256);
     }
 
@@ -154,6 +154,27 @@ class ConfigLoaderTest {
 
         assertThat(backendProblems(typo)).containsExactly(
                 at(6, "devices[0].wieght", "unknown key; allowed here: " + DEVICE_KEYS));
+    }
+
+    @Test
+    void reservationsAndLimitsBelongToMclockAndAReservationStaysUnderItsLimit() throws IOException {
+        String sfq = BACKEND.replace("port: 0", "port: 0\nscheduler: {policy: sfq}")
+                .replace("store: ram, weight: 80", "store: ram, weight: 80, reservation: 2000");
+        String mclock = sfq.replace("policy: sfq", "policy: mclock").replace("reservation: 2000", "reservation: 2000, limit: 1000");
+
+        assertThat(backendProblems(sfq)).containsExactly(
+                at(7, "devices[0].reservation", "applies to policy mclock only, got policy sfq"));
+        assertThat(backendProblems(mclock)).containsExactly(
+                at(7, "devices[0].reservation", "must not exceed limit (1000 IOPS), got 2000"));
+    }
+
+    @Test
+    void injectNeedsIdleAndCostLinearTakesDurations() throws IOException {
+        String yaml = BACKEND.replace("port: 0", "port: 0\nscheduler: {inject: true, cost: linear, linear: {read-base: 0s}}");
+
+        assertThat(backendProblems(yaml)).containsExactlyInAnyOrder(
+                at(3, "scheduler.inject", "needs idle above 0s: it fills the slots idling leaves"),
+                at(3, "scheduler.linear.read-base", "must be from 1ns to 1s, got " + Durations.format(java.time.Duration.ZERO)));
     }
 
     @Test

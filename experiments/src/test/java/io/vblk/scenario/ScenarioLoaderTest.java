@@ -83,7 +83,7 @@ class ScenarioLoaderTest {
     @Test
     void theBuiltInsAreTheSixScenarioFiles() {
         assertThat(ScenarioLoader.BUILT_IN).containsExactly("seed", "vm-vs-host", "depth-sweep", "three-way",
-                "depth-vs-vm", "io-throttle-2008");
+                "depth-vs-vm", "io-throttle-2008", "idle-sweep", "reservation", "cost-model");
     }
 
     @Test
@@ -494,7 +494,7 @@ class ScenarioLoaderTest {
                         assertThat(p.line()).isZero();
                         assertThat(p.message()).isEqualTo(
                                 "no such file, and not a built-in scenario (seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
-                                        + "io-throttle-2008)");
+                                        + "io-throttle-2008, idle-sweep, reservation, cost-model)");
                     });
                 });
     }

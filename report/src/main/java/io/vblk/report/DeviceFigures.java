@@ -9,12 +9,26 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * at the scheduler. {@code backloggedFraction}, {@code shareBacklogged} and {@code loadHeldFraction} are
  * {@link WindowFigures.DeviceWindow}'s, averaged over the runs that had them (null when none had).
  * {@code concurrency} (the most requests the backend lets it have in service) and {@code feasibleShare} are
- * {@link FeasibleShare}'s; both null when the variant has no model of its disk.
+ * {@link FeasibleShare}'s; both null when the variant has no model of its disk. {@code idleFraction},
+ * {@code idleArrivals} and {@code idleTimeouts} are the scheduler's idling for it ({@code scheduler.idle}), means
+ * over the runs: the time it kept the disk for the device, and the idle periods that ended in the device's
+ * next request and those that timed out.
  */
 public record DeviceFigures(String name, int weight, double weightShare, double ios, double share, double shareSpreadPp,
                             double shareErrorPp, double iops, double p99Us, double inServiceMean, double backlogMean,
                             int peakInService, long errors, double backloggedFraction, Double shareBacklogged,
-                            Double loadHeldFraction, Integer concurrency, Double feasibleShare) {
+                            Double loadHeldFraction, Integer concurrency, Double feasibleShare, double idleFraction,
+                            double idleArrivals, double idleTimeouts) {
+    /** A device the scheduler never idled for (a request log's summary, which has no idle periods). */
+    public DeviceFigures(String name, int weight, double weightShare, double ios, double share, double shareSpread,
+                         double shareErrorPp, double iops, double p99Us, double inServiceMean, double backlogMean,
+                         int peakInService, long errors, double backloggedFraction, Double shareBacklogged,
+                         Double loadHeldFraction, Integer concurrency, Double feasibleShare) {
+        this(name, weight, weightShare, ios, share, shareSpread, shareErrorPp, iops, p99Us, inServiceMean, backlogMean,
+                peakInService, errors, backloggedFraction, shareBacklogged, loadHeldFraction, concurrency, feasibleShare,
+                0, 0, 0);
+    }
+
     /** The all-backlogged share's error against the weight share, in pp; null when there is no such share. */
     public Double shareBackloggedErrorPp() {
         return shareBacklogged == null ? null : 100 * (shareBacklogged - weightShare);

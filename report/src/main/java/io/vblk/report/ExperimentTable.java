@@ -46,6 +46,11 @@ public final class ExperimentTable {
         if (v.feasible() != null) {
             out.println("feasible share: " + v.feasible().method());
         }
+        if (v.devices().stream().anyMatch(d -> d.idleArrivals() + d.idleTimeouts() > 0)) {
+            out.println("idle: " + String.join("; ", v.devices().stream().map(d -> String.format(Locale.ROOT,
+                    "%s %s of the time, %.0f periods ended in an arrival, %.0f timed out", d.name(),
+                    percent(d.idleFraction()), d.idleArrivals(), d.idleTimeouts())).toList()));
+        }
         if (!v.valid()) {
             out.println("!! " + v.hostLimit());
         }

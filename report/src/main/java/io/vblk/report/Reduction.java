@@ -28,6 +28,7 @@ public final class Reduction {
             int weight = weightOf.applyAsInt(name);
             double[] share = new double[runs.size()];
             double ios = 0, iops = 0, p99 = 0, inflight = 0, backlog = 0, backlogged = 0;
+            double idle = 0, idleArrivals = 0, idleTimeouts = 0;
             Mean decided = new Mean();
             Mean held = new Mean();
             int peak = 0;
@@ -48,6 +49,9 @@ public final class Reduction {
                 inflight += w.inServiceMean();
                 backlog += w.backlogMean();
                 backlogged += w.backloggedFraction();
+                idle += w.idleFraction();
+                idleArrivals += w.idleArrivals();
+                idleTimeouts += w.idleTimeouts();
                 decided.add(w.shareBacklogged());
                 held.add(w.loadHeldFraction());
                 peak = Math.max(peak, w.peakInService());
@@ -59,7 +63,7 @@ public final class Reduction {
             devices.add(new DeviceFigures(name, weight, weightShare, ios / n, meanShare, 100 * stddev(share),
                     100 * (meanShare - weightShare), iops / n, p99 / n, inflight / n, backlog / n, peak, errors,
                     backlogged / n, decided.value(), held.value(), a == null ? null : a.concurrency(),
-                    a == null ? null : a.share()));
+                    a == null ? null : a.share(), idle / n, idleArrivals / n, idleTimeouts / n));
         }
         double allBacklogged = runs.stream().mapToDouble(r -> r.window().allBackloggedFraction()).average().orElse(0);
         double lag = runs.stream().mapToDouble(r -> r.window().dispatchLag()).max().orElse(0);
