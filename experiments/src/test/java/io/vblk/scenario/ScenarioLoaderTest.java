@@ -83,7 +83,8 @@ class ScenarioLoaderTest {
     @Test
     void theBuiltInsAreTheSixScenarioFiles() {
         assertThat(ScenarioLoader.BUILT_IN).containsExactly("seed", "vm-vs-host", "depth-sweep", "three-way",
-                "depth-vs-vm", "io-throttle-2008", "idle-sweep", "reservation", "cost-model");
+                "depth-vs-vm", "io-throttle-2008", "seed-guest", "vm-vs-host-guest", "idle-sweep", "reservation",
+                "cost-model");
     }
 
     @Test
@@ -122,8 +123,11 @@ class ScenarioLoaderTest {
         assertThat(s.variants().stream().map(Scenario.Variant::label).distinct()).hasSameSizeAs(s.variants());
         for (Scenario.Variant v : s.variants()) {
             assertThat(v.backend().validate().list()).as(v.label()).isEmpty();
-            assertThat(v.load().validate().list()).as(v.label()).isEmpty();
+            // a scenario whose only load is a real guest has no simulated entry to list
+            assertThat(v.load().validate().list()).as(v.label())
+                    .allMatch(p -> p.path().equals("load") && !v.guests().isEmpty());
             List<String> devices = v.backend().devices().stream().map(DeviceConfig::name).toList();
+            assertThat(v.guests()).as(v.label()).allMatch(g -> devices.containsAll(g.devices()));
             assertThat(v.load().load()).as(v.label()).extracting(LoadSpec::device).allMatch(devices::contains);
         }
     }
@@ -494,7 +498,7 @@ class ScenarioLoaderTest {
                         assertThat(p.line()).isZero();
                         assertThat(p.message()).isEqualTo(
                                 "no such file, and not a built-in scenario (seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
-                                        + "io-throttle-2008, idle-sweep, reservation, cost-model)");
+                                        + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model)");
                     });
                 });
     }
