@@ -9,7 +9,7 @@
 #          RAM store does) --export vhost-user-blk.
 # Prints per cell the medians of IOPS, p50 and p99 latency and the back-end's CPU per million I/Os, and the
 # ratios vblk / qsd; the same as JSON lines in --json. Loopback only (unix sockets); bounded by its settings.
-# Usage: bench/vhost-peer.sh [--pairs 3] [--seconds 5] [--warmup 5] [--depths "1 32"] [--wait call|poll] [--json FILE]
+# Usage: bench/vhost-peer.sh [--pairs 3] [--seconds 5] [--warmup 5] [--depths "1 32"] [--wait call|poll] [--rw "read write"] [--json FILE]
 set -euo pipefail
 . "$(dirname "$0")/scripts/lib.sh"
 
@@ -19,6 +19,7 @@ warmup=5
 depths="1 32"
 json=""
 wait=call
+rws="read write"
 while [ $# -gt 0 ]; do
   case "$1" in
     --pairs) pairs="$2"; shift 2 ;;
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
     --depths) depths="$2"; shift 2 ;;
     --json) json="$2"; shift 2 ;;
     --wait) wait="$2"; shift 2 ;;
+    --rw) rws="$2"; shift 2 ;;
     -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -80,7 +82,7 @@ PY
   tail -1 "$results" >&2
 }
 
-for rw in read write; do
+for rw in $rws; do
   for depth in $depths; do
     for p in $(seq "$pairs"); do
       # alternate who goes first, so that a drift of the machine does not favour one side
@@ -99,8 +101,8 @@ def med(rw, depth, backend, key):
 print(f"vhost-user-blk, 4 KiB random, one vring, medians of {sys.argv[2]} alternating pairs")
 print(f"{'rw':6} {'depth':>5} | {'vblk IOPS':>10} {'qsd IOPS':>10} {'ratio':>6} | {'vblk p50':>8} {'qsd p50':>8} | "
       f"{'vblk p99':>8} {'qsd p99':>8} | {'vblk CPU/M':>10} {'qsd CPU/M':>10} {'ratio':>6}")
-for rw in ("read", "write"):
-    for depth in sorted({r["depth"] for r in rows}):
+for rw in [x for x in ("read", "write") if any(r["rw"] == x for r in rows)]:
+    for depth in sorted({r["depth"] for r in rows if r["rw"] == rw}):
         v, q = med(rw, depth, "vblk", "iops"), med(rw, depth, "qsd", "iops")
         cv, cq = med(rw, depth, "vblk", "cpu_per_million"), med(rw, depth, "qsd", "cpu_per_million")
         print(f"{rw:6} {depth:5d} | {v:10.0f} {q:10.0f} {v / q:6.2f} | {med(rw, depth, 'vblk', 'p50_us'):6.0f}us "
