@@ -1,6 +1,7 @@
 package io.vblk.vhost;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -124,38 +125,52 @@ public final class GuestMemory {
     }
 
     public int getShort(long gpa) {
-        return Short.toUnsignedInt(chunk(gpa, 2).getShort(offset(gpa, 2)));
+        Region r = require(gpa, 2);
+        return Short.toUnsignedInt(chunk(r, gpa, 2).getShort(at(r, gpa)));
     }
 
     public long getInt(long gpa) {
-        return Integer.toUnsignedLong(chunk(gpa, 4).getInt(offset(gpa, 4)));
+        Region r = require(gpa, 4);
+        return Integer.toUnsignedLong(chunk(r, gpa, 4).getInt(at(r, gpa)));
     }
 
     public long getLong(long gpa) {
-        return chunk(gpa, 8).getLong(offset(gpa, 8));
+        Region r = require(gpa, 8);
+        return chunk(r, gpa, 8).getLong(at(r, gpa));
     }
 
     public void putShort(long gpa, int v) {
-        chunk(gpa, 2).putShort(offset(gpa, 2), (short) v);
+        Region r = require(gpa, 2);
+        chunk(r, gpa, 2).putShort(at(r, gpa), (short) v);
     }
 
     public void putInt(long gpa, long v) {
-        chunk(gpa, 4).putInt(offset(gpa, 4), (int) v);
+        Region r = require(gpa, 4);
+        chunk(r, gpa, 4).putInt(at(r, gpa), (int) v);
     }
 
     public void putByte(long gpa, int v) {
-        chunk(gpa, 1).put(offset(gpa, 1), (byte) v);
+        Region r = require(gpa, 1);
+        chunk(r, gpa, 1).put(at(r, gpa), (byte) v);
     }
 
     /** Appends {@code len} guest bytes at {@code gpa} to {@code dst}; a range may cross chunks. */
     public void read(long gpa, int len, ByteBuf dst) {
         Region r = require(gpa, len);
+        dst.ensureWritable(len);
         long off = gpa - r.guestPhysAddr();
         while (len > 0) {
-            ByteBuffer c = r.chunks()[(int) (off / r.chunkBytes())];
-            int at = (int) (off % r.chunkBytes());
+            ByteBuffer c = r.chunks()[index(r, off)];
+            int at = (int) (off - (long) index(r, off) * r.chunkBytes());
             int n = Math.min(len, c.capacity() - at);
-            dst.writeBytes(c.slice(at, n));
+            if (dst.hasMemoryAddress() && c.isDirect()) {
+                // checked above: [at, at + n) lies in the chunk, and dst has room
+                PlatformDependent.copyMemory(PlatformDependent.directBufferAddress(c) + at,
+                        dst.memoryAddress() + dst.writerIndex(), n);
+                dst.writerIndex(dst.writerIndex() + n);
+            } else {
+                dst.writeBytes(c.slice(at, n));
+            }
             off += n;
             len -= n;
         }
@@ -164,31 +179,45 @@ public final class GuestMemory {
     /** Copies {@code len} readable bytes of {@code src} (from its reader index, which stays) into the guest. */
     public void write(long gpa, ByteBuf src, int srcIndex, int len) {
         Region r = require(gpa, len);
+        if (srcIndex < 0 || len > src.capacity() - srcIndex) {
+            throw new IndexOutOfBoundsException("bytes " + srcIndex + " to " + (srcIndex + len) + " of a buffer of "
+                    + src.capacity());
+        }
         long off = gpa - r.guestPhysAddr();
         while (len > 0) {
-            ByteBuffer c = r.chunks()[(int) (off / r.chunkBytes())];
-            int at = (int) (off % r.chunkBytes());
+            ByteBuffer c = r.chunks()[index(r, off)];
+            int at = (int) (off - (long) index(r, off) * r.chunkBytes());
             int n = Math.min(len, c.capacity() - at);
-            src.getBytes(srcIndex, c.slice(at, n));
+            if (src.hasMemoryAddress() && c.isDirect()) {
+                PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, PlatformDependent.directBufferAddress(c) + at,
+                        n);
+            } else {
+                src.getBytes(srcIndex, c.slice(at, n));
+            }
             off += n;
             srcIndex += n;
             len -= n;
         }
     }
 
-    // a field of 1 to 8 bytes: naturally aligned ones never cross a chunk, but a hostile ring may misalign
-    private ByteBuffer chunk(long gpa, int len) {
-        Region r = require(gpa, len);
-        long off = gpa - r.guestPhysAddr();
-        if (off / r.chunkBytes() != (off + len - 1) / r.chunkBytes()) {
-            throw new Fault(String.format("a %d-byte field at 0x%x crosses a mapping boundary", len, gpa));
-        }
-        return r.chunks()[(int) (off / r.chunkBytes())];
+    // the chunk that holds byte off of region r: most regions are one chunk, which needs no division
+    private static int index(Region r, long off) {
+        return r.chunks().length == 1 ? 0 : (int) (off / r.chunkBytes());
     }
 
-    private int offset(long gpa, int len) {
-        Region r = find(gpa, len);
-        return (int) ((gpa - r.guestPhysAddr()) % r.chunkBytes());
+    // a field of 1 to 8 bytes: naturally aligned ones never cross a chunk, but a hostile ring may misalign
+    private static ByteBuffer chunk(Region r, long gpa, int len) {
+        long off = gpa - r.guestPhysAddr();
+        int k = index(r, off);
+        if (k != index(r, off + len - 1)) {
+            throw new Fault(String.format("a %d-byte field at 0x%x crosses a mapping boundary", len, gpa));
+        }
+        return r.chunks()[k];
+    }
+
+    private static int at(Region r, long gpa) {
+        long off = gpa - r.guestPhysAddr();
+        return (int) (off - (long) index(r, off) * r.chunkBytes());
     }
 
     private Region require(long gpa, long len) {
