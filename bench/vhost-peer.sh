@@ -5,10 +5,12 @@
 # outstanding on one vring at random offsets, for reads and for writes, at depth 1 and 32; the two back-ends
 # are run alternately, PAIRS times per cell, each from a fresh process:
 #   vblk:  RAM store, no disk model, aio, the vhost-user door;
-#   qsd:   qemu-storage-daemon --blockdev null-co (read-zeroes=on, so reads fill the guest's buffers as vblk's
-#          RAM store does) --export vhost-user-blk.
+#   qsd-null: qemu-storage-daemon --blockdev null-co (read-zeroes=on, so reads fill the guest's buffers; writes
+#          are dropped) --export vhost-user-blk: the C path with no storage at all, an upper bound;
+#   qsd-file: qemu-storage-daemon with a raw file on tmpfs (/dev/shm, aio=io_uring): it stores the data, as
+#          vblk's RAM store does.
 # Prints per cell the medians of IOPS, p50 and p99 latency and the back-end's CPU per million I/Os, and the
-# ratios vblk / qsd; the same as JSON lines in --json. Loopback only (unix sockets); bounded by its settings.
+# ratios vblk / qsd-null and vblk / qsd-file; the same as JSON lines in --json. Loopback only (unix sockets); bounded by its settings.
 # Usage: bench/vhost-peer.sh [--pairs 3] [--seconds 5] [--warmup 5] [--depths "1 32"] [--wait call|poll] [--rw "read write"] [--json FILE]
 set -euo pipefail
 . "$(dirname "$0")/scripts/lib.sh"
@@ -59,7 +61,12 @@ devices:
     pid=$!
     wait_for_line "$VBLK_WORK/vblk.out" "vhost-user d0 listening on" "$pid" >/dev/null
   else
-    qemu-storage-daemon --blockdev driver=null-co,node-name=disk0,size=1073741824,read-zeroes=on \
+    local blockdev="driver=null-co,node-name=disk0,size=1073741824,read-zeroes=on"
+    if [ "$name" = qsd-file ]; then
+      truncate -s 1G /dev/shm/vblk-peer-qsd.img
+      blockdev="driver=file,node-name=disk0,filename=/dev/shm/vblk-peer-qsd.img,aio=io_uring"
+    fi
+    qemu-storage-daemon --blockdev "$blockdev" \
       --export "type=vhost-user-blk,id=exp0,node-name=disk0,addr.type=unix,addr.path=$sock,writable=on,num-queues=1" \
       >"$VBLK_WORK/qsd.out" 2>&1 &
     pid=$!
@@ -71,6 +78,7 @@ devices:
   out=$(java -XX:+UseParallelGC -cp "$jar" io.vblk.microbench.VhostPeerDriver "$sock" "$rw" "$depth" "$warmup" "$seconds" "$wait")
   cpu1=$(cpu_seconds "$pid")
   stop "$pid"
+  rm -f /dev/shm/vblk-peer-qsd.img
   python3 - "$name" "$cpu0" "$cpu1" "$out" >> "$results" <<'PY'
 import json, sys
 name, cpu0, cpu1, out = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), json.loads(sys.argv[4])
@@ -86,7 +94,9 @@ for rw in $rws; do
   for depth in $depths; do
     for p in $(seq "$pairs"); do
       # alternate who goes first, so that a drift of the machine does not favour one side
-      if [ $((p % 2)) -eq 1 ]; then order="vblk qsd"; else order="qsd vblk"; fi
+      case $((p % 3)) in
+        1) order="vblk qsd-null qsd-file" ;; 2) order="qsd-null qsd-file vblk" ;; *) order="qsd-file vblk qsd-null" ;;
+      esac
       for b in $order; do run_one "$b" "$rw" "$depth"; done
     done
   done
@@ -98,15 +108,19 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 def med(rw, depth, backend, key):
     xs = [r[key] for r in rows if r["rw"] == rw and r["depth"] == depth and r["backend"] == backend and r[key] is not None]
     return statistics.median(xs) if xs else float("nan")
-print(f"vhost-user-blk, 4 KiB random, one vring, medians of {sys.argv[2]} alternating pairs")
-print(f"{'rw':6} {'depth':>5} | {'vblk IOPS':>10} {'qsd IOPS':>10} {'ratio':>6} | {'vblk p50':>8} {'qsd p50':>8} | "
-      f"{'vblk p99':>8} {'qsd p99':>8} | {'vblk CPU/M':>10} {'qsd CPU/M':>10} {'ratio':>6}")
+print(f"vhost-user-blk, 4 KiB random, one vring, medians of {sys.argv[2]} rotating triples (vblk, qsd-null, qsd-file)")
+print(f"{'rw':6} {'depth':>5} | {'vblk':>8} {'q-null':>8} {'q-file':>8} IOPS | {'/null':>5} {'/file':>5} | "
+      f"p50 {'vblk':>5} {'null':>5} {'file':>5} | p99 {'vblk':>5} {'null':>5} {'file':>5} | CPU/M {'vblk':>5} {'null':>5} {'file':>5}")
 for rw in [x for x in ("read", "write") if any(r["rw"] == x for r in rows)]:
     for depth in sorted({r["depth"] for r in rows if r["rw"] == rw}):
-        v, q = med(rw, depth, "vblk", "iops"), med(rw, depth, "qsd", "iops")
-        cv, cq = med(rw, depth, "vblk", "cpu_per_million"), med(rw, depth, "qsd", "cpu_per_million")
-        print(f"{rw:6} {depth:5d} | {v:10.0f} {q:10.0f} {v / q:6.2f} | {med(rw, depth, 'vblk', 'p50_us'):6.0f}us "
-              f"{med(rw, depth, 'qsd', 'p50_us'):6.0f}us | {med(rw, depth, 'vblk', 'p99_us'):6.0f}us "
-              f"{med(rw, depth, 'qsd', 'p99_us'):6.0f}us | {cv:9.1f}s {cq:9.1f}s {cv / cq:6.2f}")
+        i = {b: med(rw, depth, b, "iops") for b in ("vblk", "qsd-null", "qsd-file")}
+        p50 = {b: med(rw, depth, b, "p50_us") for b in i}
+        p99 = {b: med(rw, depth, b, "p99_us") for b in i}
+        cpu = {b: med(rw, depth, b, "cpu_per_million") for b in i}
+        print(f"{rw:6} {depth:5d} | {i['vblk']:8.0f} {i['qsd-null']:8.0f} {i['qsd-file']:8.0f}      | "
+              f"{i['vblk'] / i['qsd-null']:5.2f} {i['vblk'] / i['qsd-file']:5.2f} | "
+              f"    {p50['vblk']:5.0f} {p50['qsd-null']:5.0f} {p50['qsd-file']:5.0f} | "
+              f"    {p99['vblk']:5.0f} {p99['qsd-null']:5.0f} {p99['qsd-file']:5.0f} | "
+              f"      {cpu['vblk']:5.1f} {cpu['qsd-null']:5.1f} {cpu['qsd-file']:5.1f}")
 PY
 if [ -n "$json" ]; then cp "$results" "$json"; echo "json: $json"; fi
