@@ -132,7 +132,10 @@ final class RequestPath {
         var store = r.device().store();
         switch (r.req.type()) {
             case VirtioBlk.T_IN -> {
-                ByteBuf buf = alloc.directBuffer(r.req.length());
+                // a door may hand a READ the buffer to read into (a vring: the guest's own memory); else one is taken
+                ByteBuf in = r.req.data();
+                ByteBuf buf = in.writerIndex() == 0 && in.capacity() >= r.req.length() ? in.retain()
+                        : alloc.directBuffer(r.req.length());
                 r.readData = buf;
                 store.read(r.offset(), buf, r.req.length());
                 r.used = r.req.length();

@@ -24,6 +24,8 @@ public final class BlkChain {
     private SplitQueue.Chain chain = new SplitQueue.Chain();
     private long statusAddr;
     private int inBytes;
+    // the guest's own buffer a READ is read into, or null
+    private ByteBuf view;
 
     /** Takes {@code popped} as this slot's chain and returns the one it held, for the next pop. */
     SplitQueue.Chain take(SplitQueue.Chain popped) {
@@ -94,6 +96,13 @@ public final class BlkChain {
         }
         int dataIn = (int) (writable - 1);
         int dataOut = VirtioBlk.carriesData(type) ? (int) (readable - HEADER_BYTES) : 0;
+        statusAddr = lastWritableByte(c);
+        inBytes = dataIn;
+        view = type == VirtioBlk.T_IN && dataIn > 0 && dataIn <= maxCopy ? guestView(m, c, dataIn) : null;
+        if (view != null) {
+            // the store reads straight into the guest's buffer: nothing to copy at the answer
+            return new BlkRequest(queue, c.head(), type, ioprio, sector, dataIn, view);
+        }
         ByteBuf data = dataOut == 0 || dataOut > maxCopy ? Unpooled.EMPTY_BUFFER : alloc.directBuffer(dataOut);
         try {
             copyReadable(m, HEADER_BYTES, data.writableBytes(), data);
@@ -101,9 +110,32 @@ public final class BlkChain {
             data.release();
             throw e;
         }
-        statusAddr = lastWritableByte(c);
-        inBytes = dataIn;
         return new BlkRequest(queue, c.head(), type, ioprio, sector, VirtioBlk.carriesData(type) ? dataOut : dataIn, data);
+    }
+
+    /**
+     * An empty buffer over the chain's one writable data buffer, when the data lies in one descriptor and one
+     * mapping (a Linux driver's 4 KiB read does): the store fills it in place. Null otherwise (then the data
+     * is copied in at the answer). The mapping lives as long as the buffer does.
+     */
+    private ByteBuf guestView(GuestMemory m, SplitQueue.Chain c, int dataIn) {
+        int first = -1;
+        for (int k = 0; k < c.count(); k++) {
+            if (c.writable(k)) {
+                first = k;
+                break;
+            }
+        }
+        if (first < 0 || c.len(first) != dataIn + 1 && c.len(first) != dataIn) {
+            return null;
+        }
+        java.nio.ByteBuffer slice = m.slice(c.addr(first), dataIn);
+        return slice == null ? null : Unpooled.wrappedBuffer(slice).clear();
+    }
+
+    /** The buffer the store reads into in place, or null when the answer copies the data in. */
+    ByteBuf view() {
+        return view;
     }
 
     /**

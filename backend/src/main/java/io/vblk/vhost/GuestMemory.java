@@ -200,6 +200,20 @@ public final class GuestMemory {
         }
     }
 
+    /**
+     * A view of {@code len} guest bytes at {@code gpa} when they lie in one direct mapping, else null (a range
+     * across two chunks, or memory that is not a mapping).
+     */
+    public ByteBuffer slice(long gpa, int len) {
+        Region r = require(gpa, len);
+        long off = gpa - r.guestPhysAddr();
+        int k = index(r, off);
+        if (len == 0 || k != index(r, off + len - 1) || !r.chunks()[k].isDirect()) {
+            return null;
+        }
+        return r.chunks()[k].slice(at(r, gpa), len);
+    }
+
     // the chunk that holds byte off of region r: most regions are one chunk, which needs no division
     private static int index(Region r, long off) {
         return r.chunks().length == 1 ? 0 : (int) (off / r.chunkBytes());

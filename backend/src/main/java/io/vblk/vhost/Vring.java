@@ -168,7 +168,8 @@ final class Vring implements CompletionSink, EpollIoHandle {
             if (!broken) {
                 BlkChain c = slots[head];
                 int filled = Math.min(used, c.inBytes());
-                if (filled > 0) {
+                // read in place when the store filled the guest's own buffer (the view), else copied in now
+                if (filled > 0 && data != c.view()) {
                     c.fill(memory, data, filled);
                 }
                 memory.putByte(c.statusAddr(), status == S_NO_SPACE ? VirtioBlk.S_IOERR : status);

@@ -104,6 +104,26 @@ class BlkChainTest {
     }
 
     @Test
+    void aReadIntoOneDescriptorHandsTheStoreTheGuestsOwnBuffer() {
+        header(Driver.DATA, VirtioBlk.T_IN, 8);
+        driver.desc(0, Driver.DATA, 16, F_NEXT, 1).desc(1, Driver.DATA + 0x1000, 512, F_NEXT | F_WRITE, 2)
+                .desc(2, Driver.DATA + 0x3000, 1, F_WRITE, 0).offer(0);
+
+        BlkChain c = pop();
+        ByteBuf view = request[0].data();
+        try {
+            assertThat(view).isSameAs(c.view());
+            assertThat(view.writerIndex()).as("empty, for the store to fill").isZero();
+            assertThat(view.capacity()).isEqualTo(512);
+            view.writeInt(0x01020304);
+            assertThat(driver.mem.getInt((int) (Driver.DATA + 0x1000 - Driver.BASE)))
+                    .as("written straight into guest memory").isEqualTo(0x04030201);
+        } finally {
+            request[0].release();
+        }
+    }
+
+    @Test
     void aHeaderShorterThanSixteenBytesIsAFault() {
         driver.desc(0, Driver.DATA, 12, F_NEXT, 1).desc(1, Driver.DATA + 0x3000, 1, F_WRITE, 0).offer(0);
         driver.queue().pop(slot.chain());
