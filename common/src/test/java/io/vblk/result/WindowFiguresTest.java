@@ -15,7 +15,7 @@ class WindowFiguresTest {
 
     private static DeviceStats device(String name, int weight, long backlogged, long all, long held, long inflight,
                                       long backlog) {
-        return new DeviceStats(name, weight, "aio", 0, 0, 0, 0, 7, inflight, backlog, backlogged, 0, all, held, List.of(), 0, 0, 0, 0);
+        return new DeviceStats(name, weight, "aio", 0, 0, 0, 0, 7, inflight, backlog, backlogged, 0, all, held, List.of(), 0, 0, 0, 0, null);
     }
 
     private static final BackendStats START = new BackendStats(10 * S, "sfq", 8, 3 * S, S / 10, 4, 20 * S, List.of(
@@ -55,9 +55,9 @@ class WindowFiguresTest {
     @Test
     void aGuestsLoadIsWhatItsDriverKeptOutstandingNotWhatTheBackendTookIn() {
         // sync mode: the backend held 1 request of the guest's disk, its driver kept 127 on the vring
-        DeviceStats before = new DeviceStats("vm", 80, "sync", 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 10 * S, List.of(), 0, 0, 0, 100 * S);
+        DeviceStats before = new DeviceStats("vm", 80, "sync", 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 10 * S, List.of(), 0, 0, 0, 100 * S, null);
         DeviceStats after = new DeviceStats("vm", 80, "sync", 0, 0, 0, 0, 1, 2 * S, 0, 0, 0, 0, 12 * S, List.of(), 0, 0, 0,
-                100 * S + 2 * 127 * S);
+                100 * S + 2 * 127 * S, null);
         WindowFigures w = WindowFigures.of(new BackendStats(10 * S, "ioband", 32, 0, 0, 1, 0, List.of(before)),
                 new BackendStats(12 * S, "ioband", 32, 0, 0, 1, 2 * S, List.of(after)), Map.of("vm", 128));
 
