@@ -140,6 +140,10 @@ public final class ExperimentCommand implements Callable<Integer> {
                 if (sweep != null) {
                     charts.add(sweep.toString());
                 }
+                Path depth = Charts.depthOverTime(result, out);
+                if (depth != null) {
+                    charts.add(depth.toString());
+                }
                 charts.forEach(c -> stdout.println("chart: " + c));
             }
             result = new ExperimentResult(result.scenario(), result.description(), result.durationS(), result.warmupS(),

@@ -34,6 +34,29 @@ class WindowFiguresTest {
     }
 
     @Test
+    void aLatencyDrivenDepthIsItsMeanExtremesMissesAndSeriesWithinTheWindow() {
+        // depth 64 from 0, 32 at 9 s, 16 at 11 s, 20 at 11.5 s, 10 at 13 s (after the window); integral by hand:
+        // until 10 s 64 * 9 + 32 * 1 = 608; over 10-12 s 32 * 1 + 16 * 0.5 + 20 * 0.5 = 50, a mean of 25
+        List<long[]> series = List.of(new long[] {0, 64}, new long[] {9 * S, 32}, new long[] {11 * S, 16},
+                new long[] {11 * S + S / 2, 20}, new long[] {13 * S, 10});
+        DeviceStats a = new DeviceStats("h", 20, "aio", 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, 0, 0,
+                new DeviceStats.Depth(32, 608 * S, 3, series.subList(0, 2)));
+        DeviceStats b = new DeviceStats("h", 20, "aio", 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, 0, 0,
+                new DeviceStats.Depth(20, 658 * S, 5, series.subList(0, 4)));
+        WindowFigures w = WindowFigures.of(new BackendStats(10 * S, "sfq", 64, 0, 0, 0, 0, List.of(a)),
+                new BackendStats(12 * S, "sfq", 64, 0, 0, 0, 0, List.of(b)), Map.of("h", 128));
+
+        WindowFigures.DepthWindow d = w.device("h").depth();
+        assertThat(d.mean()).isCloseTo(25, within(1e-9));
+        assertThat(d.min()).isEqualTo(16);
+        assertThat(d.max()).isEqualTo(32);
+        assertThat(d.latencyMisses()).isEqualTo(2);
+        assertThat(d.series()).containsExactly(new double[] {0, 32}, new double[] {1000, 16}, new double[] {1500, 20});
+        assertThat(w.device("h").depth()).isNotNull();
+        assertThat(WindowFigures.of(START, END, processes(64, 64)).device("a").depth()).isNull();
+    }
+
+    @Test
     void everyFigureIsTheGrowthOfItsCounterOverTheWindow() {
         WindowFigures w = WindowFigures.of(START, END, processes(64, 64));
 
