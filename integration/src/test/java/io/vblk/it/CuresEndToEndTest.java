@@ -103,7 +103,7 @@ class CuresEndToEndTest {
 
         assertThat(variant(r, "sync vm reserved 1000 depth 32").explanation())
                 .contains("vm's reservation of 1000 IOPS is infeasible at depth 32")
-                .contains("its feasible share, 25 %, is 2000 IOPS only without that queue");
+                .contains("its feasible share, 25 % or 2000 IOPS, counts the disk's slots, not its queue");
         assertThat(variant(r, "sync vm reserved 1000 depth 4").explanation())
                 .contains("vm's reservation of 1000 IOPS is feasible at depth 4 (at most 1600 IOPS)");
     }

@@ -41,8 +41,8 @@ public final class Reservations {
         if (reservation > queued) {
             return String.format(Locale.ROOT, "%s's reservation of %d IOPS is infeasible at depth %d: its %d request%s "
                     + "in service wait%s behind up to %d of the others' at a disk of %.0f IOPS, so it gets at most "
-                    + "%d x %.0f / (%d + 1) = %.0f IOPS (its feasible share, %.0f %%, is %.0f IOPS only without that "
-                    + "queue); a depth of at most %d x C / r - 1 = %d would meet it%s", d.name(), reservation, depth, c,
+                    + "%d x %.0f / (%d + 1) = %.0f IOPS (its feasible share, %.0f %% or %.0f IOPS, counts the disk's "
+                    + "slots, not its queue); a depth of at most %d x C / r - 1 = %d would meet it%s", d.name(), reservation, depth, c,
                     c == 1 ? "" : "s", c == 1 ? "s" : "", n - c, capacity, c, capacity, n, queued,
                     100 * d.feasibleShare(), d.feasibleShare() * capacity, c, needed, got);
         }

@@ -24,8 +24,8 @@ class ReservationsTest {
         // 1 x 8000 / (32 + 1) = 242 IOPS < 1000; depth at most 1 x 8000 / 1000 - 1 = 7
         assertThat(Reservations.verdict(vm, 1000, all, 32, MODEL)).isEqualTo("vm's reservation of 1000 IOPS is "
                 + "infeasible at depth 32: its 1 request in service waits behind up to 31 of the others' at a disk of "
-                + "8000 IOPS, so it gets at most 1 x 8000 / (32 + 1) = 242 IOPS (its feasible share, 25 %, is 2000 IOPS "
-                + "only without that queue); a depth of at most 1 x C / r - 1 = 7 would meet it; it got 197 IOPS");
+                + "8000 IOPS, so it gets at most 1 x 8000 / (32 + 1) = 242 IOPS (its feasible share, 25 % or 2000 IOPS, "
+                + "counts the disk's slots, not its queue); a depth of at most 1 x C / r - 1 = 7 would meet it; it got 197 IOPS");
         // at depth 4: 8000 / 5 = 1600 >= 1000
         assertThat(Reservations.verdict(vm, 1000, all, 4, MODEL)).isEqualTo("vm's reservation of 1000 IOPS is feasible "
                 + "at depth 4 (at most 1600 IOPS); it got 197 IOPS");
