@@ -84,7 +84,7 @@ class ScenarioLoaderTest {
     void theBuiltInsAreTheSixScenarioFiles() {
         assertThat(ScenarioLoader.BUILT_IN).containsExactly("seed", "vm-vs-host", "depth-sweep", "three-way",
                 "depth-vs-vm", "io-throttle-2008", "seed-guest", "vm-vs-host-guest", "idle-sweep", "reservation",
-                "cost-model");
+                "cost-model", "latency-target", "cures");
     }
 
     @Test
@@ -498,7 +498,7 @@ class ScenarioLoaderTest {
                         assertThat(p.line()).isZero();
                         assertThat(p.message()).isEqualTo(
                                 "no such file, and not a built-in scenario (seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
-                                        + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model)");
+                                        + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model, latency-target, cures)");
                     });
                 });
     }
