@@ -184,12 +184,13 @@ class ConfigLoaderTest {
                 .isEqualTo(Depth.AUTO);
     }
 
-    @Test
-    void depthIsANumberOrAuto() throws IOException {
-        assertThat(backendProblems(BACKEND.replace("port: 0", "port: 0\nscheduler: {depth: deep}"))).containsExactly(
-                at(3, "scheduler.depth", "expected a number from 1 to 65536, or auto, got 'deep'"));
-        assertThat(backendProblems(BACKEND.replace("port: 0", "port: 0\nscheduler: {depth: 0}"))).containsExactly(
-                at(3, "scheduler.depth", "must be from 1 to 65536 or auto, got 0"));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "deep | expected a number from 1 to 65536, or auto, got 'deep'",
+            "0    | must be from 1 to 65536 or auto, got 0"})
+    void depthIsANumberOrAuto(String depth, String message) throws IOException {
+        String yaml = BACKEND.replace("port: 0", "port: 0\nscheduler: {depth: " + depth + "}");
+        assertThat(backendProblems(yaml)).containsExactly(at(3, "scheduler.depth", message));
     }
 
     @Test
