@@ -380,8 +380,9 @@ public final class Scheduler {
             lock.lock();
             try {
                 t.inDispatch = false;
-                // the dispatched ticket left its flow's queue: one refused offer of that flow may retry
-                room = roomWaiters[t.flow].pollFirst();
+                // the dispatched ticket left its flow's queue: one refused offer of that flow may retry, unless
+                // the flow is at its latency-driven depth, which only a completion lowers
+                room = inScheduler[t.flow] < cap[t.flow] ? roomWaiters[t.flow].pollFirst() : null;
                 // at full depth there is nothing to decide: no clock read
                 t = dispatchedNow >= depth ? null : take(clock.getAsLong());
             } finally {
