@@ -110,14 +110,19 @@ public final class Backend implements AutoCloseable {
         this.requestLog = openRequestLog(config, devices);
         int[] weights = devices.stream().mapToInt(d -> d.config().weight()).toArray();
         boolean blocking = devices.stream().anyMatch(d -> d.store().blocking());
-        this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth()),
+        this.ioPool = blocking ? Executors.newFixedThreadPool(Math.min(64, config.scheduler().depth().max()),
                 new DefaultThreadFactory("vblk-io", true)) : null;
         int[] reservations = devices.stream().mapToInt(d -> d.config().reservation() == null ? 0 : d.config().reservation()).toArray();
         int[] limits = devices.stream().mapToInt(d -> d.config().limit() == null ? 0 : d.config().limit()).toArray();
         SchedulerConfig sc = config.scheduler();
+        int depth = sc.depth().max();
         Scheduler.Idling idling = Scheduler.Idling.of(sc.idle(), sc.inject(),
-                Math.min(sc.depth(), config.disk() == null ? sc.depth() : config.disk().parallelism()), weights);
-        this.path = new RequestPath(Policies.create(sc, weights, reservations, limits), devices.size(), sc.depth(), idling,
+                Math.min(depth, config.disk() == null ? depth : config.disk().parallelism()), weights);
+        long[] targets = devices.stream().mapToLong(d -> d.config().latencyTarget() == null ? 0
+                : d.config().latencyTarget().toNanos()).toArray();
+        Scheduler.DepthControl control = sc.depth().auto() ? Scheduler.DepthControl.of(depth, targets)
+                : Scheduler.DepthControl.OFF;
+        this.path = new RequestPath(Policies.create(sc, weights, reservations, limits), devices.size(), depth, idling, control,
                 idling.idleNanos() > 0 || sc.policy() == SchedulerConfig.Policy.MCLOCK,
                 config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
@@ -365,7 +370,7 @@ public final class Backend implements AutoCloseable {
             list.add(d.stats(s.flows().get(d.index()), s.nanos()));
         }
         EmulatedDisk<?> disk = path.disk();
-        return new BackendStats(s.nanos(), config.scheduler().policy().label(), config.scheduler().depth(),
+        return new BackendStats(s.nanos(), config.scheduler().policy().label(), config.scheduler().depth().max(),
                 s.allBackloggedNanos(), s.lagNanos(), disk == null ? 0 : disk.config().parallelism(),
                 disk == null ? 0 : disk.busyNanos(), list);
     }

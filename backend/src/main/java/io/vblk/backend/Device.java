@@ -134,6 +134,15 @@ final class Device {
         return new io.vblk.result.DeviceStats(name(), config.weight(), mode.label(), received.sum(), completed.sum(),
                 errors.sum(), bytes.sum(), s.peakInScheduler(), s.inSchedulerArea(), s.waitingArea(), s.backloggedNanos(),
                 s.dispatched(), s.dispatchedAllBacklogged(), held.area(now), queues, s.idleNanos(),
-                s.idleArrivals(), s.idleTimeouts(), outstanding.area(now));
+                s.idleArrivals(), s.idleTimeouts(), outstanding.area(now), s.depth() == 0 ? null
+                        : new io.vblk.result.DeviceStats.Depth(s.depth(), s.depthArea(), s.latencyMisses(), pairs(s.depthSeries())));
+    }
+
+    private static List<long[]> pairs(long[] flat) {
+        List<long[]> out = new ArrayList<>(flat.length / 2);
+        for (int i = 0; i < flat.length; i += 2) {
+            out.add(new long[] {flat[i], flat[i + 1]});
+        }
+        return out;
     }
 }

@@ -38,7 +38,7 @@ final class RequestPath {
     private final ScheduledExecutorService timer;
 
     /** @param timed the policy may hold tickets back until an instant (mclock's limits) or idling is on */
-    RequestPath(Policy policy, int flows, int depth, Scheduler.Idling idling, boolean timed,
+    RequestPath(Policy policy, int flows, int depth, Scheduler.Idling idling, Scheduler.DepthControl control, boolean timed,
                 EmulatedDisk.Factory diskFactory, ExecutorService ioPool, ByteBufAllocator alloc, LongSupplier clock,
                 RecordLog requestLog) {
         this.requestLog = requestLog;
@@ -53,7 +53,7 @@ final class RequestPath {
                 : null;
         Scheduler.Timer wake = timer == null ? Scheduler.Timer.NONE
                 : (at, task) -> timer.schedule(task, Math.max(0, at - clock.getAsLong()), TimeUnit.NANOSECONDS);
-        this.scheduler = new Scheduler(policy, flows, depth, clock, this::dispatch, idling, wake);
+        this.scheduler = new Scheduler(policy, flows, depth, clock, this::dispatch, idling, wake, control);
     }
 
     Scheduler scheduler() {

@@ -26,6 +26,13 @@ import java.util.function.LongSupplier;
  * device can use dispatched. An idle period ends in an arrival or times out; both are counted per device.
  * When the policy or an idle period holds every waiting ticket back, a {@link Timer} wakes the scheduler
  * at the instant one may go.
+ *
+ * <p>Latency-driven depth (Linux's io.latency, {@link DepthControl}): each device has its own depth, the most
+ * of its requests in the scheduler (waiting or dispatched) at once; an offer beyond it is refused like one over
+ * io-limit, and its room opens when one of the device's requests completes. Per window the scheduler takes each
+ * targeted device's mean latency from entry to completion; when one misses its target, every device that did
+ * not miss has its depth halved (down to 1); a window in which none missed grows every depth by max / 16
+ * (at least 1) up to max.
  */
 public final class Scheduler {
     /** Runs a task at an instant of the scheduler's clock, or later; on any thread. */
@@ -50,6 +57,35 @@ public final class Scheduler {
         public static Idling of(java.time.Duration idle, boolean inject, int slots, int[] weights) {
             boolean differ = java.util.Arrays.stream(weights).distinct().count() > 1;
             return differ && !idle.isZero() ? new Idling(idle.toNanos(), inject, slots) : OFF;
+        }
+    }
+
+    /**
+     * Latency-driven depth: {@code targetNanos[f]} is flow f's latency target (0: none); {@code windowNanos} the
+     * length of a measuring window (0: off); {@code max} the depth every flow starts at and grows back to.
+     */
+    public record DepthControl(long[] targetNanos, long windowNanos, int max) {
+        public static final DepthControl OFF = new DepthControl(new long[0], 0, 0);
+        /** io.latency's window: 16 times the tightest target, from 100 ms to 1 s. */
+        public static final long MIN_WINDOW = 100_000_000L;
+        public static final long MAX_WINDOW = 1_000_000_000L;
+        /** The most depth changes a flow's series keeps (the latest). */
+        public static final int SERIES = 1024;
+
+        /** Off when no flow has a target. */
+        public static DepthControl of(int max, long[] targetNanos) {
+            long tightest = java.util.Arrays.stream(targetNanos).filter(t -> t > 0).min().orElse(0);
+            return tightest == 0 ? OFF
+                    : new DepthControl(targetNanos, Math.min(MAX_WINDOW, Math.max(MIN_WINDOW, 16 * tightest)), max);
+        }
+
+        public boolean on() {
+            return windowNanos > 0;
+        }
+
+        /** What a window in which no flow missed adds to each depth: io.latency's max / 16, at least 1. */
+        public int step() {
+            return Math.max(1, max >> 4);
         }
     }
 
@@ -99,6 +135,25 @@ public final class Scheduler {
     private final long[] idleTimeouts;
     // the earliest instant the timer is armed for, or Long.MAX_VALUE
     private long armedAt = Long.MAX_VALUE;
+    private final DepthControl control;
+    // cap[f]: the most tickets of f in the scheduler at once (Integer.MAX_VALUE while control is off)
+    private final int[] cap;
+    // since capSince[f], cap[f] has stood; capArea[f] integrates cap over time before it
+    private final long[] capArea;
+    private final long[] capSince;
+    // the current window opened at windowStart; latSum[f] / latCount[f] is flow f's mean latency in it so far
+    private long windowStart;
+    private final long[] latSum;
+    private final long[] latCount;
+    private final boolean[] missed;
+    private final long[] misses;
+    // series of flow f: the last seriesCount[f] (at most SERIES) changes of cap[f], a ring from seriesNext[f]
+    private final long[][] seriesAt;
+    private final int[][] seriesDepth;
+    private final int[] seriesNext;
+    private final int[] seriesCount;
+    // room waiters moved here under the lock, run by the completing thread after it (only with control on)
+    private final java.util.ArrayDeque<Runnable> rooms = new java.util.ArrayDeque<>();
 
     public Scheduler(Policy policy, int flows, int depth, LongSupplier clock, Dispatcher dispatcher) {
         this(policy, flows, depth, clock, dispatcher, Idling.OFF, Timer.NONE);
@@ -106,6 +161,11 @@ public final class Scheduler {
 
     public Scheduler(Policy policy, int flows, int depth, LongSupplier clock, Dispatcher dispatcher, Idling idling,
                      Timer timer) {
+        this(policy, flows, depth, clock, dispatcher, idling, timer, DepthControl.OFF);
+    }
+
+    public Scheduler(Policy policy, int flows, int depth, LongSupplier clock, Dispatcher dispatcher, Idling idling,
+                     Timer timer, DepthControl control) {
         if (depth < 1) {
             throw new IllegalArgumentException("depth must be at least 1");
         }
@@ -136,6 +196,28 @@ public final class Scheduler {
         this.idleTimeouts = new long[flows];
         long now = clock.getAsLong();
         java.util.Arrays.fill(lastChange, now);
+        if (control.on() && (control.targetNanos().length != flows || control.max() < 1)) {
+            throw new IllegalArgumentException("one latency target per flow and a max depth of at least 1");
+        }
+        this.control = control;
+        this.cap = new int[flows];
+        java.util.Arrays.fill(cap, control.on() ? control.max() : Integer.MAX_VALUE);
+        this.capArea = new long[flows];
+        this.capSince = new long[flows];
+        java.util.Arrays.fill(capSince, now);
+        this.windowStart = now;
+        this.latSum = new long[flows];
+        this.latCount = new long[flows];
+        this.missed = new boolean[flows];
+        this.misses = new long[flows];
+        int series = control.on() ? DepthControl.SERIES : 0;
+        this.seriesAt = new long[flows][series];
+        this.seriesDepth = new int[flows][series];
+        this.seriesNext = new int[flows];
+        this.seriesCount = new int[flows];
+        for (int f = 0; f < flows && control.on(); f++) {
+            record(f, now);
+        }
     }
 
     public int depth() {
@@ -177,7 +259,8 @@ public final class Scheduler {
     }
 
     /**
-     * Enters the ticket if the policy admits its flow (dm-ioband's io-limit) and returns true; otherwise
+     * Enters the ticket if the policy admits its flow (dm-ioband's io-limit) and the flow is under its depth
+     * (latency-driven depth) and returns true; otherwise
      * returns false and runs {@code onRoom} once, later, after a ticket of that flow has left the queue. A
      * ticket is offered again only once its {@link #complete} has returned outside its own dispatch.
      */
@@ -185,7 +268,7 @@ public final class Scheduler {
         Ticket next;
         lock.lock();
         try {
-            if (!policy.admits(t.flow)) {
+            if (!policy.admits(t.flow) || inScheduler[t.flow] >= cap[t.flow]) {
                 roomWaiters[t.flow].addLast(onRoom);
                 return false;
             }
@@ -200,6 +283,7 @@ public final class Scheduler {
     // guarded by lock; returns the instant it read, which the same section's decision reuses
     private long enter(Ticket t) {
         long now = clock.getAsLong();
+        t.enteredAt = now;
         t.entered(now);
         account(t.flow, now);
         inScheduler[t.flow]++;
@@ -221,18 +305,37 @@ public final class Scheduler {
      * what may go next.
      */
     public void complete(Ticket t) {
-        Ticket next;
+        Ticket next = null;
         lock.lock();
         try {
             long now = release(t);
-            if (t.inDispatch) {
-                return;
+            if (!t.inDispatch) {
+                next = take(now);
             }
-            next = take(now);
         } finally {
             lock.unlock();
         }
         drain(next);
+        if (control.on()) {
+            runRooms();
+        }
+    }
+
+    // the room waiters a completion or a grown depth released, outside the lock
+    private void runRooms() {
+        for (;;) {
+            Runnable r;
+            lock.lock();
+            try {
+                r = rooms.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+            if (r == null) {
+                return;
+            }
+            r.run();
+        }
     }
 
     // guarded by lock; returns the instant it read
@@ -249,6 +352,17 @@ public final class Scheduler {
         inScheduler[t.flow]--;
         dispatchedNow--;
         policy.completed(t, now);
+        if (control.on()) {
+            latSum[t.flow] += now - t.enteredAt;
+            latCount[t.flow]++;
+            if (now - windowStart >= control.windowNanos()) {
+                endWindow(now);
+            }
+            Runnable room = inScheduler[t.flow] < cap[t.flow] ? roomWaiters[t.flow].pollFirst() : null;
+            if (room != null) {
+                rooms.addLast(room);
+            }
+        }
         if (idling.idleNanos() > 0 && t.flow == active && inScheduler[active] == 0) {
             idleSince = now;
         }
@@ -266,8 +380,9 @@ public final class Scheduler {
             lock.lock();
             try {
                 t.inDispatch = false;
-                // the dispatched ticket left its flow's queue: one refused offer of that flow may retry
-                room = roomWaiters[t.flow].pollFirst();
+                // the dispatched ticket left its flow's queue: one refused offer of that flow may retry, unless
+                // the flow is at its latency-driven depth, which only a completion lowers
+                room = inScheduler[t.flow] < cap[t.flow] ? roomWaiters[t.flow].pollFirst() : null;
                 // at full depth there is nothing to decide: no clock read
                 t = dispatchedNow >= depth ? null : take(clock.getAsLong());
             } finally {
@@ -351,6 +466,46 @@ public final class Scheduler {
         return idling.inject() && dispatchedNow - inScheduler[active] < idling.slots() - peakInScheduler[active];
     }
 
+    // guarded by lock: io.latency's decision at the end of a window; a flow that had no completion in it did not miss
+    private void endWindow(long now) {
+        boolean anyMissed = false;
+        long[] target = control.targetNanos();
+        for (int f = 0; f < cap.length; f++) {
+            missed[f] = target[f] > 0 && latCount[f] > 0 && latSum[f] > target[f] * latCount[f];
+            if (missed[f]) {
+                misses[f]++;
+                anyMissed = true;
+            }
+            latSum[f] = 0;
+            latCount[f] = 0;
+        }
+        for (int f = 0; f < cap.length; f++) {
+            int to = anyMissed ? (missed[f] ? cap[f] : Math.max(1, cap[f] >> 1))
+                    : Math.min(control.max(), cap[f] + control.step());
+            if (to != cap[f]) {
+                boolean grew = to > cap[f];
+                capArea[f] += (now - capSince[f]) * cap[f];
+                capSince[f] = now;
+                cap[f] = to;
+                record(f, now);
+                // a grown depth may let every refused offer of the flow in; those still over it are refused again
+                for (Runnable r = grew ? roomWaiters[f].pollFirst() : null; r != null; r = roomWaiters[f].pollFirst()) {
+                    rooms.addLast(r);
+                }
+            }
+        }
+        windowStart = now;
+    }
+
+    // guarded by lock: the flow's depth series takes cap[f] at now (the ring keeps the latest SERIES)
+    private void record(int f, long now) {
+        int n = seriesAt[f].length;
+        seriesAt[f][seriesNext[f]] = now;
+        seriesDepth[f][seriesNext[f]] = cap[f];
+        seriesNext[f] = (seriesNext[f] + 1) % n;
+        seriesCount[f] = Math.min(n, seriesCount[f] + 1);
+    }
+
     // guarded by lock: advance the time integrals of one flow to now
     private void account(int flow, long now) {
         long dt = now - lastChange[flow];
@@ -392,9 +547,16 @@ public final class Scheduler {
     }
 
     /** A consistent copy of one flow's counters, integrals advanced to the snapshot's instant. */
+    /**
+     * With latency-driven depth, {@code depth} is the flow's depth now (0 when off), {@code depthArea} its time
+     * integral (depth-nanoseconds), {@code latencyMisses} the windows in which it missed its target, and
+     * {@code depthSeries} its latest depth changes as pairs (instant, depth), oldest first, its initial depth first
+     * while the ring has not wrapped.
+     */
     public record FlowSnapshot(int inScheduler, int waiting, int peakInScheduler, long inSchedulerArea, long waitingArea,
                                long backloggedNanos, long dispatched, long dispatchedAllBacklogged, long idleNanos,
-                               long idleArrivals, long idleTimeouts) {}
+                               long idleArrivals, long idleTimeouts, int depth, long depthArea, long latencyMisses,
+                               long[] depthSeries) {}
 
     /**
      * Every flow's counters at one instant, and the scheduler's own: time every member flow was backlogged
@@ -410,9 +572,11 @@ public final class Scheduler {
             for (int f = 0; f < inScheduler.length; f++) {
                 account(f, now);
                 long idle = idleNanos[f] + (idleSince >= 0 && f == active ? Math.min(now - idleSince, idling.idleNanos()) : 0);
+                boolean on = control.on();
                 flows.add(new FlowSnapshot(inScheduler[f], waiting[f], peakInScheduler[f], inSchedulerArea[f],
                         waitingArea[f], backloggedNanos[f], dispatched[f], dispatchedAllBacklogged[f], idle,
-                        idleArrivals[f], idleTimeouts[f]));
+                        idleArrivals[f], idleTimeouts[f], on ? cap[f] : 0,
+                        on ? capArea[f] + (now - capSince[f]) * cap[f] : 0, misses[f], series(f)));
             }
             long all = allBackloggedNanos + (allBackloggedSince >= 0 ? now - allBackloggedSince : 0);
             long lag = lagNanos + (decisionPendingSince >= 0 ? now - decisionPendingSince : 0);
@@ -420,6 +584,19 @@ public final class Scheduler {
         } finally {
             lock.unlock();
         }
+    }
+
+    // guarded by lock: flow f's depth series, oldest first
+    private long[] series(int f) {
+        int n = seriesCount[f];
+        long[] out = new long[2 * n];
+        int len = seriesAt[f].length;
+        for (int i = 0; i < n; i++) {
+            int at = (seriesNext[f] - n + i + len) % len;
+            out[2 * i] = seriesAt[f][at];
+            out[2 * i + 1] = seriesDepth[f][at];
+        }
+        return out;
     }
 
     public int dispatchedNow() {

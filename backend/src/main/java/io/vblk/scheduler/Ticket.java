@@ -16,6 +16,8 @@ public abstract class Ticket {
     // the scheduler's, under its lock: handed to the dispatcher and not yet past the drain loop's next decision;
     // a completion that finds it set is inline, and that loop takes the next ticket
     boolean inDispatch;
+    // the scheduler's, under its lock: the instant the ticket entered it (latency-driven depth measures from it)
+    long enteredAt;
 
     /** A read of {@code bytes}. */
     protected Ticket(int flow, long bytes) {

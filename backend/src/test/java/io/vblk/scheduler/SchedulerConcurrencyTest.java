@@ -49,7 +49,7 @@ class SchedulerConcurrencyTest {
         for (int f = 0; f < flows; f++) {
             weights[f] = 100 * (f + 1);
         }
-        return new Scheduler(Policies.create(config, weights), flows, config.depth(), System::nanoTime, d);
+        return new Scheduler(Policies.create(config, weights), flows, config.depth().max(), System::nanoTime, d);
     }
 
     @ParameterizedTest

@@ -10,7 +10,9 @@ import java.util.PriorityQueue;
  * disk of {@code slots} slots serving each ticket for {@code serviceNanos}, first come first served. Flow f
  * has {@code processes[f]} processes that each submit a ticket at the start, and the next one
  * {@code think[f]} after the last completed (a closed loop, like an O_DIRECT process). Every dispatch is
- * recorded with its instant; events at one instant run in the order they were scheduled.
+ * recorded with its instant; events at one instant run in the order they were scheduled. An offer the
+ * scheduler refuses (io-limit, a flow's latency-driven depth) is made again, with a new ticket, when its room
+ * opens, at that instant.
  */
 final class SchedulerSim {
     /** One dispatch: which flow, when. */
@@ -42,11 +44,16 @@ final class SchedulerSim {
     private int busy;
 
     SchedulerSim(Policy policy, int depth, Scheduler.Idling idling, int slots, long serviceNanos, long[] think) {
+        this(policy, depth, idling, Scheduler.DepthControl.OFF, slots, serviceNanos, think);
+    }
+
+    SchedulerSim(Policy policy, int depth, Scheduler.Idling idling, Scheduler.DepthControl control, int slots,
+                 long serviceNanos, long[] think) {
         this.slots = slots;
         this.serviceNanos = serviceNanos;
         this.think = think;
         this.scheduler = new Scheduler(policy, think.length, depth, () -> now, this::dispatch, idling,
-                (at, task) -> at(at, task));
+                (at, task) -> at(at, task), control);
     }
 
     /** Submits the processes' first tickets at {@code start} and runs until {@code until}. */
@@ -85,9 +92,7 @@ final class SchedulerSim {
     }
 
     private void submit(int flow) {
-        if (!scheduler.offer(new SimTicket(flow), () -> {})) {
-            throw new IllegalStateException("the policy refused an offer of flow " + flow);
-        }
+        scheduler.offer(new SimTicket(flow), () -> at(now, () -> submit(flow)));
     }
 
     private void dispatch(Ticket t) {

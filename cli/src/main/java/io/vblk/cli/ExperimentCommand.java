@@ -5,6 +5,7 @@ import io.vblk.config.ConfigLoader;
 import io.vblk.config.Durations;
 import io.vblk.report.Charts;
 import io.vblk.report.CrossTable;
+import io.vblk.report.CuresTable;
 import io.vblk.report.ExperimentResult;
 import io.vblk.report.ExperimentTable;
 import io.vblk.report.VariantResult;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Parameters;
 /** {@code vblk experiment}: run a scenario's variants against fresh backend processes and explain the shares. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = {"Run a scenario (a YAML file, or a built-in: seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
-                + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model).",
+                + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model, latency-target, cures).",
                 "Each variant gets its own backend process on an ephemeral loopback port."},
         footer = {"", "Exit codes: 0 ok, 1 the run failed (or --strict and the host limited a run),",
                 "2 a usage or configuration mistake, or a tool a real guest needs is missing."})
@@ -85,6 +86,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 v -> ExperimentTable.print(stdout, v), requestLog).withStatusInterval(statusInterval);
         ExperimentResult result = runner.run(s);
         stdout.print(CrossTable.format(result));
+        stdout.print(CuresTable.format(result));
         return result;
     }
 
@@ -139,6 +141,10 @@ public final class ExperimentCommand implements Callable<Integer> {
                 Path sweep = Charts.sweep(result, out);
                 if (sweep != null) {
                     charts.add(sweep.toString());
+                }
+                Path depth = Charts.depthOverTime(result, out);
+                if (depth != null) {
+                    charts.add(depth.toString());
                 }
                 charts.forEach(c -> stdout.println("chart: " + c));
             }

@@ -101,6 +101,8 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
                     "applies to policy mclock only, got policy " + scheduler.policy().label());
             p.require(mclock || d.limit() == null, at + ".limit",
                     "applies to policy mclock only, got policy " + scheduler.policy().label());
+            p.require(scheduler.depth().auto() || d.latencyTarget() == null, at + ".latency-target",
+                    "applies to scheduler.depth auto only, got depth " + scheduler.depth());
             Integer first = d.name() == null ? null : seen.putIfAbsent(d.name(), i);
             if (first != null) {
                 p.add(at + ".name", "duplicate device name '" + d.name() + "' (first at devices[" + first + "])");
@@ -112,6 +114,8 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
                         + firstSocket + "]'s");
             }
         }
+        p.require(!scheduler.depth().auto() || devices.stream().anyMatch(d -> d != null && d.latencyTarget() != null),
+                "scheduler.depth", "auto needs a latency-target on at least one device");
         return p;
     }
 }

@@ -49,6 +49,7 @@ public final class ConfigLoader {
         SimpleModule units = new SimpleModule("vblk-units");
         units.addDeserializer(ByteSize.class, new UnitDeserializer<>(ByteSize::parse, n -> ByteSize.of(n), ByteSize.ALLOWED));
         units.addDeserializer(Duration.class, new UnitDeserializer<>(Durations::parse, null, Durations.ALLOWED));
+        units.addDeserializer(Depth.class, new UnitDeserializer<>(Depth::parse, Depth::of, Depth.ALLOWED));
         return m.registerModule(units)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

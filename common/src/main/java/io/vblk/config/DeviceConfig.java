@@ -8,12 +8,17 @@ import io.vblk.protocol.VirtioBlk;
  * DISCARD and WRITE_ZEROES limits, advertised at attach and enforced per request. {@code vhost-user}, when
  * set, also serves the device to a vhost-user front-end on its own unix socket. {@code reservation} and
  * {@code limit} (IOPS, policy mclock) are the least and the most the scheduler dispatches for it per second.
+ * {@code latency-target} (with {@code scheduler.depth: auto}) is the mean latency, from the scheduler to
+ * completion, above which the other devices' depth is halved.
  */
 public record DeviceConfig(String name, ByteSize size, String store, Boolean direct, Boolean readOnly,
                            Integer queueSize, Integer queues, Integer weight, Mode mode, FaultConfig fault,
                            Integer maxDiscardSectors, Integer maxDiscardSeg, Integer maxWriteZeroesSectors,
-                           Integer maxWriteZeroesSeg, VhostUserConfig vhostUser, Integer reservation, Integer limit) {
+                           Integer maxWriteZeroesSeg, VhostUserConfig vhostUser, Integer reservation, Integer limit,
+                           java.time.Duration latencyTarget) {
     public static final int DEFAULT_WEIGHT = 100;
+    /** The longest latency target: its window (16 targets) is then io.latency's longest, 1 s, and more. */
+    public static final java.time.Duration MAX_LATENCY_TARGET = java.time.Duration.ofSeconds(1);
     /** The largest RAM device: its directory of 16 MiB segments (4 Mi entries) is allocated at start. */
     public static final long MAX_RAM_BYTES = 64L << 40;
     /** QEMU's default and largest per-segment range, BDRV_REQUEST_MAX_SECTORS: INT_MAX bytes in whole sectors. */
@@ -41,7 +46,7 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
 
     /** A device with every other key at its default. */
     public static DeviceConfig of(String name, ByteSize size, String store, Integer weight, Mode mode) {
-        return new DeviceConfig(name, size, store, null, null, null, null, weight, mode, null, null, null, null, null, null, null, null);
+        return new DeviceConfig(name, size, store, null, null, null, null, weight, mode, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isFile() {
@@ -85,6 +90,9 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
                 "must be from 1 to 10000000 IOPS, got " + limit);
         p.require(reservation == null || limit == null || reservation <= limit, Problems.join(at, "reservation"),
                 "must not exceed limit (" + limit + " IOPS), got " + reservation);
+        p.require(latencyTarget == null || (latencyTarget.toNanos() >= 1_000 && latencyTarget.compareTo(MAX_LATENCY_TARGET) <= 0),
+                Problems.join(at, "latency-target"), "must be from 1us to 1s, got "
+                        + (latencyTarget == null ? null : Durations.format(latencyTarget)));
         if (vhostUser != null) {
             vhostUser.validate(Problems.join(at, "vhost-user"), p);
         }

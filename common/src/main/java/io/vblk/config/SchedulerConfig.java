@@ -5,10 +5,10 @@ import java.time.Duration;
 
 /**
  * The weighted scheduler between the virtqueues and the store. {@code depth} is the most requests dispatched
- * to the store at once, for every policy; the io-* keys belong to {@code ioband}, {@code anticipation-timeout}
+ * to the store at once, for every policy, or {@code auto} (latency-driven, {@link Depth}); the io-* keys belong to {@code ioband}, {@code anticipation-timeout}
  * to {@code mclock}. {@code idle} (with {@code inject}) and {@code cost} apply to every policy.
  */
-public record SchedulerConfig(Policy policy, Integer depth, Integer ioThrottle, Integer ioLimit, Cost cost,
+public record SchedulerConfig(Policy policy, Depth depth, Integer ioThrottle, Integer ioLimit, Cost cost,
                               LinearCost linear, Duration idle, Boolean inject, Duration anticipationTimeout) {
     public enum Policy {
         @JsonProperty("fifo") FIFO,
@@ -71,12 +71,12 @@ public record SchedulerConfig(Policy policy, Integer depth, Integer ioThrottle, 
 
     /** Every key but these five at its default. */
     public SchedulerConfig(Policy policy, Integer depth, Integer ioThrottle, Integer ioLimit, Cost cost) {
-        this(policy, depth, ioThrottle, ioLimit, cost, null, null, null, null);
+        this(policy, depth == null ? null : Depth.of(depth), ioThrottle, ioLimit, cost, null, null, null, null);
     }
 
     public SchedulerConfig {
         policy = policy == null ? Policy.FIFO : policy;
-        depth = depth == null ? 64 : depth;
+        depth = depth == null ? Depth.of(Depth.AUTO_MAX) : depth;
         ioThrottle = ioThrottle == null ? 4 : ioThrottle;
         ioLimit = ioLimit == null ? 128 : ioLimit;
         cost = cost == null ? Cost.REQUESTS : cost;
@@ -87,7 +87,7 @@ public record SchedulerConfig(Policy policy, Integer depth, Integer ioThrottle, 
     }
 
     void validate(String at, Problems p) {
-        p.require(depth >= 1 && depth <= 65536, Problems.join(at, "depth"), "must be from 1 to 65536, got " + depth);
+        p.require(depth.valid(), Problems.join(at, "depth"), "must be from 1 to 65536 or auto, got " + depth);
         p.require(ioThrottle >= 1, Problems.join(at, "io-throttle"), "must be at least 1, got " + ioThrottle);
         p.require(ioLimit >= 1, Problems.join(at, "io-limit"), "must be at least 1, got " + ioLimit);
         linear.validate(Problems.join(at, "linear"), p);

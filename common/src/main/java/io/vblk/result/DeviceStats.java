@@ -19,10 +19,18 @@ import java.util.List;
  * or timed out.
  * <li>{@code outstandingArea}: a vhost-user door's view of the guest: the time integral of the chains its
  * driver had made available on the device's vrings and not yet got back, popped or not (0 without a guest).
+ * <li>{@code depth}: with {@code scheduler.depth: auto}, the device's latency-driven depth; null otherwise.
  * </ul>
  * The terms are docs/glossary.md's.
  */
 public record DeviceStats(String name, int weight, String mode, long received, long completed, long errors,
                           long bytes, int peakInService, long inServiceArea, long backlogArea, long backloggedNanos,
                           long dispatched, long dispatchedAllBacklogged, long heldArea, List<QueueStats> queues,
-                          long idleNanos, long idleArrivals, long idleTimeouts, long outstandingArea) {}
+                          long idleNanos, long idleArrivals, long idleTimeouts, long outstandingArea, Depth depth) {
+    /**
+     * Latency-driven depth: {@code depth} now (the most of its requests in the scheduler at once), {@code depthArea}
+     * its time integral (depth-nanoseconds), {@code latencyMisses} the windows in which the device missed its
+     * latency target, and {@code series} its latest changes, oldest first, as pairs [backend nanos, depth].
+     */
+    public record Depth(int depth, long depthArea, long latencyMisses, List<long[]> series) {}
+}

@@ -39,11 +39,39 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
      *     idleTimeouts count its idle periods that ended in its next request and those that timed out
      * @param outstandingMean a guest's chains outstanding on the device's vrings, time-weighted, from the
      *     vhost-user door's counters; null for a device no guest drove
+     * @param depth its latency-driven depth over the window ({@code scheduler.depth: auto}); null otherwise
      */
     public record DeviceWindow(String name, int weight, double weightShare, double backloggedFraction,
                                Double shareBacklogged, Double loadHeldFraction, double inServiceMean,
                                double backlogMean, int peakInService, double idleFraction, long idleArrivals,
-                               long idleTimeouts, Double outstandingMean) {}
+                               long idleTimeouts, Double outstandingMean, DepthWindow depth) {}
+
+    /**
+     * A device's latency-driven depth over a window: its time-weighted mean, the least and most it stood at,
+     * the windows of the depth control that ended in it missing its latency target, and the series: pairs
+     * [ms since the window's start, depth], the depth at the start first.
+     */
+    public record DepthWindow(double mean, int min, int max, long latencyMisses, List<double[]> series) {
+        static DepthWindow of(DeviceStats.Depth a, DeviceStats.Depth b, long from, long to) {
+            List<double[]> series = new ArrayList<>();
+            long[] first = b.series().get(0);
+            for (long[] p : b.series()) {
+                if (p[0] <= from) {
+                    first = p;
+                }
+            }
+            series.add(new double[] {0, first[1]});
+            for (long[] p : b.series()) {
+                if (p[0] > from && p[0] <= to) {
+                    series.add(new double[] {(p[0] - from) / 1e6, p[1]});
+                }
+            }
+            int min = series.stream().mapToInt(p -> (int) p[1]).min().orElseThrow();
+            int max = series.stream().mapToInt(p -> (int) p[1]).max().orElseThrow();
+            return new DepthWindow((double) (b.depthArea() - a.depthArea()) / (to - from), min, max,
+                    b.latencyMisses() - a.latencyMisses(), series);
+        }
+    }
 
     /**
      * @param processes per driven device, the load's processes (each keeps one request outstanding); the
@@ -74,7 +102,9 @@ public record WindowFigures(double seconds, double allBackloggedFraction, double
                     (b.backloggedNanos() - a.backloggedNanos()) / dt, shareBacklogged, held,
                     (b.inServiceArea() - a.inServiceArea()) / dt, (b.backlogArea() - a.backlogArea()) / dt,
                     b.peakInService(), (b.idleNanos() - a.idleNanos()) / dt, b.idleArrivals() - a.idleArrivals(),
-                    b.idleTimeouts() - a.idleTimeouts(), outstanding));
+                    b.idleTimeouts() - a.idleTimeouts(), outstanding,
+                    a.depth() == null || b.depth() == null ? null
+                            : DepthWindow.of(a.depth(), b.depth(), start.nanos(), end.nanos())));
         }
         Double disk = end.diskSlots() == 0 ? null
                 : (end.diskBusyNanos() - start.diskBusyNanos()) / (dt * end.diskSlots());

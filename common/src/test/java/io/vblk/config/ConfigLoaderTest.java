@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
-    private static final String DEVICE_KEYS = "direct, fault, limit, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, reservation, size, store, vhost-user, weight";
+    private static final String DEVICE_KEYS = "direct, fault, latency-target, limit, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, reservation, size, store, vhost-user, weight";
 
     private static final String BACKEND = """
             listen: 127.0.0.1
@@ -72,8 +72,8 @@ class ConfigLoaderTest {
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null, null, null, null),
-                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null, null, null, null));
+                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null, null, null, null, null),
+                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null, null, null, null, null));
         assertThat(c.devices().get(1).filePath()).isEqualTo("images/img0.raw");
         assertThat(c.devices().get(0).capacitySectors()).isEqualTo((1L << 30) / 512);
     }
@@ -87,7 +87,7 @@ class ConfigLoaderTest {
         assertThat(c.mode()).isEqualTo(Mode.AIO);
         assertThat(c.maxInService()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null, null, null));
+                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null, null, null, null));
         assertThat(c.inServiceLimit(c.devices().get(0))).isEqualTo(256);
     }
 
@@ -166,6 +166,31 @@ class ConfigLoaderTest {
                 at(7, "devices[0].reservation", "applies to policy mclock only, got policy sfq"));
         assertThat(backendProblems(mclock)).containsExactly(
                 at(7, "devices[0].reservation", "must not exceed limit (1000 IOPS), got 2000"));
+    }
+
+    @Test
+    void depthAutoNeedsALatencyTargetAndATargetNeedsDepthAuto() throws IOException {
+        String auto = BACKEND.replace("port: 0", "port: 0\nscheduler: {depth: auto}");
+        String target = BACKEND.replace("store: ram, weight: 80", "store: ram, weight: 80, latency-target: 1ms");
+        String autoTarget = auto.replace("store: ram, weight: 80", "store: ram, weight: 80, latency-target: 10ns");
+
+        assertThat(backendProblems(auto)).containsExactly(
+                at(3, "scheduler.depth", "auto needs a latency-target on at least one device"));
+        assertThat(backendProblems(target)).containsExactly(
+                at(6, "devices[0].latency-target", "applies to scheduler.depth auto only, got depth 64"));
+        assertThat(backendProblems(autoTarget)).containsExactly(
+                at(7, "devices[0].latency-target", "must be from 1us to 1s, got 10ns"));
+        assertThat(ConfigLoader.parse(autoTarget.replace("10ns", "1ms"), BackendConfig.class, "c").scheduler().depth())
+                .isEqualTo(Depth.AUTO);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "deep | expected a number from 1 to 65536, or auto, got 'deep'",
+            "0    | must be from 1 to 65536 or auto, got 0"})
+    void depthIsANumberOrAuto(String depth, String message) throws IOException {
+        String yaml = BACKEND.replace("port: 0", "port: 0\nscheduler: {depth: " + depth + "}");
+        assertThat(backendProblems(yaml)).containsExactly(at(3, "scheduler.depth", message));
     }
 
     @Test

@@ -15,7 +15,7 @@ class WindowFiguresTest {
 
     private static DeviceStats device(String name, int weight, long backlogged, long all, long held, long inflight,
                                       long backlog) {
-        return new DeviceStats(name, weight, "aio", 0, 0, 0, 0, 7, inflight, backlog, backlogged, 0, all, held, List.of(), 0, 0, 0, 0);
+        return new DeviceStats(name, weight, "aio", 0, 0, 0, 0, 7, inflight, backlog, backlogged, 0, all, held, List.of(), 0, 0, 0, 0, null);
     }
 
     private static final BackendStats START = new BackendStats(10 * S, "sfq", 8, 3 * S, S / 10, 4, 20 * S, List.of(
@@ -31,6 +31,29 @@ class WindowFiguresTest {
         m.put("a", a);
         m.put("b", b);
         return m;
+    }
+
+    @Test
+    void aLatencyDrivenDepthIsItsMeanExtremesMissesAndSeriesWithinTheWindow() {
+        // depth 64 from 0, 32 at 9 s, 16 at 11 s, 20 at 11.5 s, 10 at 13 s (after the window); integral by hand:
+        // until 10 s 64 * 9 + 32 * 1 = 608; over 10-12 s 32 * 1 + 16 * 0.5 + 20 * 0.5 = 50, a mean of 25
+        List<long[]> series = List.of(new long[] {0, 64}, new long[] {9 * S, 32}, new long[] {11 * S, 16},
+                new long[] {11 * S + S / 2, 20}, new long[] {13 * S, 10});
+        DeviceStats a = new DeviceStats("h", 20, "aio", 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, 0, 0,
+                new DeviceStats.Depth(32, 608 * S, 3, series.subList(0, 2)));
+        DeviceStats b = new DeviceStats("h", 20, "aio", 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, 0, 0,
+                new DeviceStats.Depth(20, 658 * S, 5, series.subList(0, 4)));
+        WindowFigures w = WindowFigures.of(new BackendStats(10 * S, "sfq", 64, 0, 0, 0, 0, List.of(a)),
+                new BackendStats(12 * S, "sfq", 64, 0, 0, 0, 0, List.of(b)), Map.of("h", 128));
+
+        WindowFigures.DepthWindow d = w.device("h").depth();
+        assertThat(d.mean()).isCloseTo(25, within(1e-9));
+        assertThat(d.min()).isEqualTo(16);
+        assertThat(d.max()).isEqualTo(32);
+        assertThat(d.latencyMisses()).isEqualTo(2);
+        assertThat(d.series()).containsExactly(new double[] {0, 32}, new double[] {1000, 16}, new double[] {1500, 20});
+        assertThat(w.device("h").depth()).isNotNull();
+        assertThat(WindowFigures.of(START, END, processes(64, 64)).device("a").depth()).isNull();
     }
 
     @Test
@@ -55,9 +78,9 @@ class WindowFiguresTest {
     @Test
     void aGuestsLoadIsWhatItsDriverKeptOutstandingNotWhatTheBackendTookIn() {
         // sync mode: the backend held 1 request of the guest's disk, its driver kept 127 on the vring
-        DeviceStats before = new DeviceStats("vm", 80, "sync", 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 10 * S, List.of(), 0, 0, 0, 100 * S);
+        DeviceStats before = new DeviceStats("vm", 80, "sync", 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 10 * S, List.of(), 0, 0, 0, 100 * S, null);
         DeviceStats after = new DeviceStats("vm", 80, "sync", 0, 0, 0, 0, 1, 2 * S, 0, 0, 0, 0, 12 * S, List.of(), 0, 0, 0,
-                100 * S + 2 * 127 * S);
+                100 * S + 2 * 127 * S, null);
         WindowFigures w = WindowFigures.of(new BackendStats(10 * S, "ioband", 32, 0, 0, 1, 0, List.of(before)),
                 new BackendStats(12 * S, "ioband", 32, 0, 0, 1, 2 * S, List.of(after)), Map.of("vm", 128));
 

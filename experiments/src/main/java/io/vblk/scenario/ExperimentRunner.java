@@ -3,10 +3,12 @@ package io.vblk.scenario;
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.load.LoadRunner;
+import io.vblk.report.DeviceFigures;
 import io.vblk.report.ExperimentResult;
 import io.vblk.report.FeasibleShare;
 import io.vblk.result.LoadResult;
 import io.vblk.report.Reduction;
+import io.vblk.report.Reservations;
 import io.vblk.report.VariantResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -93,8 +95,19 @@ public final class ExperimentRunner {
 
     static VariantResult reduce(Scenario.Variant v, List<LoadResult> runs, FeasibleShare.Model feasible) {
         List<String> names = names(v);
-        return Reduction.of(v.label(), v.keys(), modes(v, names), v.backend().scheduler().policy().label(), names,
-                n -> weightOf(v, n), runs, feasible);
+        VariantResult r = Reduction.of(v.label(), v.keys(), modes(v, names), v.backend().scheduler().policy().label(),
+                names, n -> weightOf(v, n), runs, feasible);
+        // an mclock reservation: met or "infeasible", and why, from the feasible share's disk model
+        for (DeviceFigures d : r.devices()) {
+            Integer reservation = v.backend().devices().stream().filter(c -> c.name().equals(d.name()))
+                    .map(DeviceConfig::reservation).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            String verdict = reservation == null ? null
+                    : Reservations.verdict(d, reservation, r.devices(), v.backend().scheduler().depth().max(), feasible);
+            if (verdict != null) {
+                r = r.withExplanation("; " + verdict);
+            }
+        }
+        return r;
     }
 
     /** The driven devices, in the load's order (a guest's disks where the guest's entry is). */

@@ -35,7 +35,7 @@ public final class ScenarioLoader {
     private ScenarioLoader() {}
 
     public static final List<String> BUILT_IN = List.of("seed", "vm-vs-host", "depth-sweep", "three-way", "depth-vs-vm",
-            "io-throttle-2008", "seed-guest", "vm-vs-host-guest", "idle-sweep", "reservation", "cost-model");
+            "io-throttle-2008", "seed-guest", "vm-vs-host-guest", "idle-sweep", "reservation", "cost-model", "latency-target", "cures");
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "duration", "warmup", "repeat", "backend",
             "load", "variants", "matrix", "reference");
 

@@ -58,7 +58,7 @@ class ExperimentRunnerReduceTest {
     /** Counters of one device at one instant; backlogged time grows with the backlog, held requests with in service. */
     private static DeviceStats stats(String name, int peak, long inServiceArea, long backlogArea) {
         return new DeviceStats(name, 0, "aio", 0, 0, 0, 0, peak, inServiceArea, backlogArea, backlogArea / 100, 0, 0,
-                16 * inServiceArea, List.of(), 0, 0, 0, 0);
+                16 * inServiceArea, List.of(), 0, 0, 0, 0, null);
     }
 
     private static BackendStats backend(long nanos, DeviceStats... devices) {

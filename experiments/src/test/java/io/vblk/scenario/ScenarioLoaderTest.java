@@ -84,7 +84,7 @@ class ScenarioLoaderTest {
     void theBuiltInsAreTheSixScenarioFiles() {
         assertThat(ScenarioLoader.BUILT_IN).containsExactly("seed", "vm-vs-host", "depth-sweep", "three-way",
                 "depth-vs-vm", "io-throttle-2008", "seed-guest", "vm-vs-host-guest", "idle-sweep", "reservation",
-                "cost-model");
+                "cost-model", "latency-target", "cures");
     }
 
     @Test
@@ -158,7 +158,7 @@ class ScenarioLoaderTest {
         assertThat(s.variants()).extracting(v -> v.backend().scheduler().policy())
                 .containsExactly(Policy.IOBAND, Policy.IOBAND, Policy.IOBAND, Policy.SFQ);
         assertThat(s.variants()).extracting(v -> v.backend().scheduler().ioThrottle()).containsExactly(4, 4, 1, 4);
-        assertThat(s.variants()).extracting(v -> v.backend().scheduler().depth()).containsOnly(32);
+        assertThat(s.variants()).extracting(v -> v.backend().scheduler().depth().max()).containsOnly(32);
         assertThat(variant(s, "sync io-throttle 1").keys())
                 .containsExactly(entry("backend.mode", "sync"), entry("backend.scheduler.io-throttle", "1"));
         assertThat(variant(s, "aio sfq").keys())
@@ -291,7 +291,7 @@ class ScenarioLoaderTest {
 
         assertThat(s.variants()).extracting(Scenario.Variant::label)
                 .containsExactly("sync depth=2", "sync depth=16", "aio depth=2", "aio depth=16");
-        assertThat(s.variants()).extracting(v -> v.backend().scheduler().depth()).containsExactly(2, 16, 2, 16);
+        assertThat(s.variants()).extracting(v -> v.backend().scheduler().depth().max()).containsExactly(2, 16, 2, 16);
         assertThat(s.variants()).extracting(v -> v.backend().mode()).containsExactly(Mode.SYNC, Mode.SYNC, Mode.AIO, Mode.AIO);
         assertThat(s.variants().get(3).keys())
                 .containsExactly(entry("backend.mode", "aio"), entry("backend.scheduler.depth", "16"));
@@ -498,7 +498,7 @@ class ScenarioLoaderTest {
                         assertThat(p.line()).isZero();
                         assertThat(p.message()).isEqualTo(
                                 "no such file, and not a built-in scenario (seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
-                                        + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model)");
+                                        + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model, latency-target, cures)");
                     });
                 });
     }

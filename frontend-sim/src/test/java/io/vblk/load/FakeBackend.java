@@ -108,7 +108,7 @@ public final class FakeBackend implements AutoCloseable {
         List<DeviceStats> list = new ArrayList<>();
         for (Device d : devices.values()) {
             list.add(new DeviceStats(d.name, 100, "aio", d.received.get(), d.completed.get(), 0, 0,
-                    d.peakInFlight.get(), 0, 0, 0, 0, 0, 0, List.of(), 0, 0, 0, 0));
+                    d.peakInFlight.get(), 0, 0, 0, 0, 0, 0, List.of(), 0, 0, 0, 0, null));
         }
         return ConfigLoader.json().writeValueAsString(new BackendStats(System.nanoTime(), "fifo", 64, 0, 0, 0, 0, list));
     }

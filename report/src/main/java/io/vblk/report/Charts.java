@@ -139,6 +139,45 @@ public final class Charts {
         return png;
     }
 
+    /**
+     * Latency-driven depth ({@code scheduler.depth: auto}) over the measured window: one step line per variant and
+     * device whose depth moved (the first run's series); null when no variant had depth auto.
+     */
+    public static Path depthOverTime(ExperimentResult r, Path dir) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(500)
+                .title(r.scenario() + ": latency-driven depth over time").xAxisTitle("time in the measured window (s)")
+                .yAxisTitle("depth (requests in the scheduler)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(0);
+        int drawn = 0;
+        for (VariantResult v : r.variants()) {
+            for (DeviceFigures d : v.devices()) {
+                if (d.depth() == null || d.depth().min() == d.depth().max()) {
+                    continue;
+                }
+                // a step: each depth holds until the next change, the last until the window's end
+                List<double[]> steps = new ArrayList<>();
+                List<double[]> points = d.depth().series();
+                for (int i = 0; i < points.size(); i++) {
+                    if (i > 0) {
+                        steps.add(new double[] {points.get(i)[0] / 1000, points.get(i - 1)[1]});
+                    }
+                    steps.add(new double[] {points.get(i)[0] / 1000, points.get(i)[1]});
+                }
+                steps.add(new double[] {r.durationS(), points.get(points.size() - 1)[1]});
+                XYSeries s = chart.addSeries(v.label() + ": " + d.name(), steps.stream().mapToDouble(p -> p[0]).toArray(),
+                        steps.stream().mapToDouble(p -> p[1]).toArray());
+                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                drawn++;
+            }
+        }
+        if (drawn == 0) {
+            return null;
+        }
+        Path png = dir.resolve(fileName(r.scenario()) + "-depth-over-time.png");
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return png;
+    }
+
     /** A scenario name as a file name inside the chart directory (a name defaults to its file's path). */
     static String fileName(String scenario) {
         String s = scenario.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+", "");

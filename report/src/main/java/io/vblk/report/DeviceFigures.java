@@ -1,6 +1,7 @@
 package io.vblk.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.vblk.result.WindowFigures;
 
 /**
  * One device in one variant, averaged over the repeats. Shares and fractions are 0..1; {@code shareSpreadPp} is
@@ -12,13 +13,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * {@link FeasibleShare}'s; both null when the variant has no model of its disk. {@code idleFraction},
  * {@code idleArrivals} and {@code idleTimeouts} are the scheduler's idling for it ({@code scheduler.idle}), means
  * over the runs: the time it kept the disk for the device, and the idle periods that ended in the device's
- * next request and those that timed out.
+ * next request and those that timed out. {@code depth} is its latency-driven depth ({@code scheduler.depth: auto}):
+ * the mean over the runs, the least and most of any run, the misses per run rounded, the first run's series; null
+ * without it.
  */
 public record DeviceFigures(String name, int weight, double weightShare, double ios, double share, double shareSpreadPp,
                             double shareErrorPp, double iops, double p99Us, double inServiceMean, double backlogMean,
                             int peakInService, long errors, double backloggedFraction, Double shareBacklogged,
                             Double loadHeldFraction, Integer concurrency, Double feasibleShare, double idleFraction,
-                            double idleArrivals, double idleTimeouts) {
+                            double idleArrivals, double idleTimeouts, WindowFigures.DepthWindow depth) {
     /** A device the scheduler never idled for (a request log's summary, which has no idle periods). */
     public DeviceFigures(String name, int weight, double weightShare, double ios, double share, double shareSpread,
                          double shareErrorPp, double iops, double p99Us, double inServiceMean, double backlogMean,
@@ -26,7 +29,7 @@ public record DeviceFigures(String name, int weight, double weightShare, double 
                          Double loadHeldFraction, Integer concurrency, Double feasibleShare) {
         this(name, weight, weightShare, ios, share, shareSpread, shareErrorPp, iops, p99Us, inServiceMean, backlogMean,
                 peakInService, errors, backloggedFraction, shareBacklogged, loadHeldFraction, concurrency, feasibleShare,
-                0, 0, 0);
+                0, 0, 0, null);
     }
 
     /** The all-backlogged share's error against the weight share, in pp; null when there is no such share. */

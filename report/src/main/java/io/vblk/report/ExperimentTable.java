@@ -51,6 +51,13 @@ public final class ExperimentTable {
                     "%s %s of the time, %.0f periods ended in an arrival, %.0f timed out", d.name(),
                     percent(d.idleFraction()), d.idleArrivals(), d.idleTimeouts())).toList()));
         }
+        if (v.devices().stream().anyMatch(d -> d.depth() != null)) {
+            out.println("depth (auto): " + String.join("; ", v.devices().stream().filter(d -> d.depth() != null)
+                    .map(d -> String.format(Locale.ROOT, "%s mean %.1f, %d to %d%s", d.name(), d.depth().mean(),
+                            d.depth().min(), d.depth().max(), d.depth().latencyMisses() == 0 ? ""
+                                    : ", missed its latency target in " + d.depth().latencyMisses() + " windows"))
+                    .toList()));
+        }
         if (!v.valid()) {
             out.println("!! " + v.hostLimit());
         }

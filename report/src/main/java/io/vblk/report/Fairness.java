@@ -94,11 +94,16 @@ public final class Fairness {
         int c = d.concurrency();
         // the others' requests dispatched before its own reach the disk's queue first: as many as the depth
         // leaves room for, and no more than the others can have in service
-        int others = devices.stream().filter(x -> x != d && x.concurrency() != null).mapToInt(DeviceFigures::concurrency)
+        // (with depth auto, no more than their mean latency-driven depths)
+        int others = devices.stream().filter(x -> x != d && x.concurrency() != null)
+                .mapToInt(x -> x.depth() == null ? x.concurrency() : (int) Math.min(x.concurrency(), Math.round(x.depth().mean())))
                 .sum();
+        boolean auto = devices.stream().anyMatch(x -> x != d && x.depth() != null);
         int before = depth == null ? 0 : Math.min(depth - c, others);
         String ahead = depth != null && before > 0 && d.schedulerGapPp() > TOLERANCE_PP
-                ? String.format(Locale.ROOT, " (depth %d puts %d request%s ahead of it at the disk)", depth, before,
+                ? auto ? String.format(Locale.ROOT, " (the others' latency-driven depth puts about %d request%s ahead of"
+                        + " it at the disk)", before, before == 1 ? "" : "s")
+                : String.format(Locale.ROOT, " (depth %d puts %d request%s ahead of it at the disk)", depth, before,
                         before == 1 ? "" : "s") : "";
         return String.format(Locale.ROOT, "; %s: weight %.0f %%, its %d request%s in service allow%s at most %.0f %%, it "
                         + "got %.1f %%: %d pp from the backend's concurrency, %d pp from the scheduler%s", d.name(),

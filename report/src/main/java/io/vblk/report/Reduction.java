@@ -31,6 +31,7 @@ public final class Reduction {
             double idle = 0, idleArrivals = 0, idleTimeouts = 0;
             Mean decided = new Mean();
             Mean held = new Mean();
+            List<WindowFigures.DepthWindow> depths = new ArrayList<>();
             int peak = 0;
             long errors = 0;
             for (int i = 0; i < runs.size(); i++) {
@@ -55,6 +56,9 @@ public final class Reduction {
                 decided.add(w.shareBacklogged());
                 held.add(w.loadHeldFraction());
                 peak = Math.max(peak, w.peakInService());
+                if (w.depth() != null) {
+                    depths.add(w.depth());
+                }
             }
             int n = runs.size();
             double meanShare = mean(share);
@@ -63,7 +67,7 @@ public final class Reduction {
             devices.add(new DeviceFigures(name, weight, weightShare, ios / n, meanShare, 100 * stddev(share),
                     100 * (meanShare - weightShare), iops / n, p99 / n, inflight / n, backlog / n, peak, errors,
                     backlogged / n, decided.value(), held.value(), a == null ? null : a.concurrency(),
-                    a == null ? null : a.share(), idle / n, idleArrivals / n, idleTimeouts / n));
+                    a == null ? null : a.share(), idle / n, idleArrivals / n, idleTimeouts / n, depth(depths)));
         }
         double allBacklogged = runs.stream().mapToDouble(r -> r.window().allBackloggedFraction()).average().orElse(0);
         double lag = runs.stream().mapToDouble(r -> r.window().dispatchLag()).max().orElse(0);
@@ -82,6 +86,18 @@ public final class Reduction {
         return new VariantResult(label, keys, mode, policy, runs.size(), devices, Fairness.jain(devices),
                 Fairness.maxErrorPp(devices), allBacklogged, lag, disk.value(), loadStart, loadEnd, feasible, hostLimit,
                 Fairness.explain(mode, policy, devices, allBacklogged, disk.value(), depth) + guests(names, runs, devices));
+    }
+
+    // the runs' depths: mean of the means, least and most of any run, misses per run, the first run's series
+    private static WindowFigures.DepthWindow depth(List<WindowFigures.DepthWindow> runs) {
+        if (runs.isEmpty()) {
+            return null;
+        }
+        return new WindowFigures.DepthWindow(runs.stream().mapToDouble(WindowFigures.DepthWindow::mean).average().orElseThrow(),
+                runs.stream().mapToInt(WindowFigures.DepthWindow::min).min().orElseThrow(),
+                runs.stream().mapToInt(WindowFigures.DepthWindow::max).max().orElseThrow(),
+                Math.round(runs.stream().mapToLong(WindowFigures.DepthWindow::latencyMisses).average().orElseThrow()),
+                runs.get(0).series());
     }
 
     /**

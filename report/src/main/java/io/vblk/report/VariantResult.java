@@ -27,6 +27,13 @@ public record VariantResult(String label, Map<String, String> keys, String mode,
                 explanation);
     }
 
+    /** The same result, its explanation followed by {@code more} (a reservation's verdict). */
+    public VariantResult withExplanation(String more) {
+        return new VariantResult(label, keys, mode, policy, repeats, devices, jain, maxShareErrorPp,
+                allBackloggedFraction, dispatchLag, diskUtilization, loadAverageStart, loadAverageEnd, feasible, hostLimit,
+                explanation + more);
+    }
+
     /** True when every run kept up with the work its load asked for, so its shares measure the backend. */
     public boolean valid() {
         return hostLimit == null;

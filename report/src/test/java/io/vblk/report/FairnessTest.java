@@ -45,7 +45,7 @@ class FairnessTest {
     }
 
     private static WindowFigures.DeviceWindow held(String name, Double fraction) {
-        return new WindowFigures.DeviceWindow(name, 50, 0.5, 1, null, fraction, 8, 8, 8, 0, 0, 0, null);
+        return new WindowFigures.DeviceWindow(name, 50, 0.5, 1, null, fraction, 8, 8, 8, 0, 0, 0, null, null);
     }
 
     // ---- Jain's index over weight-normalized shares

@@ -22,11 +22,11 @@ final class Results {
         DeviceResult total = new DeviceResult("total", 300, 200_000, 1.0, 20_000, 81.92, 2,
                 new Latency(270, 9_000, 40_000, 316.4, 2_000_000));
         BackendStats start = new BackendStats(1_000, "fifo", 64, 200, 10, 4, 3_000, List.of(
-                new DeviceStats("vm1", 100, "aio", 10, 9, 0, 36864, 4, 500, 100, 300, 9, 3, 800, List.of(new QueueStats(0, 10, 9, 4)), 0, 0, 0, 0),
-                new DeviceStats("vm2", 200, "aio", 10, 9, 0, 36864, 4, 500, 100, 300, 9, 3, 800, List.of(new QueueStats(0, 10, 9, 4)), 0, 0, 0, 0)));
+                new DeviceStats("vm1", 100, "aio", 10, 9, 0, 36864, 4, 500, 100, 300, 9, 3, 800, List.of(new QueueStats(0, 10, 9, 4)), 0, 0, 0, 0, null),
+                new DeviceStats("vm2", 200, "aio", 10, 9, 0, 36864, 4, 500, 100, 300, 9, 3, 800, List.of(new QueueStats(0, 10, 9, 4)), 0, 0, 0, 0, null)));
         BackendStats end = new BackendStats(2_000, "fifo", 64, 700, 30, 4, 6_000, List.of(
-                new DeviceStats("vm1", 100, "aio", 20, 20, 0, 81920, 4, 900, 300, 1_000, 20, 8, 1_800, List.of(new QueueStats(0, 20, 20, 4)), 0, 0, 0, 0),
-                new DeviceStats("vm2", 200, "aio", 20, 20, 0, 81920, 4, 900, 300, 900, 20, 13, 1_400, List.of(new QueueStats(0, 20, 20, 4)), 0, 0, 0, 0)));
+                new DeviceStats("vm1", 100, "aio", 20, 20, 0, 81920, 4, 900, 300, 1_000, 20, 8, 1_800, List.of(new QueueStats(0, 20, 20, 4)), 0, 0, 0, 0, null),
+                new DeviceStats("vm2", 200, "aio", 20, 20, 0, 81920, 4, 900, 300, 900, 20, 13, 1_400, List.of(new QueueStats(0, 20, 20, 4)), 0, 0, 0, 0, null)));
         return new LoadResult(10.0, List.of(vm1, vm2), total, start, end,
                 WindowFigures.of(start, end, new java.util.LinkedHashMap<>(java.util.Map.of("vm1", 2))), 0.5, 0.75,
                 new VerifySummary(true, 50, 50 * 4096, 10, 0, List.of()), 0, List.of());
