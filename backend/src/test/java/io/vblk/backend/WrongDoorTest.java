@@ -69,48 +69,35 @@ class WrongDoorTest {
 
     @Test
     void garbageIsClosedAtOnceWithItsFirstBytesNamed() throws Exception {
-        try (LogLines lines = new LogLines(WrongDoor.class)) {
-            long t0 = System.nanoTime();
-            Answer a = answer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(a.bytes()).as("bytes the backend sent (no ERROR frame)").isEmpty();
-            // at once: well before the first-byte timeout, which is what a silent client waits
-            assertThat(ms).isLessThan(900);
-            assertThat(oneLine(lines)).contains("not a vblk client on the vblk port")
-                    .contains("first bytes 01 02 03 04 05 06 07 08").contains("'VB', 56 42");
-        }
+        long t0 = System.nanoTime();
+        String line = closedWithoutAByte(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        // at once: well before the first-byte timeout, which is what a silent client waits
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(900);
+        assertThat(line).contains("not a vblk client on the vblk port").contains("first bytes 01 02 03 04 05 06 07 08")
+                .contains("'VB', 56 42");
         assertBystanderServed();
     }
 
     @Test
     void anHttpClientIsNamedWithItsRequestLine() throws Exception {
-        try (LogLines lines = new LogLines(WrongDoor.class)) {
-            Answer a = answer("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(a.bytes()).isEmpty();
-            assertThat(oneLine(lines)).contains("HTTP client on the vblk port (it sent \"GET / HTTP/1.1\")");
-        }
+        assertThat(closedWithoutAByte("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))
+                .contains("HTTP client on the vblk port (it sent \"GET / HTTP/1.1\")");
         assertBystanderServed();
     }
 
     @Test
     void anNbdClientThatSpeaksFirstIsNamedToo() throws Exception {
-        try (LogLines lines = new LogLines(WrongDoor.class)) {
-            // what an NBD client sends after the greeting it did not get: its flags, then IHAVEOPT
-            Answer a = answer("IHAVEOPT\0\0\0\u0007".getBytes(StandardCharsets.ISO_8859_1));
-            assertThat(a.bytes()).isEmpty();
-            assertThat(oneLine(lines)).contains("NBD client on the vblk port (it sent \"IHAVEOPT")
-                    .contains("the NBD door is on 127.0.0.1:" + backend.nbdAddress().getPort());
-        }
+        // what an NBD client sends after the greeting it did not get: its flags, then IHAVEOPT
+        assertThat(closedWithoutAByte("IHAVEOPT\0\0\0\u0007".getBytes(StandardCharsets.ISO_8859_1)))
+                .contains("NBD client on the vblk port (it sent \"IHAVEOPT")
+                .contains("the NBD door is on 127.0.0.1:" + backend.nbdAddress().getPort());
     }
 
     @Test
     void aTlsClientOnThePlainPortIsNamed() throws Exception {
-        try (LogLines lines = new LogLines(WrongDoor.class)) {
-            // the start of a ClientHello record
-            Answer a = answer(new byte[] {0x16, 0x03, 0x01, 0x00, 0x40, 0x01});
-            assertThat(a.bytes()).isEmpty();
-            assertThat(oneLine(lines)).contains("TLS client on the vblk port, which takes no TLS");
-        }
+        // the start of a ClientHello record
+        assertThat(closedWithoutAByte(new byte[] {0x16, 0x03, 0x01, 0x00, 0x40, 0x01}))
+                .contains("TLS client on the vblk port, which takes no TLS");
     }
 
     @Test
@@ -146,11 +133,8 @@ class WrongDoorTest {
         bystander = null;
         SelfSigned cert = SelfSigned.in(dir);
         backend = Backends.start(cert.yaml() + LIMITS + DEVICES);
-        try (LogLines lines = new LogLines(WrongDoor.class)) {
-            Answer a = answer(DeadlinesTest.bytes(new Attach(FrameCodec.VERSION, 1, "d0")));
-            assertThat(a.bytes()).isEmpty();
-            assertThat(oneLine(lines)).contains("vblk client without TLS on the vblk port, which takes TLS only");
-        }
+        assertThat(closedWithoutAByte(DeadlinesTest.bytes(new Attach(FrameCodec.VERSION, 1, "d0"))))
+                .contains("vblk client without TLS on the vblk port, which takes TLS only");
     }
 
     /** What the backend sent a raw client that sent {@code first} (or nothing), read until it closed. */
@@ -172,6 +156,14 @@ class WrongDoorTest {
     }
 
     private record Answer(byte[] bytes) {}
+
+    /** The one line logged for a client that sent {@code first}, once the backend closed it without a byte. */
+    private String closedWithoutAByte(byte[] first) throws Exception {
+        try (LogLines lines = new LogLines(WrongDoor.class)) {
+            assertThat(answer(first).bytes()).as("bytes the backend sent (no ERROR frame)").isEmpty();
+            return oneLine(lines);
+        }
+    }
 
     private static String oneLine(LogLines lines) throws InterruptedException {
         Wait.until(() -> !lines.warnings().isEmpty(), 5000, "a WARN line for the wrong door");

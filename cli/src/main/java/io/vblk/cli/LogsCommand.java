@@ -269,18 +269,18 @@ final class LogsCommand implements Runnable {
                     + " slice from q to r holding its phases Q2I, I2D, D2C and C2R, and per device the counters"
                     + " 'in service' and 'backlog'. Times are microseconds from the run's earliest stamp."})
     static final class TraceCommand implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Backend request log(s) (the parts of a rolled log).")
-        List<Path> files;
-
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.json",
                 description = "Where the trace goes; - for stdout.")
         Path output;
 
         @Option(names = "--run", paramLabel = "ID", description = RUN_HELP)
         String run;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Backend request log(s) (the parts of a rolled log).")
+        List<Path> files;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
