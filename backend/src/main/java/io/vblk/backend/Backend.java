@@ -244,12 +244,14 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
-     * The handlers of one connection. TLS, when on, comes first; then the idle guard, so that it sees every
+     * The handlers of one connection. The wrong-door check comes first, since it judges the first bytes as
+     * the client sent them; then TLS, when on; then the idle guard, so that it sees every
      * read. The handlers that need each other get one another, or the {@link Connection}, when built; the
      * guards raise refusals to the last handler, which words them as ERROR frames.
      */
     void initConnection(Channel ch) {
         LimitsConfig limits = config.limits();
+        ch.pipeline().addLast("door", new WrongDoor(ssl != null, limits.firstByteTimeout(), this::nbdDoor));
         if (ssl != null) {
             ch.pipeline().addLast("tls", NbdHandshake.tlsHandler(ssl, ch.alloc(), limits.idleTimeout()));
         }
@@ -257,6 +259,16 @@ public final class Backend implements AutoCloseable {
         Connection connection = connection(ch, decoder);
         door(ch, connection, decoder, FrameEncoder.INSTANCE, Connection.ERROR_FRAME,
                 new StatsHandler(stats, tokens, connection), new HandshakeHandler(exports, connection, decoder));
+    }
+
+    /** Where the NBD door listens, as a client would dial it, or null when there is none. */
+    private String nbdDoor() {
+        if (config.nbd() == null) {
+            return null;
+        }
+        // a vblk connection may come in before the NBD door is bound: the configured port then
+        InetSocketAddress a = nbdListener == null ? null : (InetSocketAddress) nbdListener.localAddress();
+        return a == null ? config.nbdListen() + ":" + config.nbd().port() : a.getHostString() + ":" + a.getPort();
     }
 
     /**

@@ -33,7 +33,8 @@ class ProtocolErrorsTest {
     @Test
     void violationsAreLoggedWithTheirReasonAtALevelTheShippedConfigShows() throws Exception {
         try (LogLines lines = new LogLines(ErrorHandler.class)) {
-            try (TestClient c = new TestClient(backend.address())) {
+            // after the handshake: a connection's first bytes are the wrong door's to judge (WrongDoorTest)
+            try (TestClient c = TestClient.attach(backend, "d0")) {
                 c.sendRaw(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
                 assertThat(c.expectErrorThenClose().code()).isEqualTo(ErrorCode.BAD_MAGIC);
             }
@@ -42,7 +43,7 @@ class ProtocolErrorsTest {
             // a flood of violations: at most 10 lines a second, and one saying how many were left out
             long t0 = System.nanoTime();
             for (int i = 0; i < 30; i++) {
-                try (TestClient c = new TestClient(backend.address())) {
+                try (TestClient c = TestClient.attach(backend, "d0")) {
                     c.sendRaw(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
                     c.expectErrorThenClose();
                 }
@@ -102,8 +103,8 @@ class ProtocolErrorsTest {
     }
 
     @Test
-    void badMagic() throws Exception {
-        try (TestClient c = new TestClient(backend.address())) {
+    void badMagicAfterTheHandshake() throws Exception {
+        try (TestClient c = TestClient.attach(backend, "d0")) {
             c.sendRaw(Unpooled.wrappedBuffer("GET / HTTP/1.1\r\n\r\n".getBytes()));
             assertThat(c.expectErrorThenClose().code()).isEqualTo(ErrorCode.BAD_MAGIC);
         }

@@ -18,9 +18,15 @@ import io.vblk.logs.Timeline;
 import io.vblk.logs.TimelineChart;
 import io.vblk.logs.TimelineReport;
 import io.vblk.logs.TimelineText;
+import io.vblk.logs.Trace;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +46,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "logs", mixinStandardHelpOptions = true,
         description = "Read request logs (JSON Lines): the backend's (with q) or the frontend's (with submit).",
         subcommands = {LogsCommand.Summary.class, LogsCommand.TimelineCommand.class, LogsCommand.GrepCommand.class,
-                LogsCommand.JoinCommand.class},
+                LogsCommand.JoinCommand.class, LogsCommand.TraceCommand.class},
         footer = {"", LogsCommand.EXIT_CODES})
 final class LogsCommand implements Runnable {
     static final String EXIT_CODES = "Exit codes: 0 ok, 2 a usage mistake or a log that cannot be read (missing, not a vblk log).";
@@ -50,7 +56,7 @@ final class LogsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: summary, timeline, grep or join");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: summary, timeline, grep, join or trace");
     }
 
     private static Consumer<String> warnings(CommandSpec spec) {
@@ -254,6 +260,66 @@ final class LogsCommand implements Runnable {
                     "conflicts"), report.devices().stream().map(d -> List.<Object>of(d.name(), d.joined(),
                     d.backendOnly(), d.frontendOnly(), d.conflicts())).toList()), out);
             return VblkMain.OK;
+        }
+    }
+
+    @Command(name = "trace", mixinStandardHelpOptions = true, footer = {"", LogsCommand.EXIT_CODES},
+            description = {"A backend log as a Chrome Trace Event file, which Perfetto UI (ui.perfetto.dev) and"
+                    + " chrome://tracing open: a process per device, a thread per lane of each queue, each request a"
+                    + " slice from q to r holding its phases Q2I, I2D, D2C and C2R, and per device the counters"
+                    + " 'in service' and 'backlog'. Times are microseconds from the run's earliest stamp."})
+    static final class TraceCommand implements Callable<Integer> {
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.json",
+                description = "Where the trace goes; - for stdout.")
+        Path output;
+
+        @Option(names = "--run", paramLabel = "ID", description = RUN_HELP)
+        String run;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Backend request log(s) (the parts of a rolled log).")
+        List<Path> files;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (LogReader.kind(files) != LogKind.BACKEND) {
+                throw new LogException(files.get(0) + " is a frontend log; trace reads backend logs (their stamps q i d c r)");
+            }
+            Consumer<String> notes = warnings(spec);
+            String id = Runs.choose(files, run, notes);
+            boolean toStdout = output.toString().equals("-");
+            Trace.Written w;
+            if (toStdout) {
+                PrintWriter out = spec.commandLine().getOut();
+                w = Trace.write(files, id, out, notes);
+                out.println();
+                out.flush();
+            } else {
+                Path parent = output.toAbsolutePath().getParent();
+                if (parent != null && !Files.isDirectory(parent)) {
+                    throw new LogException("cannot write -o " + output + ": no such directory " + parent);
+                }
+                try (Writer to = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                    w = Trace.write(files, id, to, notes);
+                } catch (IOException | UncheckedIOException e) {
+                    throw new LogException("cannot write -o " + output + ": " + reason(e));
+                }
+            }
+            notes.accept(String.format(java.util.Locale.ROOT, "trace: %,d requests of %d device(s) on %d track(s)%s%s",
+                    w.requests(), w.devices(), w.tracks(), toStdout ? "" : ": " + output,
+                    toStdout ? "" : " (open it in https://ui.perfetto.dev or chrome://tracing)"));
+            return VblkMain.OK;
+        }
+
+        // the file system's reason, which its exceptions often keep apart from their message (only the path)
+        private static String reason(Exception e) {
+            Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+            if (t instanceof FileSystemException f && f.getReason() != null) {
+                return f.getReason();
+            }
+            return t instanceof AccessDeniedException ? "permission denied" : String.valueOf(t.getMessage());
         }
     }
 }

@@ -94,4 +94,26 @@ class LogRunsTest {
         assertThat(cli.err()).contains("device");
         assertThat(Files.exists(Path.of("-"))).isFalse();
     }
+
+    @Test
+    void traceReadsTheLastRunNamesItAndStartsAtItsEarliestStamp() throws Exception {
+        Path log = twoRuns();
+        Path trace = dir.resolve("trace.json");
+        assertThat(cli.run("logs", "trace", log, "-o", trace)).as(cli.err()).isZero();
+        assertThat(cli.err()).contains("run newrun00 (backend, aio", "2 runs in the log", "trace: 3 requests");
+        JsonNode t = new ObjectMapper().readTree(trace.toFile());
+        List<Double> starts = new ArrayList<>();
+        t.get("traceEvents").forEach(e -> {
+            if (e.get("ph").asText().equals("X") && e.get("cat").asText().equals("request")) {
+                starts.add(e.get("ts").asDouble());
+            }
+        });
+        // the second line arrived a second before the first: it is the origin, nothing is negative
+        assertThat(starts).containsExactlyInAnyOrder(0.0, 1_000_000.0, 1_000_000.005);
+        assertThat(t.get("otherData").get("run").asText()).isEqualTo("newrun00");
+
+        cli.clear();
+        assertThat(cli.run("logs", "trace", log, "--run", "all", "-o", trace)).isZero();
+        assertThat(cli.err()).contains("trace: 8 requests");
+    }
 }

@@ -188,6 +188,44 @@ class LogsCommandTest {
         assertThat(err.toString()).startsWith("vblk logs grep: Invalid value for option '--slower-than'");
         err.getBuffer().setLength(0);
         assertThat(vblk("logs")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("vblk logs: a subcommand is required: summary, timeline, grep or join" + NL);
+        assertThat(err.toString()).startsWith("vblk logs: a subcommand is required: summary, timeline, grep, join or trace" + NL);
+    }
+
+    @Test
+    void traceWritesAChromeTraceToAFileOrStdoutAndRefusesWhatItCannotDo() throws Exception {
+        Path log = seed();
+        Path file = dir.resolve("trace.json");
+
+        assertThat(vblk("logs", "trace", log, "-o", file)).as(err.toString()).isZero();
+        JsonNode trace = new ObjectMapper().readTree(file.toFile());
+        long slices = 0;
+        for (JsonNode e : trace.get("traceEvents")) {
+            slices += e.get("ph").asText().equals("X") ? 1 : 0;
+        }
+        // a request slice and four phases per record
+        assertThat(slices).isEqualTo(5 * 125);
+        assertThat(err.toString()).contains("trace: 125 requests of 2 device(s) on ").contains(": " + file)
+                .contains("ui.perfetto.dev");
+        assertThat(out.toString()).isEmpty();
+
+        err.getBuffer().setLength(0);
+        assertThat(vblk("logs", "trace", log, "-o", "-")).isZero();
+        assertThat(json().get("traceEvents").size()).isEqualTo(trace.get("traceEvents").size());
+
+        err.getBuffer().setLength(0);
+        Path guest = Fixtures.write(dir.resolve("guest.log"), Fixtures.seedLog().stream()
+                .map(r -> Fixtures.guest(r, 1, 1)).toList());
+        assertThat(vblk("logs", "trace", guest, "-o", file)).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("vblk logs trace: " + guest
+                + " is a frontend log; trace reads backend logs (their stamps q i d c r)" + NL);
+        err.getBuffer().setLength(0);
+        Path nowhere = dir.resolve("no/such/trace.json");
+        assertThat(vblk("logs", "trace", log, "-o", nowhere)).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("vblk logs trace: cannot write -o " + nowhere + ": no such directory "
+                + nowhere.getParent() + NL);
+        assertThat(Files.exists(nowhere.getParent())).isFalse();
+        err.getBuffer().setLength(0);
+        assertThat(vblk("logs", "trace", log)).isEqualTo(2);
+        assertThat(err.toString()).startsWith("vblk logs trace: Missing required option: '--output=OUT.json'");
     }
 }

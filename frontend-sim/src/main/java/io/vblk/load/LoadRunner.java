@@ -161,6 +161,10 @@ public final class LoadRunner {
         // the stats connection lives on the loop where the window boundaries run, so a query leaves at once
         EventLoop statsLoop = group.next();
         CompletableFuture<StatsClient> probe = StatsClient.connect(boot.clone(statsLoop), address, access);
+        // asked as soon as it connects, not after the devices attached: a connection that says nothing for
+        // limits.first-byte-timeout is taken for an NBD client at the wrong door and closed. A wrong token fails
+        // here, before the run, and the backend counts the connection settled however long the run lasts
+        CompletableFuture<BackendStats> asked = probe.thenCompose(StatsClient::query);
         List<CompletableFuture<VirtioClient>> attaching = new ArrayList<>();
         for (LoadSpec spec : config.load()) {
             attaching.add(VirtioClient.attach(boot, address, spec.device(), wantedFeatures(), access));
@@ -176,9 +180,7 @@ public final class LoadRunner {
                         this::fail, log, restored.get(spec.device()), config.flushEvery(), config.verifyOnly()));
             }
             StatsClient stats = await(probe, setup, target);
-            // asked once now: a wrong token fails before the run, and the backend counts the connection settled
-            // rather than an unfinished handshake however long the run lasts
-            await(stats.query(), REPLY_TIMEOUT, target);
+            await(asked, REPLY_TIMEOUT, target);
             LoadResult result = config.verifyOnly() ? verifyOnly(loads, stats, target)
                     : measure(loads, stats, statsLoop, target);
             saveLedger(loads, restored);

@@ -104,6 +104,26 @@ class NbdClientsTest {
     }
 
     @Test
+    void nbdinfoDialingTheVblkPortFailsWithinTheFirstByteTimeoutNotTheIdleTimeout() throws Exception {
+        require("nbdinfo", "libnbd-bin");
+        // before: nbdinfo waited for a greeting the vblk door never sends, until idle-timeout (here a minute)
+        try (Backend b = start("limits: {first-byte-timeout: 1s, idle-timeout: 60s}\n"
+                + "devices:\n  - {name: ram0, size: 1MiB}\n")) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder("nbdinfo", "nbd://127.0.0.1:" + b.address().getPort() + "/ram0")
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("nbdinfo.txt").toFile())
+                    .start();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("nbdinfo finished within 30 s").isTrue();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(p.exitValue()).as("nbdinfo's exit code; it said: %s", Files.readString(dir.resolve("nbdinfo.txt")))
+                    .isNotZero();
+            assertThat(ms).isBetween(900L, 20_000L);
+            // the real door still serves it
+            assertThat(run("nbdinfo", "--size", uri(b, "ram0")).trim()).isEqualTo(String.valueOf(1 << 20));
+        }
+    }
+
+    @Test
     void qemuImgConvertsAnImageIntoAFileBackedExportAndBackOutByteIdentical() throws Exception {
         require("qemu-img", "qemu-utils");
         byte[] image = new byte[6 << 20];

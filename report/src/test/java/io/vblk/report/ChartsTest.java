@@ -248,6 +248,125 @@ class ChartsTest {
         assertThat(filesInDir()).isEmpty();
     }
 
+    // ---- what every chart shows
+
+    /** A sweep of max-in-service over three devices weighted 50/30/20, the 50-weight one gaining with depth. */
+    private static ExperimentResult threeDeviceSweep() {
+        List<VariantResult> v = new ArrayList<>();
+        for (int d : new int[] {1, 2, 4, 8, 16}) {
+            double a = 0.33 + 0.03 * Integer.numberOfTrailingZeros(d);
+            v.add(variant("max-in-service=" + d, keys("backend.max-in-service", String.valueOf(d)),
+                    device("a", 50, 0.5, a), device("b", 30, 0.3, 0.3), device("c", 20, 0.2, 0.7 - a)));
+        }
+        return experiment("three-sweep", v);
+    }
+
+    private static List<String> names(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        return chart.getSeriesCollection().stream().map(org.knowm.xchart.internal.series.Series::getName).toList();
+    }
+
+    @Test
+    void aSweepDrawsEveryDeviceAndEachWeightShareNotOnlyTheFirstDevice() throws Exception {
+        ExperimentResult r = threeDeviceSweep();
+        org.knowm.xchart.XYChart chart = Charts.sweepChart(r, "backend.max-in-service");
+
+        assertThat(names(chart)).contains("a", "b", "c", "a weight share 50%", "b weight share 30%", "c weight share 20%");
+        for (String device : List.of("a", "b", "c")) {
+            int at = List.of("a", "b", "c").indexOf(device);
+            assertThat(chart.getSeries(device).getXData()).containsExactly(1.0, 2.0, 4.0, 8.0, 16.0);
+            assertThat(chart.getSeries(device).getYData()).containsExactly(r.variants().stream()
+                    .mapToDouble(v -> 100 * v.devices().get(at).share()).toArray());
+        }
+        assertThat(chart.getSeries("b weight share 30%").getYData()).containsOnly(30.0);
+        assertThat(readPng(Charts.sweep(r, dir)).getHeight()).isEqualTo(500);
+    }
+
+    @Test
+    void aSweepWithOtherKeysDrawsEveryDeviceOfEachLineNamedAfterItsLabel() {
+        org.knowm.xchart.XYChart chart = Charts.sweepChart(sweep(List.of("fifo", "sfq"), List.of(1, 2, 4, 8)),
+                "backend.max-in-service");
+
+        assertThat(names(chart)).contains("sda11, policy=fifo", "sda12, policy=fifo",
+                "sda11, policy=sfq", "sda12, policy=sfq", "sda11 weight share 80%", "sda12 weight share 20%");
+        // 1 to 8 spans a factor of 8: a log scale
+        assertThat(chart.getStyler().isXAxisLogarithmic()).isTrue();
+        // io-throttle-2008's 1, 2, 3 does not
+        List<VariantResult> v = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            v.add(variant("80:20 max-in-service=" + n, keys("backend.max-in-service", String.valueOf(n)),
+                    device("sda11", 80, 0.8, 0.6), device("sda12", 20, 0.2, 0.4)));
+        }
+        assertThat(Charts.sweepChart(experiment("io", v), "backend.max-in-service").getStyler().isXAxisLogarithmic()).isFalse();
+    }
+
+    @Test
+    void theDepthChartDrawsEveryDeviceAndTheWeightShare() {
+        List<VariantResult> v = new ArrayList<>();
+        for (int d : new int[] {1, 4, 16}) {
+            v.add(variant("depth=" + d, keys("backend.scheduler.depth", String.valueOf(d)), device("vm", 80, 0.8, 1.0 / (d + 1)),
+                    device("host", 20, 0.2, 1 - 1.0 / (d + 1))));
+        }
+
+        assertThat(names(Charts.depthChart(experiment("depth-vs-vm", v))))
+                .contains("vm share, measured", "host share, measured", "vm weight share 80%", "1/(D+1)");
+    }
+
+    @Test
+    void theSharesChartDrawsEachDevicesWeightShareAsALineOfItsColour() {
+        org.knowm.xchart.CategoryChart chart = Charts.sharesChart(seed());
+
+        var target = chart.getSeries("sda11 weight share");
+        assertThat(target).isNotNull();
+        assertThat(target.getChartCategorySeriesRenderStyle()).get()
+                .isEqualTo(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
+        assertThat(target.getYData()).containsOnly(80.0).hasSize(4);
+        assertThat(target.getLineColor()).isEqualTo(chart.getSeries("sda11 (weight 80)").getFillColor());
+        assertThat(chart.getSeries("sda12 weight share").getYData()).containsOnly(20.0);
+    }
+
+    @Test
+    void twentyFourSweepLabelsAreShortAndUprightTheKeysInTheAxisTitle() {
+        org.knowm.xchart.CategoryChart chart = Charts.sharesChart(sweep(List.of("fifo", "ioband", "sfq"),
+                List.of(1, 2, 4, 8, 16, 32, 64, 128)));
+
+        List<String> categories = chart.getSeries("sda11 (weight 80)").getXData().stream().map(String::valueOf).toList();
+        assertThat(categories).hasSize(24).startsWith("fifo 1", "fifo 2").endsWith("sfq 128");
+        assertThat(chart.getXAxisTitle()).isEqualTo("variant (policy, max-in-service)");
+        assertThat(chart.getStyler().getXAxisLabelRotation()).isEqualTo(90);
+        assertThat(chart.getStyler().isLabelsVisible()).as("values on 48 narrow bars").isFalse();
+        // the seed's four labels fit as they are
+        org.knowm.xchart.CategoryChart seed = Charts.sharesChart(seed());
+        assertThat(seed.getSeries("sda11 (weight 80)").getXData().stream().map(String::valueOf).toList())
+                .containsExactly("sync", "aio", "sync io-throttle 1", "aio sfq");
+        assertThat(seed.getStyler().getXAxisLabelRotation()).isZero();
+        assertThat(seed.getXAxisTitle()).isEqualTo("variant");
+    }
+
+    @Test
+    void labelsOfDifferentKeysAreKeptWhole() {
+        assertThat(VariantLabels.of(List.of("policy=fifo max-in-service=1", "weight=80 max-in-service=1")))
+                .isEqualTo(new VariantLabels(List.of("policy=fifo max-in-service=1", "weight=80 max-in-service=1"), "variant"));
+        assertThat(VariantLabels.of(List.of("80:20 max-in-service=1", "20:80 max-in-service=2")))
+                .isEqualTo(new VariantLabels(List.of("80:20 1", "20:80 2"), "variant (max-in-service)"));
+    }
+
+    @Test
+    void theSubtitleSaysModePolicyRunsAndDate() throws Exception {
+        java.time.LocalDate day = java.time.LocalDate.of(2026, 12, 2);
+        // the helper's variants are all aio and sfq, one run each
+        ExperimentResult r = seed();
+        List<VariantResult> v = r.variants();
+        assertThat(Charts.subtitle(r, day)).isEqualTo("mode aio; policy sfq; 1 run per variant; 2026-12-02");
+        VariantResult sync3 = new VariantResult("sync", Map.of(), "sync", "ioband", 3, v.get(0).devices(), 1, 0, 1, 0, 1.0,
+                0, 0, null, null, "x");
+        assertThat(Charts.subtitle(experiment("two", List.of(sync3, v.get(3))), day))
+                .isEqualTo("mode sync, aio; policy ioband, sfq; 1-3 runs per variant; 2026-12-02");
+        // drawn in a band under the title: the picture keeps its size
+        BufferedImage image = readPng(Charts.shares(r, dir));
+        assertThat(image.getWidth()).isEqualTo(900);
+        assertThat(image.getHeight()).isEqualTo(500);
+    }
+
     // ---- the text table
 
     private static String print(VariantResult v) {
