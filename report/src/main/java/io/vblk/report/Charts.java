@@ -305,9 +305,8 @@ public final class Charts {
      * device whose depth moved (the first run's series); null when no variant had depth auto.
      */
     public static Path depthOverTime(ExperimentResult r, Path dir) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(500)
-                .title(r.scenario() + ": latency-driven depth over time").xAxisTitle("time in the measured window (s)")
-                .yAxisTitle("depth (requests in the scheduler)").build();
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT - ChartImage.band())
+                .xAxisTitle("time in the measured window (s)").yAxisTitle("depth (requests in the scheduler)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(0);
         int drawn = 0;
         for (VariantResult v : r.variants()) {
@@ -335,7 +334,7 @@ public final class Charts {
             return null;
         }
         Path png = dir.resolve(fileName(r.scenario()) + "-depth-over-time.png");
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        ChartImage.write(chart, r.scenario() + ": latency-driven depth over time", subtitle(r), png);
         return png;
     }
 
