@@ -27,7 +27,7 @@ public final class ExperimentRunner {
     private final Path workDir;
     private final Consumer<String> live;
     private final Consumer<VariantResult> onVariant;
-    private final Path requestLogs;
+    private final Path requestLog;
     private final Duration statusInterval;
 
     /** @param live receives the load's once-a-second line (null: quiet); onVariant each variant when done */
@@ -35,23 +35,26 @@ public final class ExperimentRunner {
         this(workDir, live, onVariant, null);
     }
 
-    /** @param requestLogs a folder for one backend request log per variant and run, named after it; or null */
-    public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLogs) {
-        this(workDir, live, onVariant, requestLogs, Duration.ofSeconds(1));
+    /**
+     * @param requestLog the request-log file as {@code --request-log} names it everywhere; each variant and run
+     *                   writes its backend's log beside it, its name tagged with the run ({@link #requestLogOf}); or null
+     */
+    public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLog) {
+        this(workDir, live, onVariant, requestLog, Duration.ofSeconds(1));
     }
 
-    private ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLogs,
+    private ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLog,
                              Duration statusInterval) {
         this.workDir = workDir;
         this.live = live;
         this.onVariant = onVariant;
-        this.requestLogs = requestLogs;
+        this.requestLog = requestLog;
         this.statusInterval = statusInterval;
     }
 
     /** The same runner with the live line every {@code every} (fio's --status-interval). */
     public ExperimentRunner withStatusInterval(Duration every) {
-        return new ExperimentRunner(workDir, live, onVariant, requestLogs, every);
+        return new ExperimentRunner(workDir, live, onVariant, requestLog, every);
     }
 
     public ExperimentResult run(Scenario s) throws IOException {
@@ -63,8 +66,9 @@ public final class ExperimentRunner {
             FeasibleShare.Model feasible = Feasibility.of(v, names(v), workDir, slug(s.name() + "-" + v.label()));
             List<LoadResult> runs = new ArrayList<>();
             for (int r = 1; r <= s.repeat(); r++) {
+                String run = slug(v.label()) + (s.repeat() > 1 ? "-run" + r : "");
                 String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
-                Path log = requestLogs == null ? null : requestLogs.resolve(name + ".requests.jsonl");
+                Path log = requestLog == null ? null : requestLogOf(requestLog, run);
                 String prefix = v.label() + (s.repeat() > 1 ? " #" + r : "") + " ";
                 Consumer<String> liveLine = live == null ? null : line -> live.accept(prefix + line);
                 if (!v.guests().isEmpty()) {
@@ -139,6 +143,16 @@ public final class ExperimentRunner {
             }
         }
         java.nio.file.Files.deleteIfExists(dir);
+    }
+
+    /**
+     * One run's request log: the run's tag before the file's last extension ({@code logs/seed.jsonl} and run
+     * {@code aio-run2} give {@code logs/seed.aio-run2.jsonl}), or after a name that has none.
+     */
+    public static Path requestLogOf(Path file, String run) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return file.resolveSibling(dot > 0 ? name.substring(0, dot) + "." + run + name.substring(dot) : name + "." + run);
     }
 
     static String slug(String s) {

@@ -71,9 +71,17 @@ class ExperimentsEndToEndTest {
     @Test
     void seedThroughTheCommandLine() throws Exception {
         Path json = out.resolve("seed.json");
+        Path requestLog = out.resolve("seed.jsonl");
         int rc = VblkMain.commandLine().execute("experiment", "seed", "--variants", "sync,aio", "--repeat", "1",
-                "--duration", "3s", "--warmup", "1s", "--quiet", "--json", json.toString(), "--out", out.toString());
+                "--duration", "3s", "--warmup", "1s", "--quiet", "--json", json.toString(), "--out", out.toString(),
+                "--request-log", requestLog.toString());
         assertThat(rc).isZero();
+        // --request-log names a file, as in load and backend: each variant's log is beside it, tagged with the variant
+        assertThat(requestLog).doesNotExist();
+        for (String variant : List.of("sync", "aio")) {
+            Path log = out.resolve("seed." + variant + ".jsonl");
+            assertThat(Files.readAllLines(log)).as(log.toString()).hasSizeGreaterThan(100);
+        }
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         JsonNode sync = root.path("variants").get(0);
         JsonNode aio = root.path("variants").get(1);
