@@ -111,7 +111,7 @@ class VblkMainTest {
             assertThat(code).as(err.toString()).isZero();
             assertThat(err.toString()).isEmpty();
             assertThat(out.toString().lines()).first().asString()
-                    .matches("device \\| weight \\| +I/Os \\| ratio to total \\| +IOPS \\| +MB/s \\| +lat p50 \\| +p99 \\| +p99.9");
+                    .matches("device \\| weight \\| +I/Os \\| ratio to total \\| +IOPS \\| +MB/s \\| +p50 \\(ms\\) \\| +p99 \\(ms\\) \\| +p99.9 \\(ms\\)");
             assertThat(out.toString()).contains("\nvm1 ", "\nvm2 ", "\ntotal ", "verify: ", " 0 mismatches");
             JsonNode tree = new ObjectMapper().readTree(json.toFile());
             assertThat(tree.get("devices")).hasSize(2);
