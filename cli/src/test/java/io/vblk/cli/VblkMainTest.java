@@ -116,6 +116,10 @@ class VblkMainTest {
             JsonNode tree = new ObjectMapper().readTree(json.toFile());
             assertThat(tree.get("devices")).hasSize(2);
             assertThat(tree.get("total").get("ios").asLong()).isPositive();
+            JsonNode latency = tree.get("total").get("latency_us");
+            assertThat(latency.get("p50").asLong()).isPositive();
+            assertThat(latency.get("p90").asLong()).isBetween(latency.get("p50").asLong(), latency.get("p99").asLong());
+            assertThat(latency.get("p999").asLong()).isGreaterThanOrEqualTo(latency.get("p99").asLong());
         }
     }
 
