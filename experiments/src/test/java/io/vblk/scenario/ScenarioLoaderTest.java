@@ -386,9 +386,8 @@ class ScenarioLoaderTest {
                     backend.mode: aio
                 """);
 
-        assertThat(p.line()).isEqualTo(11);
-        assertThat(p.path()).startsWith("load[1].");
-        assertThat(p.message()).doesNotContain("variant");
+        assertThat(p.line()).as(p.path()).isEqualTo(11);
+        assertThat(p.path() + ": " + p.message()).startsWith("load[1].").doesNotContain("variant");
     }
 
     @Test
@@ -401,8 +400,8 @@ class ScenarioLoaderTest {
                     backend.shceduler.policy: wfq
                 """);
 
-        assertThat(p.line()).isEqualTo(16);
-        assertThat(p.path()).isEqualTo("variants[1].backend.shceduler.policy");
+        assertThat(p).extracting(ConfigException.Located::line, ConfigException.Located::path)
+                .containsExactly(16, "variants[1].backend.shceduler.policy");
         assertThat(p.message()).endsWith("(variant 'typo')");
     }
 
@@ -413,9 +412,9 @@ class ScenarioLoaderTest {
                   backend.mode: [sync, asy]
                 """);
 
-        assertThat(p.line()).isEqualTo(13);
-        assertThat(p.path()).isEqualTo("matrix.backend.mode");
-        assertThat(p.message()).isEqualTo("'asy' is not allowed; allowed: sync, aio (variant 'mode=asy')");
+        assertThat(p).extracting(ConfigException.Located::line, ConfigException.Located::path,
+                ConfigException.Located::message).containsExactly(13, "matrix.backend.mode",
+                "'asy' is not allowed; allowed: sync, aio (variant 'mode=asy')");
     }
 
     @Test
