@@ -3,6 +3,7 @@ package io.vblk.scenario;
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.load.LoadRunner;
+import io.vblk.logs.ThinkTimes;
 import io.vblk.report.DeviceFigures;
 import io.vblk.report.ExperimentResult;
 import io.vblk.report.FeasibleShare;
@@ -24,6 +25,8 @@ import java.util.function.Consumer;
  * variant has no emulated disk).
  */
 public final class ExperimentRunner {
+    /** A variant that sets it reports its flows' think time, from its runs' request logs. */
+    static final String THINK_TIME_KEY = "backend.scheduler.idle";
     private final Path workDir;
     private final Consumer<String> live;
     private final Consumer<VariantResult> onVariant;
@@ -62,9 +65,13 @@ public final class ExperimentRunner {
         for (Scenario.Variant v : s.variants()) {
             FeasibleShare.Model feasible = Feasibility.of(v, names(v), workDir, slug(s.name() + "-" + v.label()));
             List<LoadResult> runs = new ArrayList<>();
+            List<Path> logs = new ArrayList<>();
             for (int r = 1; r <= s.repeat(); r++) {
                 String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
-                Path log = requestLogs == null ? null : requestLogs.resolve(name + ".requests.jsonl");
+                Path log = logFolder(v) == null ? null : logFolder(v).resolve(name + ".requests.jsonl");
+                if (log != null) {
+                    logs.add(log);
+                }
                 String prefix = v.label() + (s.repeat() > 1 ? " #" + r : "") + " ";
                 Consumer<String> liveLine = live == null ? null : line -> live.accept(prefix + line);
                 if (!v.guests().isEmpty()) {
@@ -86,11 +93,26 @@ public final class ExperimentRunner {
                 }
             }
             VariantResult result = reduce(v, runs, feasible);
+            if (v.keys().containsKey(THINK_TIME_KEY)) {
+                result = result.withThinkTimes(ThinkTimes.of(logs, names(v), w -> {
+                    if (live != null) {
+                        live.accept(v.label() + " request log: " + w);
+                    }
+                }));
+            }
             results.add(result);
             onVariant.accept(result);
         }
         return new ExperimentResult(s.name(), s.description(), s.duration().toMillis() / 1000.0,
                 s.warmup().toMillis() / 1000.0, s.repeat(), results, List.of(), s.reference());
+    }
+
+    /**
+     * Where a variant's runs write their request logs: the caller's folder, else the work dir when the variant
+     * sets {@value #THINK_TIME_KEY} (its think times are read from them); null for none.
+     */
+    private Path logFolder(Scenario.Variant v) {
+        return requestLogs != null ? requestLogs : v.keys().containsKey(THINK_TIME_KEY) ? workDir : null;
     }
 
     static VariantResult reduce(Scenario.Variant v, List<LoadResult> runs, FeasibleShare.Model feasible) {

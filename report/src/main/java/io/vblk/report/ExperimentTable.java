@@ -23,6 +23,11 @@ public final class ExperimentTable {
         java.io.PrintWriter out = new java.io.PrintWriter(text);
         out.printf(Locale.ROOT, "%n== %s  (mode %s, policy %s, %d run%s%s)%n", v.label(), v.mode(), v.policy(),
                 v.repeats(), v.repeats() == 1 ? "" : "s", loadAverages(v));
+        if (!v.thinkTimes().isEmpty()) {
+            out.println("think time (next Q less previous R, per queue): " + String.join("; ", v.thinkTimes().stream()
+                    .map(t -> String.format(Locale.ROOT, "%s median %s, p99 %s (%d gaps)", t.device(),
+                            micros(t.medianUs()), micros(t.p99Us()), t.samples())).toList()));
+        }
         String head = String.format(Locale.ROOT, "%-10s | %6s | %6s | %8s | %9s | %14s | %10s | %9s | %9s | %10s | %16s | %9s | %9s | %9s | %10s | %9s",
                 "device", "weight", "target", "feasible", "I/Os", "share", "error (pp)", "conc gap",
                 "sched gap", "backlogged", "share backlogged", "load held", "IOPS", "p99", "in service", "backlog");
