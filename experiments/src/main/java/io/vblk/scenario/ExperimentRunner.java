@@ -3,7 +3,7 @@ package io.vblk.scenario;
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.load.LoadRunner;
-import io.vblk.logs.ThinkTimes;
+import io.vblk.logs.RequestLogFigures;
 import io.vblk.report.DeviceFigures;
 import io.vblk.report.ExperimentResult;
 import io.vblk.report.FeasibleShare;
@@ -25,8 +25,11 @@ import java.util.function.Consumer;
  * variant has no emulated disk).
  */
 public final class ExperimentRunner {
-    /** A variant that sets it reports its flows' think time, from its runs' request logs. */
-    static final String THINK_TIME_KEY = "backend.scheduler.idle";
+    /**
+     * A variant that sets one of these reports its devices' think time and disk time, from its runs' request
+     * logs ({@link RequestLogFigures}): idling waits for a flow's next request, a cost model weighs disk time.
+     */
+    static final java.util.Set<String> REQUEST_LOG_KEYS = java.util.Set.of("backend.scheduler.idle", "backend.scheduler.cost");
     private final Path workDir;
     private final Consumer<String> live;
     private final Consumer<VariantResult> onVariant;
@@ -93,12 +96,13 @@ public final class ExperimentRunner {
                 }
             }
             VariantResult result = reduce(v, runs, feasible);
-            if (v.keys().containsKey(THINK_TIME_KEY)) {
-                result = result.withThinkTimes(ThinkTimes.of(logs, names(v), w -> {
+            if (readsRequestLog(v)) {
+                RequestLogFigures f = RequestLogFigures.of(logs, names(v), w -> {
                     if (live != null) {
                         live.accept(v.label() + " request log: " + w);
                     }
-                }));
+                });
+                result = result.withRequestLog(f.thinkTimes(), f.diskTimes());
             }
             results.add(result);
             onVariant.accept(result);
@@ -109,10 +113,14 @@ public final class ExperimentRunner {
 
     /**
      * Where a variant's runs write their request logs: the caller's folder, else the work dir when the variant
-     * sets {@value #THINK_TIME_KEY} (its think times are read from them); null for none.
+     * {@link #readsRequestLog}; null for none.
      */
     private Path logFolder(Scenario.Variant v) {
-        return requestLogs != null ? requestLogs : v.keys().containsKey(THINK_TIME_KEY) ? workDir : null;
+        return requestLogs != null ? requestLogs : readsRequestLog(v) ? workDir : null;
+    }
+
+    static boolean readsRequestLog(Scenario.Variant v) {
+        return v.keys().keySet().stream().anyMatch(REQUEST_LOG_KEYS::contains);
     }
 
     static VariantResult reduce(Scenario.Variant v, List<LoadResult> runs, FeasibleShare.Model feasible) {
