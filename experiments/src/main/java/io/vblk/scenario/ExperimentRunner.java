@@ -3,6 +3,7 @@ package io.vblk.scenario;
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.LoadSpec;
 import io.vblk.load.LoadRunner;
+import io.vblk.logs.RequestLogFigures;
 import io.vblk.report.DeviceFigures;
 import io.vblk.report.ExperimentResult;
 import io.vblk.report.FeasibleShare;
@@ -24,6 +25,11 @@ import java.util.function.Consumer;
  * variant has no emulated disk).
  */
 public final class ExperimentRunner {
+    /**
+     * A variant that sets one of these reports its devices' think time and disk time, from its runs' request
+     * logs ({@link RequestLogFigures}): idling waits for a flow's next request, a cost model weighs disk time.
+     */
+    static final java.util.Set<String> REQUEST_LOG_KEYS = java.util.Set.of("backend.scheduler.idle", "backend.scheduler.cost");
     private final Path workDir;
     private final Consumer<String> live;
     private final Consumer<VariantResult> onVariant;
@@ -65,10 +71,16 @@ public final class ExperimentRunner {
         for (Scenario.Variant v : s.variants()) {
             FeasibleShare.Model feasible = Feasibility.of(v, names(v), workDir, slug(s.name() + "-" + v.label()));
             List<LoadResult> runs = new ArrayList<>();
+            List<Path> logs = new ArrayList<>();
             for (int r = 1; r <= s.repeat(); r++) {
                 String run = slug(v.label()) + (s.repeat() > 1 ? "-run" + r : "");
                 String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
-                Path log = requestLog == null ? null : requestLogOf(requestLog, run);
+                // --request-log's file, else (a variant whose figures read its request logs) the work folder
+                Path log = requestLog != null ? requestLogOf(requestLog, run)
+                        : readsRequestLog(v) ? workDir.resolve(name + ".requests.jsonl") : null;
+                if (log != null) {
+                    logs.add(log);
+                }
                 String prefix = v.label() + (s.repeat() > 1 ? " #" + r : "") + " ";
                 Consumer<String> liveLine = live == null ? null : line -> live.accept(prefix + line);
                 if (!v.guests().isEmpty()) {
@@ -90,11 +102,27 @@ public final class ExperimentRunner {
                 }
             }
             VariantResult result = reduce(v, runs, feasible);
+            if (readsRequestLog(v)) {
+                RequestLogFigures f = RequestLogFigures.of(logs, names(v), w -> {
+                    if (live != null) {
+                        live.accept(v.label() + " request log: " + w);
+                    }
+                });
+                result = result.withRequestLog(f.thinkTimes(), f.diskTimes());
+            }
             results.add(result);
             onVariant.accept(result);
         }
         return new ExperimentResult(s.name(), s.description(), s.duration().toMillis() / 1000.0,
                 s.warmup().toMillis() / 1000.0, s.repeat(), results, List.of(), s.reference());
+    }
+
+    /**
+     * Where a variant's runs write their request logs: the caller's folder, else the work dir when the variant
+     * {@link #readsRequestLog}; null for none.
+     */
+    static boolean readsRequestLog(Scenario.Variant v) {
+        return v.keys().keySet().stream().anyMatch(REQUEST_LOG_KEYS::contains);
     }
 
     static VariantResult reduce(Scenario.Variant v, List<LoadResult> runs, FeasibleShare.Model feasible) {

@@ -1,7 +1,6 @@
 package io.vblk.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vblk.config.ConfigException;
 import io.vblk.config.ConfigLoader;
@@ -32,9 +31,7 @@ class GuestLoadsTest {
             """;
 
     private static ConfigException.Located onlyProblem(String yaml) {
-        ConfigException e = assertThrows(ConfigException.class, () -> ScenarioLoader.parse(yaml, "f.yaml"));
-        assertThat(e.problems()).hasSize(1);
-        return e.problems().get(0);
+        return ScenarioLoaderTest.onlyProblem(yaml);
     }
 
     @Test

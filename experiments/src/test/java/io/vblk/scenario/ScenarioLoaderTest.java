@@ -43,7 +43,8 @@ class ScenarioLoaderTest {
               - {device: b, processes: 4}
             """;
 
-    private static ConfigException.Located onlyProblem(String yaml) {
+    /** The one problem parsing {@code yaml} reports (it must report exactly one). */
+    static ConfigException.Located onlyProblem(String yaml) {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ScenarioLoader.parse(yaml, "f.yaml"));
         assertThat(e.problems()).hasSize(1);

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vblk.cli.VblkMain;
 import io.vblk.report.CuresTable;
 import io.vblk.report.DeviceFigures;
+import io.vblk.report.DiskTime;
 import io.vblk.report.ExperimentResult;
 import io.vblk.report.ExperimentTable;
+import io.vblk.report.ThinkTime;
 import io.vblk.report.VariantResult;
 import io.vblk.scenario.ExperimentRunner;
 import io.vblk.scenario.Scenario;
@@ -272,6 +274,69 @@ class ExperimentsEndToEndTest {
                 .contains("its feasible share, 25 % or 2000 IOPS, counts the disk's slots, not its queue");
         assertThat(variant(r, "sync vm reserved 1000 depth 4").explanation())
                 .contains("vm's reservation of 1000 IOPS is feasible at depth 4 (at most 1600 IOPS)");
+    }
+
+    // idle-sweep and cost-model read their request logs: the think time and disk time are always there and
+    // consistent; the shares they explain only for runs the host did not limit
+    @Test
+    void idleSweepReportsTheThinkTimeFirstAndIdlingPastItsP99ReachesTheWeights() throws Exception {
+        ExperimentResult r = run("idle-sweep", List.of("idle 0", "idle 1ms", "idle 1ms inject"));
+
+        for (VariantResult v : r.variants()) {
+            assertThat(v.thinkTimes()).as(v.label()).extracting(ThinkTime::device).containsExactly("sda11", "sda12");
+            for (ThinkTime t : v.thinkTimes()) {
+                assertThat(t.samples()).as(v.label() + " " + t.device()).isPositive();
+                assertThat(t.overlapped()).isBetween(0L, t.samples());
+                assertThat(t.p99Us()).isGreaterThanOrEqualTo(t.medianUs());
+                assertThat(t.admitP99Us()).isGreaterThanOrEqualTo(t.admitMedianUs());
+            }
+            String table = ExperimentTable.format(v);
+            assertThat(table.indexOf("think time (next Q less previous R, per queue): sda11 median "))
+                    .as("above the table").isPositive().isLessThan(table.indexOf("device "));
+        }
+        VariantResult none = variant(r, "idle 0");
+        VariantResult idle = variant(r, "idle 1ms");
+        assertThat(device(idle, "sda11").idleArrivals()).isPositive();
+        assertThat(device(none, "sda11").idleArrivals() + device(none, "sda11").idleTimeouts()).isZero();
+        if (none.valid() && idle.valid()) {
+            assertThat(device(none, "sda11").share()).as("the collapse").isBetween(0.44, 0.56);
+            // 1 ms is past the p99 of sda11's gap to its next admission (a few hundred µs at most on this host)
+            assertThat(device(idle, "sda11").share()).as("idling restores the weights").isGreaterThan(0.7);
+            assertThat(diskTime(idle, "sda11").d2cShare()).isGreaterThan(0.7);
+        }
+    }
+
+    @Test
+    void costModelSplitsDiskTimeFromD2cAndLinearCostGivesTheSmallRequestsMore() throws Exception {
+        ExperimentResult r = run("cost-model", List.of("cost requests", "cost linear"));
+
+        for (VariantResult v : r.variants()) {
+            assertThat(v.diskTimes()).as(v.label()).extracting(DiskTime::device).containsExactly("small", "large");
+            assertThat(v.diskTimes().stream().mapToDouble(DiskTime::d2cShare).sum()).isCloseTo(1, within(1e-9));
+            assertThat(v.diskTimes().stream().mapToDouble(DiskTime::bytesShare).sum()).isCloseTo(1, within(1e-9));
+            for (DiskTime t : v.diskTimes()) {
+                assertThat(t.d2cS()).as(v.label() + " " + t.device()).isPositive();
+                // each OK request is 4 KiB (small) or 64 KiB (large); the log holds the warm-up's too
+                int size = t.device().equals("small") ? 4096 : 65_536;
+                assertThat(t.bytes()).isPositive().isGreaterThanOrEqualTo(Math.round(device(v, t.device()).ios()) * size);
+                assertThat(t.bytes() % size).isZero();
+            }
+            assertThat(ExperimentTable.format(v)).contains("disk time (sum of D2C) / bytes: small ");
+            // a 64 KiB request holds the disk longer than a 4 KiB one (512 against 220 us)
+            assertThat(diskTime(v, "large").d2cS() / device(v, "large").ios())
+                    .isGreaterThan(diskTime(v, "small").d2cS() / device(v, "small").ios());
+        }
+        VariantResult requests = variant(r, "cost requests");
+        VariantResult linear = variant(r, "cost linear");
+        if (requests.valid() && linear.valid()) {
+            // linear cost charges large's requests more than small's, so small gets more of the disk's time (D2C
+            // also holds the wait in the disk's own queue, the same for both sizes, so the split is not 30/70)
+            assertThat(diskTime(linear, "small").d2cShare()).isGreaterThan(diskTime(requests, "small").d2cShare());
+        }
+    }
+
+    private static DiskTime diskTime(VariantResult v, String name) {
+        return v.diskTimes().stream().filter(d -> d.device().equals(name)).findFirst().orElseThrow();
     }
 
     private static boolean weightsDecided(VariantResult v) {

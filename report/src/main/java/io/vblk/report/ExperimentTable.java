@@ -24,6 +24,12 @@ public final class ExperimentTable {
         java.io.PrintWriter out = new java.io.PrintWriter(text);
         out.printf(Locale.ROOT, "%n== %s  (mode %s, policy %s, %d run%s%s)%n", v.label(), v.mode(), v.policy(),
                 v.repeats(), v.repeats() == 1 ? "" : "s", loadAverages(v));
+        if (!v.thinkTimes().isEmpty()) {
+            out.println("think time (next Q less previous R, per queue): " + String.join("; ", v.thinkTimes().stream()
+                    .map(t -> String.format(Locale.ROOT, "%s median %s, p99 %s (%d gaps, %d below 0); to the next I "
+                            + "median %s, p99 %s", t.device(), micros(t.medianUs()), micros(t.p99Us()), t.samples(),
+                            t.overlapped(), micros(t.admitMedianUs()), micros(t.admitP99Us()))).toList()));
+        }
         // several runs: I/Os is the mean per run and the share carries its standard deviation over the runs
         boolean runs = v.repeats() > 1;
         String head = String.format(Locale.ROOT, "%-10s | %6s | %6s | %8s | %12s | %22s | %10s | %9s | %9s | %10s | %16s | %9s | %9s | %9s | %10s | %9s",
@@ -49,6 +55,11 @@ public final class ExperimentTable {
                 v.diskUtilization() == null ? "" : "; disk busy " + percent(v.diskUtilization()), percent(v.dispatchLag()));
         if (v.feasible() != null) {
             out.println("feasible share: " + v.feasible().method());
+        }
+        if (!v.diskTimes().isEmpty()) {
+            out.println("disk time (sum of D2C) / bytes: " + String.join("; ", v.diskTimes().stream()
+                    .map(t -> String.format(Locale.ROOT, "%s %.3fs (%s) / %s MiB (%s)", t.device(), t.d2cS(),
+                            percent(t.d2cShare()), io.vblk.result.Units.mib(t.bytes()), percent(t.bytesShare()))).toList()));
         }
         if (v.devices().stream().anyMatch(d -> d.idleArrivals() + d.idleTimeouts() > 0)) {
             out.println("idle: " + String.join("; ", v.devices().stream().map(d -> String.format(Locale.ROOT,
@@ -85,5 +96,13 @@ public final class ExperimentTable {
 
     static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+    }
+
+    /** A latency in a line of prose (not a column, whose unit is in its header): 9695us, 12.6ms. */
+    static String micros(double us) {
+        if (us >= 10_000) {
+            return String.format(Locale.ROOT, "%.1fms", us / 1000);
+        }
+        return String.format(Locale.ROOT, "%.0fus", us);
     }
 }

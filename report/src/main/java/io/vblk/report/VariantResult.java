@@ -14,24 +14,50 @@ import java.util.Map;
  * @param feasible the feasible share of each device and how it was obtained; null when unknown
  * @param hostLimit why the host, not the backend's concurrency or the scheduler, limited a run; null when
  *     every run kept up with its load
+ * @param thinkTimes each device's think time from the runs' request logs ({@link ThinkTime}); empty when the
+ *     variant had none read
+ * @param diskTimes each device's sum of D2C and bytes from the same logs ({@link DiskTime}); empty likewise
  */
 public record VariantResult(String label, Map<String, String> keys, String mode, String policy, int repeats,
                             List<DeviceFigures> devices, double jain, double maxShareErrorPp,
                             double allBackloggedFraction, double dispatchLag, Double diskUtilization,
                             double loadAverageStart, double loadAverageEnd, FeasibleShare.Model feasible,
-                            String hostLimit, String explanation) {
+                            String hostLimit, String explanation, List<ThinkTime> thinkTimes,
+                            List<DiskTime> diskTimes) {
+    public VariantResult {
+        thinkTimes = List.copyOf(thinkTimes);
+        diskTimes = List.copyOf(diskTimes);
+    }
+
+    /** A variant without figures from a request log (none was read). */
+    public VariantResult(String label, Map<String, String> keys, String mode, String policy, int repeats,
+                         List<DeviceFigures> devices, double jain, double maxShareErrorPp, double allBackloggedFraction,
+                         double dispatchLag, Double diskUtilization, double loadAverageStart, double loadAverageEnd,
+                         FeasibleShare.Model feasible, String hostLimit, String explanation) {
+        this(label, keys, mode, policy, repeats, devices, jain, maxShareErrorPp, allBackloggedFraction, dispatchLag,
+                diskUtilization, loadAverageStart, loadAverageEnd, feasible, hostLimit, explanation, List.of(),
+                List.of());
+    }
+
     /** The same result under another label (a chart that shows several experiments' variants side by side). */
     public VariantResult withLabel(String newLabel) {
         return new VariantResult(newLabel, keys, mode, policy, repeats, devices, jain, maxShareErrorPp,
                 allBackloggedFraction, dispatchLag, diskUtilization, loadAverageStart, loadAverageEnd, feasible, hostLimit,
-                explanation);
+                explanation, thinkTimes, diskTimes);
     }
 
     /** The same result, its explanation followed by {@code more} (a reservation's verdict). */
     public VariantResult withExplanation(String more) {
         return new VariantResult(label, keys, mode, policy, repeats, devices, jain, maxShareErrorPp,
                 allBackloggedFraction, dispatchLag, diskUtilization, loadAverageStart, loadAverageEnd, feasible, hostLimit,
-                explanation + more);
+                explanation + more, thinkTimes, diskTimes);
+    }
+
+    /** The same result with its devices' think times and disk times from its request logs. */
+    public VariantResult withRequestLog(List<ThinkTime> think, List<DiskTime> disk) {
+        return new VariantResult(label, keys, mode, policy, repeats, devices, jain, maxShareErrorPp,
+                allBackloggedFraction, dispatchLag, diskUtilization, loadAverageStart, loadAverageEnd, feasible, hostLimit,
+                explanation, think, disk);
     }
 
     /** True when every run kept up with the work its load asked for, so its shares measure the backend. */
