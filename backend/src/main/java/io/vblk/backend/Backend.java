@@ -332,7 +332,7 @@ public final class Backend implements AutoCloseable {
                 if (dc.isFile()) {
                     try {
                         store = FileStore.open(Path.of(dc.filePath()), dc.size().bytes(), dc.readOnly(), dc.direct(),
-                                SEG_MAX * SIZE_MAX);
+                                SEG_MAX * SIZE_MAX, dc.create());
                     } catch (IOException e) {
                         throw new DeviceOpenException(i, e.getMessage());
                     }

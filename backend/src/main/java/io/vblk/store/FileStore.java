@@ -51,17 +51,21 @@ public final class FileStore implements BlockStore {
     }
 
     /**
-     * Opens the image, or creates it when it is absent but its folder exists, saying so in one log line. A
+     * Opens the image, or, when {@code create}, creates it when it is absent but its folder exists, saying so in
+     * one log line; without {@code create} an absent image is refused with its path. A
      * missing folder is never created: a mistyped path must not leave folders and a 1 GiB file behind (as
      * root, anywhere). A too-small existing image, an unreadable path or a filesystem without O_DIRECT when
      * {@code direct} is asked for is reported as an IOException with the reason.
      */
-    public static FileStore open(Path path, long capacity, boolean readOnly, boolean direct, int maxTransfer)
-            throws IOException {
+    public static FileStore open(Path path, long capacity, boolean readOnly, boolean direct, int maxTransfer,
+                                 boolean create) throws IOException {
         Path abs = path.toAbsolutePath();
         if (!Files.exists(abs)) {
             if (readOnly) {
                 throw new IOException("read-only image " + abs + " does not exist");
+            }
+            if (!create) {
+                throw new IOException(abs + ": no such image (the device says create: false)");
             }
             if (abs.getParent() != null && !Files.isDirectory(abs.getParent())) {
                 throw new IOException(abs + ": no such directory " + abs.getParent() + " (an image is created only in "

@@ -22,16 +22,40 @@ class FileStoreTest {
     void aMistypedFolderIsNamedAndNeitherItNorAnImageIsCreated() {
         Path img = dir.resolve("nonexistent").resolve("img.raw");
 
-        assertThatThrownBy(() -> FileStore.open(img, 64 * MIB, false, false, 4 << 20))
+        assertThatThrownBy(() -> FileStore.open(img, 64 * MIB, false, false, 4 << 20, true))
                 .isInstanceOf(java.io.IOException.class)
                 .hasMessage(img + ": no such directory " + img.getParent() + " (an image is created only in a folder that exists)");
         assertThat(img.getParent()).doesNotExist();
     }
 
     @Test
+    void withoutCreateAnAbsentImageIsRefusedAndNotCreated() {
+        Path img = dir.resolve("img.raw");
+
+        assertThatThrownBy(() -> FileStore.open(img, 64 * MIB, false, false, 4 << 20, false))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage(img + ": no such image (the device says create: false)");
+        assertThat(img).doesNotExist();
+    }
+
+    @Test
+    void withoutCreateAnExistingImageOpensAsItIs() throws Exception {
+        Path img = dir.resolve("img.raw");
+        try (FileStore s = FileStore.open(img, 64 * MIB, false, false, 4 << 20, true)) {
+            s.write(0, Unpooled.wrappedBuffer(new byte[] {7}));
+            s.flush();
+        }
+        try (FileStore s = FileStore.open(img, 64 * MIB, false, false, 4 << 20, false)) {
+            io.netty.buffer.ByteBuf back = Unpooled.buffer(512);
+            s.read(0, back, 512);
+            assertThat(back.getByte(0)).isEqualTo((byte) 7);
+        }
+    }
+
+    @Test
     void discardFreesTheRangesBlocksAndItReadsAsZeros() throws Exception {
         Path img = dir.resolve("a.img");
-        try (FileStore s = FileStore.open(img, 64 * MIB, false, false, 4 << 20)) {
+        try (FileStore s = FileStore.open(img, 64 * MIB, false, false, 4 << 20, true)) {
             // the case: a TRIM of 8 MiB on a fresh sparse image allocated 8 MiB
             s.discard(0, 8 * MIB);
             s.flush();
@@ -59,7 +83,7 @@ class FileStoreTest {
     @Test
     void writeZeroesReadsAsZerosWithoutWritingAGigabyte() throws Exception {
         Path img = dir.resolve("b.img");
-        try (FileStore s = FileStore.open(img, 4L << 30, false, false, 4 << 20)) {
+        try (FileStore s = FileStore.open(img, 4L << 30, false, false, 4 << 20, true)) {
             byte[] ones = new byte[4096];
             Arrays.fill(ones, (byte) 7);
             s.write(1L << 30, Unpooled.wrappedBuffer(ones));

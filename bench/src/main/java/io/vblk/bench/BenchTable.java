@@ -1,7 +1,7 @@
 package io.vblk.bench;
 
 import io.vblk.report.TextTable;
-import io.vblk.report.ResultTable;
+import io.vblk.result.Units;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class BenchTable {
     private BenchTable() {}
 
-    static final String[] HEADER = {"rw", "qd/dev", "devs", "policy", "mode", "IOPS", "lat p50", "p99", "p99.9",
+    static final String[] HEADER = {"rw", "qd/dev", "devs", "policy", "mode", "IOPS", "p50 (µs)", "p99 (µs)", "p99.9 (µs)",
         "backend CPU s/M I/O", "frontend CPU s/M I/O"};
 
     public static String cells(List<CellResult> results) {
@@ -27,9 +27,9 @@ public final class BenchTable {
                 r.policy(),
                 r.mode(),
                 String.format(Locale.ROOT, "%,.0f", r.iops()),
-                ResultTable.latency(r.p50Us()),
-                ResultTable.latency(r.p99Us()),
-                ResultTable.latency(r.p999Us()),
+                Units.us(r.p50Us()),
+                Units.us(r.p99Us()),
+                Units.us(r.p999Us()),
                 String.format(Locale.ROOT, "%.2f", r.backendCpuPerMillion()),
                 String.format(Locale.ROOT, "%.2f", r.frontendCpuPerMillion()),
             });
@@ -56,7 +56,7 @@ public final class BenchTable {
     /** The curve: each axis's points with total outstanding, IOPS, latency and CPU per million I/Os. */
     public static String curve(List<CellResult> byDevices, List<CellResult> byDepth) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"axis", "devs", "qd/dev", "outstanding", "IOPS", "lat p50", "p99", "backend CPU s/M I/O",
+        rows.add(new String[] {"axis", "devs", "qd/dev", "outstanding", "IOPS", "p50 (µs)", "p99 (µs)", "backend CPU s/M I/O",
             "frontend CPU s/M I/O"});
         for (CellResult r : byDevices) {
             rows.add(curveRow("devices", r));
@@ -74,8 +74,8 @@ public final class BenchTable {
             Integer.toString(r.outstandingPerDevice()),
             Integer.toString(r.devices() * r.outstandingPerDevice()),
             String.format(Locale.ROOT, "%,.0f", r.iops()),
-            ResultTable.latency(r.p50Us()),
-            ResultTable.latency(r.p99Us()),
+            Units.us(r.p50Us()),
+            Units.us(r.p99Us()),
             String.format(Locale.ROOT, "%.2f", r.backendCpuPerMillion()),
             String.format(Locale.ROOT, "%.2f", r.frontendCpuPerMillion()),
         };

@@ -77,6 +77,17 @@ class BenchPlanTest {
                 .doesNotContain("d3", "disk");
     }
 
+    @Test
+    void theLatencyColumnsAreInMicrosecondsTheUnitInTheHeader() {
+        CellResult slow = new CellResult("randread", 32, 8, "fifo", "sync", 1, 1000, 1000, 723, 3_670, 6_520, 1, 1, 1, 1, 0);
+        List<String> lines = BenchTable.cells(List.of(cell("fifo", "aio", 1, 40_000), slow)).lines().toList();
+
+        assertThat(lines.get(0)).contains("| p50 (µs) | p99 (µs) | p99.9 (µs) |");
+        // 3.67 ms beside 20 us: both in µs, never "ms" beside "µs" in one column
+        assertThat(lines.get(3).split(" \\| ")).extracting(String::strip).contains("723", "3670", "6520");
+        assertThat(String.join("\n", lines)).doesNotContain(" ms").doesNotContain(" µs |");
+    }
+
     private static CellResult cell(String policy, String mode, int qd, double iops) {
         return new CellResult("randread", qd, 1, policy, mode, 1, (long) iops, iops, 10, 20, 30, 1, 1, 1, 1, 0);
     }

@@ -55,7 +55,9 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "write PNG charts (and keep backend configs and logs) here")
     Path out;
 
-    @Option(names = "--request-log", paramLabel = "DIR", description = "keep the backend's request log of every variant and run here")
+    @Option(names = "--request-log", paramLabel = "FILE",
+            description = "keep the backend's request log of every variant and run, each beside FILE with the run in its name "
+                    + "(FILE.jsonl: FILE.VARIANT[-runN].jsonl); FILE's folder must exist")
     Path requestLog;
 
     @Option(names = {"-q", "--quiet"}, description = "no live status line")
@@ -90,6 +92,16 @@ public final class ExperimentCommand implements Callable<Integer> {
         return result;
     }
 
+    /** Why {@code --request-log FILE} cannot be used, or null: it names a file whose folder exists, as in load. */
+    static String requestLogProblem(Path file) {
+        if (Files.isDirectory(file)) {
+            return "is a folder; --request-log names a file, and each run's log goes beside it ("
+                    + ExperimentRunner.requestLogOf(file.resolve("seed.jsonl"), "VARIANT") + ")";
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        return Files.isDirectory(folder) ? null : "no such directory " + folder;
+    }
+
     /** The CSV form: a row per variant and device. */
     static OutputOptions.Csv csv(List<ExperimentResult> results) {
         List<List<Object>> rows = new ArrayList<>();
@@ -113,6 +125,11 @@ public final class ExperimentCommand implements Callable<Integer> {
             if ("-".equals(output.json) && output.format != OutputOptions.Format.table) {
                 err.println("vblk experiment: --json - and --output-format " + output.format + " both write to stdout; "
                         + "give --json FILE");
+                return 2;
+            }
+            String badLog = requestLog == null ? null : requestLogProblem(requestLog);
+            if (badLog != null) {
+                err.println("vblk experiment: --request-log " + requestLog + ": " + badLog);
                 return 2;
             }
             PrintStream table = output.table(machine, err);

@@ -39,6 +39,36 @@ class FlagsTest {
         }
     }
 
+    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    private final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+    /** experiment writes to System.out and System.err; these runs write to {@code out} and {@code err} instead. */
+    private static int experiment(java.io.ByteArrayOutputStream out, java.io.ByteArrayOutputStream err, String... args) {
+        List<String> line = new ArrayList<>(List.of("experiment"));
+        line.addAll(List.of(args));
+        ExperimentCommand c = VblkMain.commandLine().parseArgs(line.toArray(String[]::new)).subcommand().commandSpec()
+                .commandLine().getCommand();
+        return c.run(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void experimentsRequestLogIsAFileAsInLoadAndAFolderIsRefusedWithTheNamesItWouldWrite() {
+        assertThat(experiment(out, err, "seed", "-q", "--request-log", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("vblk experiment: --request-log " + dir + ": is a folder; --request-log names a "
+                + "file, and each run's log goes beside it (" + dir.resolve("seed.VARIANT.jsonl") + ")\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void experimentsRequestLogInAMissingFolderIsRefusedBeforeAnythingRuns() {
+        Path typo = dir.resolve("typo").resolve("seed.jsonl");
+        assertThat(experiment(out, err, "seed", "-q", "--request-log", typo.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("vblk experiment: --request-log " + typo + ": no such directory "
+                + typo.getParent() + "\n");
+        assertThat(dir.resolve("typo")).doesNotExist();
+    }
+
     @Test
     void vblkAlonePrintsItsHelpListingBackendOnStderrAndExitsTwo() {
         assertThat(cli.run()).isEqualTo(2);

@@ -111,11 +111,15 @@ class VblkMainTest {
             assertThat(code).as(err.toString()).isZero();
             assertThat(err.toString()).isEmpty();
             assertThat(out.toString().lines()).first().asString()
-                    .matches("device \\| weight \\| +I/Os \\| ratio to total \\| +IOPS \\| +MB/s \\| +lat p50 \\| +p99 \\| +p99.9");
+                    .matches("device \\| weight \\| +I/Os \\| ratio to total \\| +IOPS \\| +MB/s \\| +p50 \\(ms\\) \\| +p99 \\(ms\\) \\| +p99.9 \\(ms\\)");
             assertThat(out.toString()).contains("\nvm1 ", "\nvm2 ", "\ntotal ", "verify: ", " 0 mismatches");
             JsonNode tree = new ObjectMapper().readTree(json.toFile());
             assertThat(tree.get("devices")).hasSize(2);
             assertThat(tree.get("total").get("ios").asLong()).isPositive();
+            JsonNode latency = tree.get("total").get("latency_us");
+            assertThat(latency.get("p50").asLong()).isPositive();
+            assertThat(latency.get("p90").asLong()).isBetween(latency.get("p50").asLong(), latency.get("p99").asLong());
+            assertThat(latency.get("p999").asLong()).isGreaterThanOrEqualTo(latency.get("p99").asLong());
         }
     }
 

@@ -15,7 +15,7 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
                            Integer queueSize, Integer queues, Integer weight, Mode mode, FaultConfig fault,
                            Integer maxDiscardSectors, Integer maxDiscardSeg, Integer maxWriteZeroesSectors,
                            Integer maxWriteZeroesSeg, VhostUserConfig vhostUser, Integer reservation, Integer limit,
-                           java.time.Duration latencyTarget) {
+                           java.time.Duration latencyTarget, Boolean create) {
     public static final int DEFAULT_WEIGHT = 100;
     /** The longest latency target: its window (16 targets) is then io.latency's longest, 1 s, and more. */
     public static final java.time.Duration MAX_LATENCY_TARGET = java.time.Duration.ofSeconds(1);
@@ -30,6 +30,8 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
         store = store == null ? "ram" : store;
         direct = direct != null && direct;
         readOnly = readOnly != null && readOnly;
+        // a file store creates an absent image (in a folder that exists) unless told not to
+        create = create == null || create;
         queueSize = queueSize == null ? 256 : queueSize;
         queues = queues == null ? 1 : queues;
         weight = weight == null ? DEFAULT_WEIGHT : weight;
@@ -46,7 +48,7 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
 
     /** A device with every other key at its default. */
     public static DeviceConfig of(String name, ByteSize size, String store, Integer weight, Mode mode) {
-        return new DeviceConfig(name, size, store, null, null, null, null, weight, mode, null, null, null, null, null, null, null, null, null);
+        return new DeviceConfig(name, size, store, null, null, null, null, weight, mode, null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isFile() {

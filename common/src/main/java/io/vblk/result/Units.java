@@ -18,4 +18,9 @@ public final class Units {
     public static String ms(double micros) {
         return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
     }
+
+    /** Microseconds, whole: the cell of a "(µs)" column (the bench's sub-millisecond latencies). */
+    public static String us(double micros) {
+        return String.format(Locale.ROOT, "%.0f", micros);
+    }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
-    private static final String DEVICE_KEYS = "direct, fault, latency-target, limit, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, reservation, size, store, vhost-user, weight";
+    private static final String DEVICE_KEYS = "create, direct, fault, latency-target, limit, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, reservation, size, store, vhost-user, weight";
 
     private static final String BACKEND = """
             listen: 127.0.0.1
@@ -72,8 +72,8 @@ class ConfigLoaderTest {
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null, null, null, null, null),
-                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null, null, null, null, null));
+                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null, null, null, null, null, true),
+                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null, null, null, null, null, true));
         assertThat(c.devices().get(1).filePath()).isEqualTo("images/img0.raw");
         assertThat(c.devices().get(0).capacitySectors()).isEqualTo((1L << 30) / 512);
     }
@@ -87,8 +87,19 @@ class ConfigLoaderTest {
         assertThat(c.mode()).isEqualTo(Mode.AIO);
         assertThat(c.maxInService()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null, null, null, null));
+                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null, null, null, null, true));
         assertThat(c.inServiceLimit(c.devices().get(0))).isEqualTo(256);
+    }
+
+    @Test
+    void aFileStoreCreatesAnAbsentImageUnlessTheDeviceSaysCreateFalse() throws IOException {
+        BackendConfig c = ConfigLoader.backend(file("""
+                devices:
+                  - {name: kept, size: 1MiB, store: "file:a.raw", create: false}
+                  - {name: made, size: 1MiB, store: "file:b.raw"}
+                """));
+
+        assertThat(c.devices()).extracting(DeviceConfig::create).containsExactly(false, true);
     }
 
     @Test

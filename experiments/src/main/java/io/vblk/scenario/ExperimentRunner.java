@@ -33,7 +33,7 @@ public final class ExperimentRunner {
     private final Path workDir;
     private final Consumer<String> live;
     private final Consumer<VariantResult> onVariant;
-    private final Path requestLogs;
+    private final Path requestLog;
     private final Duration statusInterval;
 
     /** @param live receives the load's once-a-second line (null: quiet); onVariant each variant when done */
@@ -41,23 +41,26 @@ public final class ExperimentRunner {
         this(workDir, live, onVariant, null);
     }
 
-    /** @param requestLogs a folder for one backend request log per variant and run, named after it; or null */
-    public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLogs) {
-        this(workDir, live, onVariant, requestLogs, Duration.ofSeconds(1));
+    /**
+     * @param requestLog the request-log file as {@code --request-log} names it everywhere; each variant and run
+     *                   writes its backend's log beside it, its name tagged with the run ({@link #requestLogOf}); or null
+     */
+    public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLog) {
+        this(workDir, live, onVariant, requestLog, Duration.ofSeconds(1));
     }
 
-    private ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLogs,
+    private ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLog,
                              Duration statusInterval) {
         this.workDir = workDir;
         this.live = live;
         this.onVariant = onVariant;
-        this.requestLogs = requestLogs;
+        this.requestLog = requestLog;
         this.statusInterval = statusInterval;
     }
 
     /** The same runner with the live line every {@code every} (fio's --status-interval). */
     public ExperimentRunner withStatusInterval(Duration every) {
-        return new ExperimentRunner(workDir, live, onVariant, requestLogs, every);
+        return new ExperimentRunner(workDir, live, onVariant, requestLog, every);
     }
 
     public ExperimentResult run(Scenario s) throws IOException {
@@ -70,8 +73,11 @@ public final class ExperimentRunner {
             List<LoadResult> runs = new ArrayList<>();
             List<Path> logs = new ArrayList<>();
             for (int r = 1; r <= s.repeat(); r++) {
+                String run = slug(v.label()) + (s.repeat() > 1 ? "-run" + r : "");
                 String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
-                Path log = logFolder(v) == null ? null : logFolder(v).resolve(name + ".requests.jsonl");
+                // --request-log's file, else (a variant whose figures read its request logs) the work folder
+                Path log = requestLog != null ? requestLogOf(requestLog, run)
+                        : readsRequestLog(v) ? workDir.resolve(name + ".requests.jsonl") : null;
                 if (log != null) {
                     logs.add(log);
                 }
@@ -115,10 +121,6 @@ public final class ExperimentRunner {
      * Where a variant's runs write their request logs: the caller's folder, else the work dir when the variant
      * {@link #readsRequestLog}; null for none.
      */
-    private Path logFolder(Scenario.Variant v) {
-        return requestLogs != null ? requestLogs : readsRequestLog(v) ? workDir : null;
-    }
-
     static boolean readsRequestLog(Scenario.Variant v) {
         return v.keys().keySet().stream().anyMatch(REQUEST_LOG_KEYS::contains);
     }
@@ -169,6 +171,16 @@ public final class ExperimentRunner {
             }
         }
         java.nio.file.Files.deleteIfExists(dir);
+    }
+
+    /**
+     * One run's request log: the run's tag before the file's last extension ({@code logs/seed.jsonl} and run
+     * {@code aio-run2} give {@code logs/seed.aio-run2.jsonl}), or after a name that has none.
+     */
+    public static Path requestLogOf(Path file, String run) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return file.resolveSibling(dot > 0 ? name.substring(0, dot) + "." + run + name.substring(dot) : name + "." + run);
     }
 
     static String slug(String s) {

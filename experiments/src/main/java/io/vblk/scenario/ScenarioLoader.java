@@ -104,7 +104,11 @@ public final class ScenarioLoader {
             }
             Map<String, String> keys = new LinkedHashMap<>();
             v.getValue().forEach((k, val) -> keys.put(k, val.asText()));
-            variants.add(resolve(copy, v.getKey(), keys, file, text));
+            try {
+                variants.add(resolve(copy, v.getKey(), keys, file, text));
+            } catch (ConfigException e) {
+                throw blamed(e, root, v.getKey(), v.getValue().keySet(), text);
+            }
         }
         return new Scenario(name, description, duration, warmup, repeat, variants, reference(root, file, text));
     }
@@ -243,14 +247,8 @@ public final class ScenarioLoader {
 
     private static Scenario.Variant resolve(ObjectNode tree, String label, Map<String, String> keys, String file,
                                             String text) {
-        String variant = " (variant '" + label + "')";
         JsonNode backendTree = tree.get("backend");
-        BackendConfig backend;
-        try {
-            backend = ConfigLoader.backend(backendTree, file, text);
-        } catch (ConfigException e) {
-            throw withVariant(e, label);
-        }
+        BackendConfig backend = ConfigLoader.backend(backendTree, file, text);
         Set<String> names = new java.util.LinkedHashSet<>();
         backend.devices().forEach(d -> names.add(d.name()));
         // a load entry is simulated processes ({device, processes, ...}) or a real guest ({guest: {...}})
@@ -268,29 +266,24 @@ public final class ScenarioLoader {
                 continue;
             }
             if (e.size() != 1 || !e.get("guest").isObject()) {
-                throw located(file, text, at, "a guest entry is {guest: {name, devices, processes, ...}} alone" + variant);
+                throw located(file, text, at, "a guest entry is {guest: {name, devices, processes, ...}} alone");
             }
-            GuestSpec g;
-            try {
-                g = ConfigLoader.convert(e.get("guest"), GuestSpec.class, file, text, at + ".guest");
-            } catch (ConfigException x) {
-                throw withVariant(x, label);
-            }
+            GuestSpec g = ConfigLoader.convert(e.get("guest"), GuestSpec.class, file, text, at + ".guest");
             io.vblk.config.Problems gp = new io.vblk.config.Problems();
             g.validate(at + ".guest", gp);
             if (!gp.isEmpty()) {
                 var first = gp.list().get(0);
-                throw located(file, text, first.path(), first.message() + variant);
+                throw located(file, text, first.path(), first.message());
             }
             for (String d : g.devices()) {
                 if (!names.contains(d)) {
                     throw located(file, text, at + ".guest.devices", "'" + d + "' is not a device of the backend ("
-                            + String.join(", ", names) + ")" + variant);
+                            + String.join(", ", names) + ")");
                 }
                 String other = drivenBy.putIfAbsent(d, "guest " + g.name());
                 if (other != null) {
                     throw located(file, text, at + ".guest.devices", "'" + d + "' is a disk of " + other
-                            + " already: a guest's disk is its alone" + variant);
+                            + " already: a guest's disk is its alone");
                 }
             }
             guests.add(g);
@@ -301,7 +294,7 @@ public final class ScenarioLoader {
             loadTree.set("load", simulated);
             load = withBackendAccess(ConfigLoader.convert(loadTree, LoadConfig.class, file, text, ""), backend);
         } catch (ConfigException e) {
-            throw withVariant(atFileIndexes(e, simulatedAt, text), label);
+            throw atFileIndexes(e, simulatedAt, text);
         }
         var problems = load.validate().list().stream()
                 .filter(p -> !(p.path().equals("load") && !guests.isEmpty()))
@@ -309,18 +302,18 @@ public final class ScenarioLoader {
         if (!problems.isEmpty()) {
             var p = problems.get(0);
             String path = atFileIndex(p.path(), simulatedAt);
-            throw located(file, text, path, p.message() + variant);
+            throw located(file, text, path, p.message());
         }
         for (int i = 0; i < load.load().size(); i++) {
             LoadSpec s = load.load().get(i);
             String at = "load[" + simulatedAt.get(i) + "].device";
             if (!names.contains(s.device())) {
                 throw located(file, text, at,
-                        "'" + s.device() + "' is not a device of the backend (" + String.join(", ", names) + ")" + variant);
+                        "'" + s.device() + "' is not a device of the backend (" + String.join(", ", names) + ")");
             }
             if (drivenBy.containsKey(s.device()) && drivenBy.get(s.device()).startsWith("guest")) {
                 throw located(file, text, at, "'" + s.device() + "' is a disk of " + drivenBy.get(s.device())
-                        + ": simulated processes drive other devices" + variant);
+                        + ": simulated processes drive other devices");
             }
             drivenBy.putIfAbsent(s.device(), "processes");
         }
@@ -359,10 +352,35 @@ public final class ScenarioLoader {
         }).toList());
     }
 
-    private static ConfigException withVariant(ConfigException e, String label) {
-        return new ConfigException(e.problems().stream()
-                .map(p -> new ConfigException.Located(p.file(), p.line(), p.path(), p.message() + " (variant '" + label + "')"))
-                .toList());
+    /**
+     * A problem in a place the variant wrote (its key, below it, or a parent the key created) is reported at the
+     * variant's line and names the variant; any other problem is the base block's, at its own line, unnamed.
+     */
+    private static ConfigException blamed(ConfigException e, JsonNode root, String label, Set<String> keys,
+                                           String text) {
+        return new ConfigException(e.problems().stream().map(p -> {
+            for (String key : keys) {
+                boolean below = p.path().equals(key) || p.path().startsWith(key + ".") || p.path().startsWith(key + "[");
+                boolean created = (key.startsWith(p.path() + ".") || key.startsWith(p.path() + "["))
+                        && node(root, p.path()).isMissingNode();
+                if (below || created) {
+                    String at = writtenAt(root, label, key) + (below ? p.path().substring(key.length()) : "");
+                    return new ConfigException.Located(p.file(), ConfigLoader.lineOf(text, at), at,
+                            p.message() + " (variant '" + label + "')");
+                }
+            }
+            return p;
+        }).toList());
+    }
+
+    /** The node at a dotted path with indexes ({@code backend.devices[1].weight}), or a missing node. */
+    private static JsonNode node(JsonNode root, String path) {
+        JsonNode n = root;
+        for (String part : path.split("\\.|(?=\\[)")) {
+            n = part.matches("\\[\\d{1,9}]")
+                    ? n.path(Integer.parseInt(part.substring(1, part.length() - 1))) : n.path(part);
+        }
+        return n;
     }
 
     private static Duration duration(JsonNode root, String key, Duration dflt, String file, String text) {

@@ -52,7 +52,7 @@ class ExperimentRunnerReduceTest {
     }
 
     private static DeviceResult result(String name, long ios, double share, double iops, long p99, long errors) {
-        return new DeviceResult(name, 0, ios, share, iops, iops * 4096 / 1e6, errors, new Latency(p99 / 2, p99, p99 * 2, p99 / 3.0, p99 * 3));
+        return new DeviceResult(name, 0, ios, share, iops, iops * 4096 / 1e6, errors, new Latency(p99 / 2, p99 * 3 / 4, p99, p99 * 2, p99 / 3.0, p99 * 3));
     }
 
     /** Counters of one device at one instant; backlogged time grows with the backlog, held requests with in service. */

@@ -70,7 +70,7 @@ class GuestLoadsTest {
                 .startsWith("a guest does random I/O: randread, randwrite or randrw");
         ConfigException.Located unknown = onlyProblem(BASE.replace("devices: [a, b]", "devices: [a, z]"));
         assertThat(unknown.line()).isEqualTo(11);
-        assertThat(unknown.message()).isEqualTo("'z' is not a device of the backend (a, b, c) (variant 'sync')");
+        assertThat(unknown.message()).isEqualTo("'z' is not a device of the backend (a, b, c)");
     }
 
     @Test
@@ -86,9 +86,9 @@ class GuestLoadsTest {
     @Test
     void aDiskBelongsToOneGuestAndNoSimulatedProcess() {
         assertThat(onlyProblem(BASE.replace("{device: c, processes: 4}", "{device: a, processes: 4}")).message())
-                .isEqualTo("'a' is a disk of guest vm: simulated processes drive other devices (variant 'sync')");
+                .isEqualTo("'a' is a disk of guest vm: simulated processes drive other devices");
         assertThat(onlyProblem(BASE.replace("{device: c, processes: 4}", "guest: {name: vm2, devices: [b]}")).message())
-                .isEqualTo("'b' is a disk of guest vm already: a guest's disk is its alone (variant 'sync')");
+                .isEqualTo("'b' is a disk of guest vm already: a guest's disk is its alone");
         assertThat(onlyProblem(BASE.replace("  - guest: {name: vm,", "  - device: c\n    guest: {name: vm,")).message())
                 .startsWith("a guest entry is {guest: {name, devices, processes, ...}} alone");
     }

@@ -366,17 +366,56 @@ class ScenarioLoaderTest {
                 """);
 
         assertThat(p.file()).isEqualTo("f.yaml");
-        assertThat(p.line()).isEqualTo(11);
-        assertThat(p.path()).isEqualTo("load[1].device");
+        assertThat(p.line()).as("the variant's line, where c was written").isEqualTo(14);
+        assertThat(p.path()).isEqualTo("variants[0].load[1].device");
         assertThat(p.message()).isEqualTo("'c' is not a device of the backend (a, b) (variant 'elsewhere')");
     }
 
     @Test
-    void aLoadEntryOnAnUnknownDeviceWithoutVariantsNamesTheScenario() {
+    void aLoadEntryOnAnUnknownDeviceWithoutVariantsNamesNoVariant() {
         ConfigException.Located p = onlyProblem(BASE.replace("{device: b,", "{device: z,"));
 
         assertThat(p.line()).isEqualTo(11);
-        assertThat(p.message()).isEqualTo("'z' is not a device of the backend (a, b) (variant 't')");
+        assertThat(p.message()).isEqualTo("'z' is not a device of the backend (a, b)");
+    }
+
+    @Test
+    void aTypoInTheBaseLoadBlockIsNotBlamedOnAVariant() {
+        ConfigException.Located p = onlyProblem(BASE.replace("{device: b, processes: 4}", "{device: b, procs: 4}") + """
+                variants:
+                  - label: aio
+                    backend.mode: aio
+                """);
+
+        assertThat(p.line()).as(p.path()).isEqualTo(11);
+        assertThat(p.path() + ": " + p.message()).startsWith("load[1].").doesNotContain("variant");
+    }
+
+    @Test
+    void aTypoInAVariantKeyIsReportedAtTheVariantsLine() {
+        ConfigException.Located p = onlyProblem(BASE + """
+                variants:
+                  - label: fine
+                    backend.mode: aio
+                  - label: typo
+                    backend.shceduler.policy: wfq
+                """);
+
+        assertThat(p).extracting(ConfigException.Located::line, ConfigException.Located::path)
+                .containsExactly(16, "variants[1].backend.shceduler.policy");
+        assertThat(p.message()).endsWith("(variant 'typo')");
+    }
+
+    @Test
+    void aTypoInAMatrixValueIsReportedAtTheAxis() {
+        ConfigException.Located p = onlyProblem(BASE + """
+                matrix:
+                  backend.mode: [sync, asy]
+                """);
+
+        assertThat(p).extracting(ConfigException.Located::line, ConfigException.Located::path,
+                ConfigException.Located::message).containsExactly(13, "matrix.backend.mode",
+                "'asy' is not allowed; allowed: sync, aio (variant 'mode=asy')");
     }
 
     @Test
@@ -387,8 +426,8 @@ class ScenarioLoaderTest {
                     load[0].processes: 0
                 """);
 
-        assertThat(p.line()).isEqualTo(10);
-        assertThat(p.path()).isEqualTo("load[0].processes");
+        assertThat(p.line()).isEqualTo(14);
+        assertThat(p.path()).isEqualTo("variants[0].load[0].processes");
         assertThat(p.message()).isEqualTo("must be from 1 to 65536, got 0 (variant 'none')");
     }
 
@@ -449,8 +488,8 @@ class ScenarioLoaderTest {
                 """);
 
         assertThat(p.file()).isEqualTo("f.yaml");
-        assertThat(p.line()).isEqualTo(5);
-        assertThat(p.path()).isEqualTo("backend.mode");
+        assertThat(p.line()).as("the variant's line, not the base block's mode").isEqualTo(16);
+        assertThat(p.path()).isEqualTo("variants[1].backend.mode");
         assertThat(p.message()).isEqualTo("'asy' is not allowed; allowed: sync, aio (variant 'typo')");
     }
 
@@ -462,8 +501,8 @@ class ScenarioLoaderTest {
                     backend.devices[1].weight: 0
                 """);
 
-        assertThat(p.line()).isEqualTo(8);
-        assertThat(p.path()).isEqualTo("backend.devices[1].weight");
+        assertThat(p.line()).isEqualTo(14);
+        assertThat(p.path()).isEqualTo("variants[0].backend.devices[1].weight");
         assertThat(p.message()).isEqualTo("must be a whole number from 1 to 1000000, got 0 (variant 'weightless')");
     }
 

@@ -105,6 +105,20 @@ class ExperimentsEndToEndTest {
     }
 
     @Test
+    void requestLogNamesAFileAndEachVariantsAndRunsLogIsBesideIt() throws Exception {
+        Path requestLog = out.resolve("seed.jsonl");
+        int rc = VblkMain.commandLine().execute("experiment", "seed", "--variants", "sync,aio", "--repeat", "2",
+                "--duration", "1s", "--warmup", "0s", "--quiet", "--request-log", requestLog.toString());
+        assertThat(rc).isZero();
+        // as in load and backend, --request-log is a file: each variant's and run's log is beside it, tagged with both
+        assertThat(requestLog).doesNotExist();
+        for (String run : List.of("sync-run1", "sync-run2", "aio-run1", "aio-run2")) {
+            Path log = out.resolve("seed." + run + ".jsonl");
+            assertThat(Files.readAllLines(log)).as(log.toString()).hasSizeGreaterThan(10);
+        }
+    }
+
+    @Test
     void serializedVmLosesToFreeHostWhateverItsWeight() throws Exception {
         VariantResult ioband = only(run("vm-vs-host", List.of("ioband")));
         if (ioband.valid()) {

@@ -20,13 +20,13 @@ public final class CuresTable {
             return "";
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("setup", "cure", "heaviest device's share", "total IOPS", "of capacity", "p99 per device", "note"));
+        rows.add(List.of("setup", "cure", "heaviest device's share", "total IOPS", "of capacity", "p99 per device (ms)", "note"));
         for (VariantResult v : r.variants()) {
             String[] sc = v.label().split(": ", 2);
             DeviceFigures heavy = heaviest(v);
             rows.add(List.of(sc[0], sc[1], String.format(Locale.ROOT, "%s (%d) %.1f %%", heavy.name(), heavy.weight(),
                     100 * heavy.share()), String.format(Locale.ROOT, "%.0f", iops(v)), capacity(v),
-                    String.join(" / ", v.devices().stream().map(d -> d.name() + " " + ExperimentTable.micros(d.p99Us())).toList()),
+                    String.join(" / ", v.devices().stream().map(d -> d.name() + " " + io.vblk.result.Units.ms(d.p99Us())).toList()),
                     note(v)));
         }
         int[] width = new int[rows.get(0).size()];

@@ -1,5 +1,6 @@
 package io.vblk.report;
 
+import io.vblk.result.Units;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -29,21 +30,24 @@ public final class ExperimentTable {
                             + "median %s, p99 %s", t.device(), micros(t.medianUs()), micros(t.p99Us()), t.samples(),
                             t.overlapped(), micros(t.admitMedianUs()), micros(t.admitP99Us()))).toList()));
         }
-        String head = String.format(Locale.ROOT, "%-10s | %6s | %6s | %8s | %9s | %14s | %10s | %9s | %9s | %10s | %16s | %9s | %9s | %9s | %10s | %9s",
-                "device", "weight", "target", "feasible", "I/Os", "share", "error (pp)", "conc gap",
-                "sched gap", "backlogged", "share backlogged", "load held", "IOPS", "p99", "in service", "backlog");
+        // several runs: I/Os is the mean per run and the share carries its standard deviation over the runs
+        boolean runs = v.repeats() > 1;
+        String head = String.format(Locale.ROOT, "%-10s | %6s | %6s | %8s | %12s | %22s | %10s | %9s | %9s | %10s | %16s | %9s | %9s | %9s | %10s | %9s",
+                "device", "weight", "target", "feasible", runs ? "I/Os per run" : "I/Os",
+                runs ? "share (± sd over runs)" : "share", "error (pp)", "conc gap",
+                "sched gap", "backlogged", "share backlogged", "load held", "IOPS", "p99 (ms)", "in service", "backlog");
         out.println(head);
         out.println("-".repeat(head.length()));
         for (DeviceFigures d : v.devices()) {
             String share = percent(d.share())
-                    + (v.repeats() > 1 ? String.format(Locale.ROOT, " ±%.1f", d.shareSpreadPp()) : "");
-            out.printf(Locale.ROOT, "%-10s | %6d | %6s | %8s | %9.0f | %14s | %+10.1f | %9s | %9s | %10s | %16s | %9s | %9.0f | %9s | %10.2f | %9.2f%n",
+                    + (runs ? String.format(Locale.ROOT, " ±%.1f pp", d.shareSpreadPp()) : "");
+            out.printf(Locale.ROOT, "%-10s | %6d | %6s | %8s | %12.0f | %22s | %+10.1f | %9s | %9s | %10s | %16s | %9s | %9.0f | %9s | %10.2f | %9.2f%n",
                     d.name(), d.weight(), percent(d.weightShare()),
                     d.feasibleShare() == null ? "–" : percent(d.feasibleShare()), d.ios(), share, d.shareErrorPp(),
                     gap(d.concurrencyGapPp()), gap(d.schedulerGapPp()), percent(d.backloggedFraction()),
                     d.shareBacklogged() == null ? "–" : percent(d.shareBacklogged()),
                     d.loadHeldFraction() == null ? "–" : String.format(Locale.ROOT, "%.2f", d.loadHeldFraction()),
-                    d.iops(), micros(d.p99Us()), d.inServiceMean(), d.backlogMean());
+                    d.iops(), Units.ms(d.p99Us()), d.inServiceMean(), d.backlogMean());
         }
         out.printf(Locale.ROOT, "Jain's index over weight-normalized shares: %.3f; largest share error %.1f pp; all "
                 + "devices backlogged %s of the time%s; dispatch lag %s%n", v.jain(), v.maxShareErrorPp(),
@@ -94,6 +98,7 @@ public final class ExperimentTable {
         return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }
 
+    /** A latency in a line of prose (not a column, whose unit is in its header): 9695us, 12.6ms. */
     static String micros(double us) {
         if (us >= 10_000) {
             return String.format(Locale.ROOT, "%.1fms", us / 1000);

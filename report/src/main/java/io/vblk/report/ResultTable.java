@@ -6,15 +6,16 @@ import java.util.Locale;
 import io.vblk.result.DeviceResult;
 import io.vblk.result.Latency;
 import io.vblk.result.LoadResult;
+import io.vblk.result.Units;
 
 /**
  * The human-readable report: one row per device, then the total, in aligned columns
- * {@code device | weight | I/Os | ratio to total | IOPS | MB/s | lat p50 | p99 | p99.9}.
+ * {@code device | weight | I/Os | ratio to total | IOPS | MB/s | p50 (ms) | p99 (ms) | p99.9 (ms)}: latencies in ms, the unit in the header.
  */
 public final class ResultTable {
     private ResultTable() {}
 
-    static final String[] HEADER = {"device", "weight", "I/Os", "ratio to total", "IOPS", "MB/s", "lat p50", "p99", "p99.9"};
+    static final String[] HEADER = {"device", "weight", "I/Os", "ratio to total", "IOPS", "MB/s", "p50 (ms)", "p99 (ms)", "p99.9 (ms)"};
 
     public static String format(LoadResult result) {
         List<String[]> rows = new ArrayList<>();
@@ -39,17 +40,6 @@ public final class ResultTable {
         return out.toString();
     }
 
-    /** A latency in µs as a person reads it: 87 µs, 1.25 ms, 2.10 s. */
-    public static String latency(long micros) {
-        if (micros < 1_000) {
-            return micros + " µs";
-        }
-        if (micros < 1_000_000) {
-            return String.format(Locale.ROOT, "%.2f ms", micros / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.2f s", micros / 1e6);
-    }
-
     private static String[] row(DeviceResult d) {
         Latency l = d.latencyUs();
         return new String[] {
@@ -59,9 +49,9 @@ public final class ResultTable {
             String.format(Locale.ROOT, "%.1f%%", d.share() * 100),
             String.format(Locale.ROOT, "%,.0f", d.iops()),
             String.format(Locale.ROOT, "%.1f", d.mbps()),
-            latency(l.p50()),
-            latency(l.p99()),
-            latency(l.p999()),
+            Units.ms(l.p50()),
+            Units.ms(l.p99()),
+            Units.ms(l.p999()),
         };
     }
 

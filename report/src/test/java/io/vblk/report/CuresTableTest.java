@@ -35,7 +35,8 @@ class CuresTableTest {
 
         assertThat(t).contains("== cures: each cure's share and its price");
         // 2000 of 8000 IOPS is 25 %; 1000 is 13 %; 8000 is 100 %
-        assertThat(t).containsPattern("seed sync +\\| none +\\| a \\(80\\) 50\\.0 % +\\| 2000 +\\| 25 % +\\| a 1500us / b 1400us");
+        assertThat(t).containsPattern("\\| p99 per device \\(ms\\) +\\|");
+        assertThat(t).containsPattern("seed sync +\\| none +\\| a \\(80\\) 50\\.0 % +\\| 2000 +\\| 25 % +\\| a 1\\.50 / b 1\\.40 ");
         assertThat(t).containsPattern("seed sync +\\| idle +\\| a \\(80\\) 80\\.0 % +\\| 1000 +\\| 13 %");
         assertThat(t).containsPattern("vm-vs-host +\\| mclock +\\| a \\(80\\) 3\\.0 % +\\| 8000 +\\| 100 % .*\\| reservation infeasible");
     }

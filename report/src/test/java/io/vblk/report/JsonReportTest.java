@@ -32,6 +32,7 @@ class JsonReportTest {
         assertThat(vm2.get("errors").asLong()).isEqualTo(2);
         JsonNode lat = vm2.get("latency_us");
         assertThat(lat.get("p50").asLong()).isEqualTo(312);
+        assertThat(lat.get("p90").asLong()).isEqualTo(4_100);
         assertThat(lat.get("p99").asLong()).isEqualTo(15_500);
         assertThat(lat.get("p999").asLong()).isEqualTo(1_250_000);
         assertThat(lat.get("mean").asDouble()).isEqualTo(400.25);

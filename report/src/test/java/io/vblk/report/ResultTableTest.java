@@ -13,12 +13,12 @@ class ResultTableTest {
         List<String> lines = Arrays.asList(table.split("\n"));
 
         assertThat(lines).containsExactly(
-                "device | weight |    I/Os | ratio to total |   IOPS | MB/s | lat p50 |      p99 |    p99.9",
-                "-------+--------+---------+----------------+--------+------+---------+----------+---------",
-                "vm1    |    100 | 120,000 |          60.0% | 12,000 | 49.2 |  245 µs |  1.20 ms |  3.40 ms",
-                "vm2    |    200 |  80,000 |          40.0% |  8,000 | 32.8 |  312 µs | 15.50 ms |   1.25 s",
-                "-------+--------+---------+----------------+--------+------+---------+----------+---------",
-                "total  |    300 | 200,000 |         100.0% | 20,000 | 81.9 |  270 µs |  9.00 ms | 40.00 ms");
+                "device | weight |    I/Os | ratio to total |   IOPS | MB/s | p50 (ms) | p99 (ms) | p99.9 (ms)",
+                "-------+--------+---------+----------------+--------+------+----------+----------+-----------",
+                "vm1    |    100 | 120,000 |          60.0% | 12,000 | 49.2 |     0.25 |     1.20 |       3.40",
+                "vm2    |    200 |  80,000 |          40.0% |  8,000 | 32.8 |     0.31 |    15.50 |    1250.00",
+                "-------+--------+---------+----------------+--------+------+----------+----------+-----------",
+                "total  |    300 | 200,000 |         100.0% | 20,000 | 81.9 |     0.27 |     9.00 |      40.00");
     }
 
     @Test
@@ -28,10 +28,14 @@ class ResultTableTest {
     }
 
     @Test
-    void latenciesReadInTheirOwnUnit() {
-        assertThat(ResultTable.latency(0)).isEqualTo("0 µs");
-        assertThat(ResultTable.latency(999)).isEqualTo("999 µs");
-        assertThat(ResultTable.latency(1_000)).isEqualTo("1.00 ms");
-        assertThat(ResultTable.latency(2_345_678)).isEqualTo("2.35 s");
+    void everyLatencyColumnIsInMillisecondsAndItsHeaderSaysSo() {
+        List<String[]> rows = ResultTable.format(Results.twoDevices()).lines().filter(l -> !l.startsWith("-"))
+                .map(l -> l.split(" \\| ")).toList();
+
+        assertThat(Arrays.copyOfRange(rows.get(0), 6, 9)).extracting(String::strip)
+                .containsExactly("p50 (ms)", "p99 (ms)", "p99.9 (ms)");
+        // 245 us and 1.25 s in one table: both written in ms, never "µs" beside "s"
+        assertThat(rows.subList(1, rows.size())).allSatisfy(r -> assertThat(Arrays.copyOfRange(r, 6, 9))
+                .allSatisfy(cell -> assertThat(cell.strip()).matches("\\d+\\.\\d\\d")));
     }
 }
