@@ -147,7 +147,7 @@ public final class ExperimentRunner {
         return v.devices();
     }
 
-    private static int weightOf(Scenario.Variant v, String device) {
+    static int weightOf(Scenario.Variant v, String device) {
         return v.backend().devices().stream().filter(d -> d.name().equals(device)).mapToInt(DeviceConfig::weight)
                 .findFirst().orElse(DeviceConfig.DEFAULT_WEIGHT);
     }

@@ -11,7 +11,6 @@ import io.vblk.guest.GuestVm;
 import io.vblk.load.LoadRunner;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceResult;
-import io.vblk.result.DeviceStats;
 import io.vblk.result.LoadResult;
 import io.vblk.result.VerifySummary;
 import io.vblk.result.WindowFigures;
@@ -140,7 +139,7 @@ final class GuestRun {
             // a bucket spans a quarter of its power of two above its floor: its middle stands for it
             t.latencyBuckets().forEach((floor, count) -> h.recordValueWithCount(floor + Math.max(0, floor / 8), count));
             all.add(h);
-            byName.put(e.getKey(), DeviceResult.of(e.getKey(), weightOf(v, e.getKey()), t.ios(), t.bytes(), t.errors(), h,
+            byName.put(e.getKey(), DeviceResult.of(e.getKey(), ExperimentRunner.weightOf(v, e.getKey()), t.ios(), t.bytes(), t.errors(), h,
                     seconds, allIos));
             bytes += t.bytes();
             errors += t.errors();
@@ -178,7 +177,7 @@ final class GuestRun {
      */
     private static void check(String device, GuestVm.DiskTally t, BackendStats start, BackendStats end,
                               Scenario.Variant v, List<String> problems) {
-        long backend = completed(end, device) - completed(start, device);
+        long backend = end.device(device).completed() - start.device(device).completed();
         int slack = v.guests().stream().filter(g -> g.devices().contains(device)).mapToInt(GuestSpec::processes).sum();
         for (long other : new long[] {backend, t.kernelCompleted()}) {
             long allowed = (long) (COUNT_TOLERANCE * Math.max(t.ios(), other)) + 2L * slack;
@@ -188,16 +187,6 @@ final class GuestRun {
                         : "the guest kernel's /sys/block", other, allowed));
             }
         }
-    }
-
-    private static long completed(BackendStats s, String device) {
-        return s.devices().stream().filter(d -> d.name().equals(device)).mapToLong(DeviceStats::completed).findFirst()
-                .orElse(0);
-    }
-
-    private static int weightOf(Scenario.Variant v, String device) {
-        return v.backend().devices().stream().filter(d -> d.name().equals(device)).mapToInt(DeviceConfig::weight)
-                .findFirst().orElse(DeviceConfig.DEFAULT_WEIGHT);
     }
 
     /** A short folder for the sockets: a unix socket's path holds at most 107 bytes. */
