@@ -18,6 +18,7 @@ import io.vblk.protocol.StatsReply;
 import io.vblk.protocol.VirtioBlk;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,7 +136,7 @@ class DeadlinesTest {
             try {
                 c.sendRaw(Unpooled.wrappedBuffer(wire, i, 1));
             } catch (Exception e) {
-                if (!(e instanceof java.nio.channels.ClosedChannelException)) {
+                if (!(e instanceof ClosedChannelException)) {
                     throw e;
                 }
                 break;
@@ -148,7 +149,8 @@ class DeadlinesTest {
         }
         Frame f = c.nextWithin(1000);
         if (f == null) {
-            throw new AssertionError("the frame was sent whole, " + wire.length + " bytes, without being refused");
+            throw new AssertionError("no ERROR frame for a frame of " + wire.length + " bytes trickled up to its last"
+                    + " byte (or up to the backend's close)");
         }
         assertThat(f).isInstanceOf(ErrorFrame.class);
         return (ErrorFrame) f;
