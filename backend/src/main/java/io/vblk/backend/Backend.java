@@ -16,6 +16,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vblk.admin.AdminServer;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.LimitsConfig;
@@ -94,18 +95,30 @@ public final class Backend implements AutoCloseable {
     private final Exports exports;
     private final LongSupplier clock = System::nanoTime;
     private final RecordLog requestLog;
+    // writes the cures' counters into the request log; null without a log or without idling and auto depth
+    private final SchedulerSampler sampler;
     private final StatsService stats;
     private final ConnectionLimit connectionLimit;
     private final TokenCheck tokens;
     private final SslContext ssl;
     // one per device with a vhost-user socket, in config order
     private final List<VhostDoor> vhostDoors;
+    // the running settings, changed live through the admin endpoint
+    private final LiveControl control;
+    // the admin endpoint's token (null: none needed), read with the other secrets before anything opens
+    private final String adminToken;
+    // null unless config.admin() is set
+    private final AdminServer admin;
+    // the first close closes; later ones (a test's, then its cleanup's) return at once
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Backend(BackendConfig config) throws IOException, InterruptedException {
         this.config = config;
         // the secrets first: they open no resources, so a bad file fails before any store is opened
         this.tokens = TokenCheck.of(config.auth());
         this.ssl = config.tls() == null ? null : Secrets.server(config.tls());
+        this.adminToken = config.admin() == null || config.admin().tokenFile() == null ? null
+                : Secrets.token(config.admin().tokenFile(), "admin.token-file");
         this.devices = openDevices(config);
         this.requestLog = openRequestLog(config, devices);
         int[] weights = devices.stream().mapToInt(d -> d.config().weight()).toArray();
@@ -123,11 +136,16 @@ public final class Backend implements AutoCloseable {
         Scheduler.DepthControl control = sc.depth().auto() ? Scheduler.DepthControl.of(depth, targets)
                 : Scheduler.DepthControl.OFF;
         this.path = new RequestPath(Policies.create(sc, weights, reservations, limits), devices.size(), depth, idling, control,
-                idling.idleNanos() > 0 || sc.policy() == SchedulerConfig.Policy.MCLOCK,
+                // a live change may turn idling or mclock on: the admin endpoint needs the timer from the start
+                idling.idleNanos() > 0 || sc.policy() == SchedulerConfig.Policy.MCLOCK || config.admin() != null,
                 config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
+        this.sampler = requestLog == null || (idling.idleNanos() == 0 && !control.on()) ? null
+                : new SchedulerSampler(path.scheduler(), devices.stream().map(Device::name).toList(), requestLog,
+                        idling.idleNanos() > 0, control.on());
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
+        this.control = new LiveControl(config, devices, path.scheduler(), requestLog, clock, this::stats);
         this.stats = new StatsService(this::stats);
         this.connectionLimit = new ConnectionLimit(config.limits().maxConnections());
         this.exports = new Exports(byName, path, tokens);
@@ -137,6 +155,27 @@ public final class Backend implements AutoCloseable {
         this.nbdListener = config.nbd() == null ? null : listen(config.nbdListen(), config.nbd().port(),
                 config.nbd().listen() == null ? "listen" : "nbd.listen", "nbd.port", this::initNbdConnection, listener);
         this.vhostDoors = openVhostDoors();
+        this.admin = openAdmin();
+    }
+
+    /** The admin endpoint, last: a port that cannot be bound closes everything and names its setting. */
+    private AdminServer openAdmin() {
+        if (config.admin() == null) {
+            return null;
+        }
+        try {
+            return AdminServer.start(config.admin().listen(), config.admin().port(), adminToken, control, Map.of());
+        } catch (IOException | RuntimeException e) {
+            boolean taken = String.valueOf(e.getMessage()).contains("Address already in use");
+            vhostDoors.forEach(VhostDoor::close);
+            listener.close().syncUninterruptibly();
+            if (nbdListener != null) {
+                nbdListener.close().syncUninterruptibly();
+            }
+            shutdownResources();
+            throw new SettingException(taken ? "admin.port" : "admin.listen", "cannot listen on "
+                    + config.admin().listen() + ":" + config.admin().port() + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -342,7 +381,7 @@ public final class Backend implements AutoCloseable {
                 if (dc.fault() != null) {
                     store = new FaultStore(store, dc.fault());
                 }
-                out.add(new Device(dc, i, config.modeOf(dc), config.inServiceLimit(dc), store, SEG_MAX, SIZE_MAX));
+                out.add(new Device(dc, i, config.modeOf(dc), config.aioInServiceLimit(dc), store, SEG_MAX, SIZE_MAX));
             }
         } catch (IOException e) {
             closeStores(out);
@@ -375,7 +414,14 @@ public final class Backend implements AutoCloseable {
         return config;
     }
 
+    /** The admin endpoint's address, or null when it is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
     public BackendStats stats() {
+        // the running settings: the loaded ones until a live change (control is null only while starting)
+        BackendConfig config = control == null ? this.config : control.config();
         Scheduler.Snapshot s = path.scheduler().snapshot();
         List<DeviceStats> list = new ArrayList<>();
         for (Device d : devices) {
@@ -435,9 +481,16 @@ public final class Backend implements AutoCloseable {
 
     /**
      * Stops accepting connections and reading requests, waits up to {@code drain} until every request
-     * received has been answered, then closes every connection and flushes and closes the stores.
+     * received has been answered, then closes every connection and flushes and closes the stores. Only the
+     * first call does it; any later one returns at once.
      */
     public void close(long drain, TimeUnit unit) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        if (admin != null) {
+            admin.close();
+        }
         listener.close().syncUninterruptibly();
         if (nbdListener != null) {
             nbdListener.close().syncUninterruptibly();
@@ -480,6 +533,9 @@ public final class Backend implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (sampler != null) {
+            sampler.close();
         }
         if (requestLog != null) {
             requestLog.close();

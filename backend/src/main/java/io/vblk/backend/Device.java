@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class Device {
     private final DeviceConfig config;
     private final int index;
-    private final Mode mode;
-    private final int inServiceLimit;
+    // what live control may change, replaced whole; written by the admin thread, read by any
+    private volatile Live live;
     private final BlockStore store;
     private final BlkConfig blkConfig;
     private final long features;
@@ -36,11 +36,18 @@ final class Device {
     // chains a guest's driver made available on this device's vrings and has not got back: a vhost-user door's
     private final Occupancy outstanding = new Occupancy();
 
-    Device(DeviceConfig config, int index, Mode mode, int inServiceLimit, BlockStore store, int segMax, int sizeMax) {
+    /** The settings live control may change; {@code aioLimit} is the in-service limit aio mode would have. */
+    record Live(int weight, Mode mode, int aioLimit) {
+        /** Requests one queue may have in service at once: 1 in sync mode. */
+        int serviceLimit() {
+            return mode == Mode.SYNC ? 1 : aioLimit;
+        }
+    }
+
+    Device(DeviceConfig config, int index, Mode mode, int aioLimit, BlockStore store, int segMax, int sizeMax) {
         this.config = config;
         this.index = index;
-        this.mode = mode;
-        this.inServiceLimit = inServiceLimit;
+        this.live = new Live(config.weight(), mode, aioLimit);
         this.store = store;
         this.blkConfig = new BlkConfig(config.capacitySectors(), VirtioBlk.SECTOR_SIZE, segMax, sizeMax, config.queues(),
                 config.queueSize(), config.maxDiscardSectors(), config.maxDiscardSeg(), config.maxWriteZeroesSectors(),
@@ -72,11 +79,25 @@ final class Device {
     }
 
     Mode mode() {
-        return mode;
+        return live.mode();
     }
 
-    int inServiceLimit() {
-        return inServiceLimit;
+    int weight() {
+        return live.weight();
+    }
+
+    /** Requests one queue may have in service at once now (the mode's limit). */
+    int serviceLimit() {
+        return live.serviceLimit();
+    }
+
+    Live live() {
+        return live;
+    }
+
+    /** Live control: from the next admission on, the device's queues follow {@code next}. */
+    void live(Live next) {
+        live = next;
     }
 
     BlockStore store() {
@@ -131,7 +152,8 @@ final class Device {
         for (int q = 0; q < queueReceived.length(); q++) {
             queues.add(new QueueStats(q, queueReceived.get(q), queueCompleted.get(q), queuePeak.get(q)));
         }
-        return new io.vblk.result.DeviceStats(name(), config.weight(), mode.label(), received.sum(), completed.sum(),
+        Live l = live;
+        return new io.vblk.result.DeviceStats(name(), l.weight(), l.mode().label(), received.sum(), completed.sum(),
                 errors.sum(), bytes.sum(), s.peakInScheduler(), s.inSchedulerArea(), s.waitingArea(), s.backloggedNanos(),
                 s.dispatched(), s.dispatchedAllBacklogged(), held.area(now), queues, s.idleNanos(),
                 s.idleArrivals(), s.idleTimeouts(), outstanding.area(now), s.depth() == 0 ? null

@@ -52,7 +52,7 @@ final class DeviceQueue {
         this.inUse = new boolean[size];
         this.clock = path.clock();
         this.log = path.requestLog();
-        this.service = ServicePolicy.of(this, sink, path);
+        this.service = new ServicePolicy(this, sink, path);
         this.scheduler = path.scheduler();
         scheduler.join(device.index());
     }
@@ -184,7 +184,7 @@ final class DeviceQueue {
     private RequestRecord record(IoRequest r) {
         BlkRequest q = r.req;
         return new RequestRecord(device.name(), index, q.descriptor(), r.seq, VirtioBlk.typeName(q.type()), q.sector(),
-                q.length(), VirtioBlk.statusName(r.status), device.config().weight(), device.mode().label(), r.tQ, r.tI,
+                q.length(), VirtioBlk.statusName(r.status), device.weight(), device.mode().label(), r.tQ, r.tI,
                 r.tD, r.tC, r.tR, r.flowInSchedulerAtDispatch, r.dispatchedTotalAtDispatch, budget.connection());
     }
 }

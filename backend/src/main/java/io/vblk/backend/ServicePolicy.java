@@ -1,12 +1,13 @@
 package io.vblk.backend;
 
-import io.vblk.config.Mode;
 import java.util.ArrayDeque;
 
 /**
  * How a device queue lets its requests into the {@link RequestPath}, the one thing sync and aio modes differ
- * in: at most {@code limit} requests of the queue are in service at once, 1 in sync mode (the 2008 backend,
- * which took the next request only after answering the last) and max-in-service in aio mode. The rest wait
+ * in: at most the device's service limit of the queue's requests are in service at once, 1 in sync mode (the
+ * 2008 backend, which took the next request only after answering the last) and max-in-service in aio mode.
+ * The limit is read at each admission, so a live change of mode applies from the next one; while requests
+ * wait here one is in service, and its completion admits them under the new limit. The rest wait
  * here in arrival order, as do all while the door's sink is not accepting answers. Confined to the queue's
  * thread (its sink's executor): completions from other threads hop back to it; one that completes inline
  * while {@link #admit} submits (a RAM store) is answered right after that submission, without a hop.
@@ -15,7 +16,6 @@ final class ServicePolicy {
     private final DeviceQueue queue;
     private final CompletionSink sink;
     private final RequestPath path;
-    private final int limit;
     private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
     // completed on this loop during admit's submission, answered by admit before it submits the next
     private final ArrayDeque<IoRequest> completedInline = new ArrayDeque<>();
@@ -24,16 +24,10 @@ final class ServicePolicy {
     private boolean awaitingRoom;
     private boolean closed;
 
-    ServicePolicy(DeviceQueue queue, CompletionSink sink, RequestPath path, int limit) {
+    ServicePolicy(DeviceQueue queue, CompletionSink sink, RequestPath path) {
         this.queue = queue;
         this.sink = sink;
         this.path = path;
-        this.limit = limit;
-    }
-
-    static ServicePolicy of(DeviceQueue queue, CompletionSink sink, RequestPath path) {
-        Device d = queue.device();
-        return new ServicePolicy(queue, sink, path, d.mode() == Mode.SYNC ? 1 : d.inServiceLimit());
     }
 
     /** On the event loop: a checked request, now owned here until it is answered or dropped. */
@@ -61,7 +55,7 @@ final class ServicePolicy {
 
     /** On the queue's thread: requests that would enter service now, beyond those in service or waiting. */
     int room() {
-        return Math.max(0, limit - inService - waiting.size());
+        return Math.max(0, queue.device().serviceLimit() - inService - waiting.size());
     }
 
     /** On the queue's thread: the sink's {@link CompletionSink#accepting} may have changed. */
@@ -85,7 +79,8 @@ final class ServicePolicy {
         boolean outer = admitting;
         admitting = true;
         try {
-            while (!closed && !awaitingRoom && inService < limit && !waiting.isEmpty() && sink.accepting()) {
+            while (!closed && !awaitingRoom && inService < queue.device().serviceLimit() && !waiting.isEmpty()
+                    && sink.accepting()) {
                 IoRequest r = waiting.pollFirst();
                 // counted before the submission, which may complete it inline
                 inService++;

@@ -33,6 +33,10 @@ import java.util.function.LongSupplier;
  * targeted device's mean latency from entry to completion; when one misses its target, every device that did
  * not miss has its depth halved (down to 1); a window in which none missed grows every depth by max / 16
  * (at least 1) up to max.
+ *
+ * <p>Live changes ({@link #replacePolicy}, {@link #depth(int)}, {@link #idling(Idling)}) take effect between two
+ * decisions, under the lock. A replaced policy keeps the tickets it queued and decides their turns before the
+ * new one's, so a request admitted under a rule leaves under it; the new policy takes every ticket after.
  */
 public final class Scheduler {
     /** Runs a task at an instant of the scheduler's clock, or later; on any thread. */
@@ -95,12 +99,17 @@ public final class Scheduler {
         void dispatch(Ticket t);
     }
 
-    private final Policy policy;
-    private final int depth;
+    // guarded by lock: the policy new tickets enter; policies that live changes replaced, oldest first, each
+    // until the tickets it queued have all been dispatched
+    private Policy policy;
+    private final java.util.ArrayDeque<Retiring> retiring = new java.util.ArrayDeque<>();
+    // guarded by lock (a live change may set it)
+    private int depth;
     private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Dispatcher dispatcher;
-    private final Idling idling;
+    // guarded by lock (a live change may set it)
+    private Idling idling;
     private final Timer timer;
     private final Runnable wake = this::wake;
     // guarded by lock
@@ -221,7 +230,85 @@ public final class Scheduler {
     }
 
     public int depth() {
-        return depth;
+        lock.lock();
+        try {
+            return depth;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A policy a live change replaced, and how many of the tickets it queued are still waiting in it. */
+    private static final class Retiring {
+        final Policy policy;
+        // guarded by the scheduler's lock
+        int queued;
+
+        Retiring(Policy policy, int queued) {
+            this.policy = policy;
+            this.queued = queued;
+        }
+    }
+
+    /**
+     * A live change: tickets offered from now on enter {@code successor} (built for the same flows); those
+     * waiting now keep their policy, which dispatches them before any of the successor's.
+     */
+    public void replacePolicy(Policy successor) {
+        changed(() -> {
+            int queuedNow = waitingTotal - retiring.stream().mapToInt(r -> r.queued).sum();
+            if (queuedNow > 0) {
+                retiring.addLast(new Retiring(policy, queuedNow));
+            }
+            policy = successor;
+        });
+    }
+
+    /** A live change of the most tickets dispatched at once; not while latency-driven depth is on. */
+    public void depth(int newDepth) {
+        if (newDepth < 1) {
+            throw new IllegalArgumentException("depth must be at least 1");
+        }
+        if (control.on()) {
+            throw new IllegalStateException("latency-driven depth sets each flow's depth itself");
+        }
+        changed(() -> depth = newDepth);
+    }
+
+    /** A live change of idling; an idle period open now ends (counted as idle time, neither arrival nor timeout). */
+    public void idling(Idling newIdling) {
+        changed(() -> {
+            long now = clock.getAsLong();
+            if (idleSince >= 0) {
+                idleNanos[active] += Math.min(now - idleSince, idling.idleNanos());
+                idleSince = -1;
+            }
+            if (newIdling.idleNanos() == 0) {
+                active = -1;
+            }
+            idling = newIdling;
+        });
+    }
+
+    // applies a change under the lock, then takes the decisions it allows and lets every refused offer retry
+    private void changed(Runnable change) {
+        Ticket next;
+        lock.lock();
+        try {
+            change.run();
+            long now = clock.getAsLong();
+            decisionPossible(now);
+            next = take(now);
+            for (java.util.ArrayDeque<Runnable> w : roomWaiters) {
+                for (Runnable r = w.pollFirst(); r != null; r = w.pollFirst()) {
+                    rooms.addLast(r);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        drain(next);
+        runRooms();
     }
 
     /** A door attached a queue to this flow: from now on the flow counts in "every flow backlogged". */
@@ -294,6 +381,7 @@ public final class Scheduler {
             idleArrivals[active]++;
             idleSince = -1;
         }
+        t.policy = policy;
         policy.enqueue(t, now);
         decisionPossible(now);
         return now;
@@ -351,7 +439,7 @@ public final class Scheduler {
         }
         inScheduler[t.flow]--;
         dispatchedNow--;
-        policy.completed(t, now);
+        t.policy.completed(t, now);
         if (control.on()) {
             latSum[t.flow] += now - t.enteredAt;
             latCount[t.flow]++;
@@ -413,9 +501,9 @@ public final class Scheduler {
             return null;
         }
         boolean held = held(now);
-        Ticket t = held && !injectable() ? null : policy.next(now, dispatchedNow);
+        Ticket t = held && !injectable() ? null : next(now);
         if (t == null && waitingTotal > 0) {
-            long at = Math.min(policy.wakeAt(), idleSince >= 0 ? idleSince + idling.idleNanos() : Long.MAX_VALUE);
+            long at = Math.min(wakeAt(), idleSince >= 0 ? idleSince + idling.idleNanos() : Long.MAX_VALUE);
             if (at < armedAt) {
                 armedAt = at;
                 timer.at(at, wake);
@@ -443,6 +531,30 @@ public final class Scheduler {
             t.dispatched(now, inScheduler[t.flow], dispatchedNow);
         }
         return t;
+    }
+
+    // guarded by lock: the replaced policies' tickets first, oldest policy first, then the current policy's
+    private Ticket next(long now) {
+        for (java.util.Iterator<Retiring> it = retiring.iterator(); it.hasNext(); ) {
+            Retiring r = it.next();
+            Ticket t = r.policy.next(now, dispatchedNow);
+            if (t != null) {
+                if (--r.queued == 0) {
+                    it.remove();
+                }
+                return t;
+            }
+        }
+        return policy.next(now, dispatchedNow);
+    }
+
+    // guarded by lock
+    private long wakeAt() {
+        long at = policy.wakeAt();
+        for (Retiring r : retiring) {
+            at = Math.min(at, r.policy.wakeAt());
+        }
+        return at;
     }
 
     // guarded by lock: true while the served device has nothing waiting and a request dispatched or an idle

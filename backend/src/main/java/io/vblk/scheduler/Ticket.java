@@ -18,6 +18,9 @@ public abstract class Ticket {
     boolean inDispatch;
     // the scheduler's, under its lock: the instant the ticket entered it (latency-driven depth measures from it)
     long enteredAt;
+    // the scheduler's, under its lock: the policy that queued it, which decides its turn and hears of its
+    // completion even after a live change replaced it for newer tickets
+    Policy policy;
 
     /** A read of {@code bytes}. */
     protected Ticket(int flow, long bytes) {

@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
+import io.vblk.requestlog.DepthSample;
+import io.vblk.requestlog.IdleSample;
 import io.vblk.requestlog.RequestRecord;
 import io.vblk.requestlog.RunHeader;
+import io.vblk.result.BackendStats;
+import io.vblk.result.DeviceStats;
 import io.vblk.protocol.BlkRequest;
 import io.vblk.protocol.Completion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,5 +94,81 @@ class RequestLogTest {
         }
         assertThat(records.stream().filter(r -> r.device().equals("b") && r.status().equals("OK"))
                 .mapToInt(RequestRecord::inServiceDevice).max().orElseThrow()).as("sync keeps one in the request path").isEqualTo(1);
+    }
+
+    /** Polls the backend's counters until {@code done} holds; fails after 10 s. */
+    private static BackendStats await(Backend b, java.util.function.Predicate<BackendStats> done, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (BackendStats s = b.stats(); ; s = b.stats()) {
+            if (done.test(s)) {
+                return s;
+            }
+            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private static void roundTrip(TestClient c, long sector) throws InterruptedException {
+        c.send(BlkRequest.read(0, 0, sector, 4096));
+        ((Completion) c.next()).release();
+    }
+
+    @Test
+    void theSchedulersIdleCountersAndDepthChangesAreSampledIntoTheLog() throws Exception {
+        Path log = dir.resolve("cures.jsonl");
+        // a misses its 50 us target at every window (the disk takes 200 us), so b's depth halves; 80/20 idles
+        Backend b = Backends.start("mode: sync\nscheduler: {policy: sfq, depth: auto, idle: 2ms}\n"
+                + "disk: {service-time: 200us, parallelism: 4}\nlog: {requests: " + log + "}\n"
+                + "devices:\n  - {name: a, size: 16MiB, weight: 80, latency-target: 50us}\n"
+                + "  - {name: b, size: 16MiB, weight: 20}\n");
+        BackendStats after;
+        try (TestClient a = TestClient.attach(b, "a"); TestClient bb = TestClient.attach(b, "b")) {
+            long n = 0;
+            while (b.stats().devices().get(1).depth().depth() > 16) {
+                a.send(BlkRequest.read(0, 0, n * 8, 4096));
+                roundTrip(bb, n * 8);
+                ((Completion) a.next()).release();
+                n++;
+            }
+            // a's last request leaves the disk idled for it until the window ends; b's next arrival then ends it
+            roundTrip(a, 0);
+            await(b, s -> s.devices().get(0).idleNanos() >= 2_000_000L, "a's idle window to pass");
+            roundTrip(bb, 0);
+        } finally {
+            b.close();
+            after = b.stats();
+        }
+        Map<String, IdleSample> lastIdle = new HashMap<>();
+        Map<String, List<long[]>> depths = new HashMap<>();
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith(IdleSample.PREFIX)) {
+                IdleSample s = JSON.readValue(line, IdleSample.class);
+                assertThat(lastIdle.get(s.device())).as("idle counters only grow")
+                        .matches(p -> p == null || (p.t() < s.t() && p.idleNs() <= s.idleNs()
+                                && p.idleArrivals() <= s.idleArrivals() && p.idleTimeouts() <= s.idleTimeouts()));
+                lastIdle.put(s.device(), s);
+            } else if (line.startsWith(DepthSample.PREFIX)) {
+                DepthSample s = JSON.readValue(line, DepthSample.class);
+                depths.computeIfAbsent(s.device(), k -> new ArrayList<>()).add(new long[] {s.t(), s.depth()});
+            }
+        }
+        for (DeviceStats d : after.devices()) {
+            // the last sample is taken after the event loops stopped: the counters are final by then
+            IdleSample last = lastIdle.get(d.name());
+            if (d.idleArrivals() + d.idleTimeouts() > 0) {
+                assertThat(last).as("%s's idle sample", d.name()).isNotNull();
+                assertThat(last.idleArrivals()).isEqualTo(d.idleArrivals());
+                assertThat(last.idleTimeouts()).isEqualTo(d.idleTimeouts());
+                // an idle period open at the end grows the later snapshot, by at most one window
+                assertThat(d.idleNanos() - last.idleNs()).isBetween(0L, 2_000_000L);
+            }
+            assertThat(depths.get(d.name())).as("%s's depth changes, as the scheduler keeps them", d.name())
+                    .containsExactlyElementsOf(d.depth().series());
+        }
+        assertThat(after.devices().get(0).idleTimeouts()).as("a's window timed out once at least").isPositive();
+        assertThat(after.devices().get(0).idleArrivals()).as("a's next request ended an idle period").isPositive();
+        assertThat(depths.get("b")).as("b's depth from 64 down to 16 or lower").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(depths.get("b").get(0)[1]).isEqualTo(64);
     }
 }

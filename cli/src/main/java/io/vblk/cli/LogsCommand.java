@@ -96,7 +96,7 @@ final class LogsCommand implements Runnable {
             String id = Runs.choose(files, run, warnings);
             if (LogReader.kind(files) == LogKind.BACKEND) {
                 BackendSummary s = new BackendSummary();
-                long skipped = LogReader.each(files, RequestRecord.class, id, warnings, s);
+                long skipped = LogReader.each(files, RequestRecord.class, id, warnings, s, s.samples());
                 var report = s.report(files, skipped);
                 print(table, SummaryText.format(report));
                 output.write(report, new OutputOptions.Csv(List.of("device", "ios", "share", "iops", "bytes"),

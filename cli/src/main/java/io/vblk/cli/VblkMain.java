@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "vblk", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "User-space virtio-blk style block backend emulator: guest simulator and tools.",
         footer = {"", ExitCodes.ALL},
-        subcommands = {BackendCommand.class, LoadCommand.class, DemoCommand.class, ExperimentCommand.class,
+        subcommands = {BackendCommand.class, LoadCommand.class, CtlCommand.class, DemoCommand.class, ExperimentCommand.class,
                 BenchCommand.class, LogsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class VblkMain implements Callable<Integer> {
     public static final int OK = 0;

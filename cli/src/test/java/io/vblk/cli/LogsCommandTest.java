@@ -120,7 +120,7 @@ class LogsCommandTest {
         JsonNode tree = json();
         assertThat(tree.get("window_s").asDouble()).isEqualTo(0.5);
         assertThat(tree.fieldNames()).toIterable()
-                .containsExactly("files", "by", "window_s", "last_window_covered_s", "devices", "windows");
+                .containsExactly("files", "by", "window_s", "last_window_covered_s", "devices", "windows", "changes");
         assertThat(tree.get("by").asText()).isEqualTo("r");
         assertThat(tree.get("windows")).hasSize(7);
         JsonNode w = tree.get("windows").get(2);

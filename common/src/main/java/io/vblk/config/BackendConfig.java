@@ -9,7 +9,7 @@ import java.util.Map;
 /** The backend's whole configuration (the {@code backend:} block of a scenario is the same record). */
 public record BackendConfig(String listen, Integer port, Mode mode, Integer maxInService, SchedulerConfig scheduler,
                             DiskConfig disk, LogConfig log, LimitsConfig limits, EventLoopConfig eventLoops, AuthConfig auth,
-                            TlsConfig tls, NbdConfig nbd, List<DeviceConfig> devices) {
+                            TlsConfig tls, NbdConfig nbd, List<DeviceConfig> devices, AdminConfig admin) {
     /**
      * The virtio-over-TCP door's port when none is set. Not 10809: that is NBD's registered port, and an NBD
      * client pointed at it must not find vblk's own protocol there; the NBD door can take it instead.
@@ -29,17 +29,17 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
     }
 
     public BackendConfig withMode(Mode m) {
-        return new BackendConfig(listen, port, m, maxInService, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices);
+        return new BackendConfig(listen, port, m, maxInService, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices, admin);
     }
 
     public BackendConfig withPort(int p) {
-        return new BackendConfig(listen, p, mode, maxInService, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices);
+        return new BackendConfig(listen, p, mode, maxInService, scheduler, disk, log, limits, eventLoops, auth, tls, nbd, devices, admin);
     }
 
     /** Turns the NBD listener on (keeping its {@code listen}, if any) on port {@code p}. */
     public BackendConfig withNbdPort(int p) {
         NbdConfig n = new NbdConfig(nbd == null ? null : nbd.listen(), p);
-        return new BackendConfig(listen, port, mode, maxInService, scheduler, disk, log, limits, eventLoops, auth, tls, n, devices);
+        return new BackendConfig(listen, port, mode, maxInService, scheduler, disk, log, limits, eventLoops, auth, tls, n, devices, admin);
     }
 
     /** The address the NBD listener binds: its own {@code listen}, else the backend's. Null when NBD is off. */
@@ -48,7 +48,7 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
     }
 
     public BackendConfig withRequestLog(String path, boolean append) {
-        return new BackendConfig(listen, port, mode, maxInService, scheduler, disk, new LogConfig(path, append), limits, eventLoops, auth, tls, nbd, devices);
+        return new BackendConfig(listen, port, mode, maxInService, scheduler, disk, new LogConfig(path, append), limits, eventLoops, auth, tls, nbd, devices, admin);
     }
 
     /** The mode a device is serviced in: its own, else the backend's. */
@@ -58,10 +58,13 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
 
     /** Requests one queue of this device may have in service at once. */
     public int inServiceLimit(DeviceConfig d) {
-        if (modeOf(d) == Mode.SYNC) {
-            return 1;
-        }
-        return maxInService == null ? d.queueSize() : Math.min(maxInService, d.queueSize());
+        return modeOf(d) == Mode.SYNC ? 1 : aioInServiceLimit(d);
+    }
+
+    /** Requests one queue of this device may have in service at once in aio mode, whatever its mode now. */
+    public int aioInServiceLimit(DeviceConfig d) {
+        Integer max = d.maxInService() != null ? d.maxInService() : maxInService;
+        return max == null ? d.queueSize() : Math.min(max, d.queueSize());
     }
 
     public Problems validate() {
@@ -84,6 +87,9 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         }
         if (nbd != null) {
             nbd.validate("nbd", p);
+        }
+        if (admin != null) {
+            admin.validate("admin", p);
         }
         p.require(!devices.isEmpty(), "devices", "must list at least one device");
         Map<String, Integer> seen = new HashMap<>();

@@ -128,6 +128,16 @@ public final class ConfigLoader {
         return c;
     }
 
+    /**
+     * Reads and validates a whole backend config held as a tree (a live change applied to the running one's);
+     * messages name {@code name} and the keys as a config file would.
+     */
+    public static BackendConfig backend(JsonNode tree, String name) {
+        BackendConfig c = convert(tree, BackendConfig.class, name, "", "");
+        check(name, "", c.validate());
+        return c;
+    }
+
     public static <T> T read(Path file, Class<T> type) {
         return parse(text(file), type, file.toString());
     }

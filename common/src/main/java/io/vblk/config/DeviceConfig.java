@@ -15,7 +15,7 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
                            Integer queueSize, Integer queues, Integer weight, Mode mode, FaultConfig fault,
                            Integer maxDiscardSectors, Integer maxDiscardSeg, Integer maxWriteZeroesSectors,
                            Integer maxWriteZeroesSeg, VhostUserConfig vhostUser, Integer reservation, Integer limit,
-                           java.time.Duration latencyTarget, Boolean create) {
+                           java.time.Duration latencyTarget, Boolean create, Integer maxInService) {
     public static final int DEFAULT_WEIGHT = 100;
     /** The longest latency target: its window (16 targets) is then io.latency's longest, 1 s, and more. */
     public static final java.time.Duration MAX_LATENCY_TARGET = java.time.Duration.ofSeconds(1);
@@ -48,7 +48,7 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
 
     /** A device with every other key at its default. */
     public static DeviceConfig of(String name, ByteSize size, String store, Integer weight, Mode mode) {
-        return new DeviceConfig(name, size, store, null, null, null, null, weight, mode, null, null, null, null, null, null, null, null, null, null);
+        return new DeviceConfig(name, size, store, null, null, null, null, weight, mode, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isFile() {
@@ -76,6 +76,8 @@ public record DeviceConfig(String name, ByteSize size, String store, Boolean dir
         }
         p.require(store.equals("ram") || (isFile() && !filePath().isBlank()), Problems.join(at, "store"),
                 "must be 'ram' or 'file:PATH', got '" + store + "'");
+        p.require(maxInService == null || (maxInService >= 1 && maxInService <= queueSize), Problems.join(at, "max-in-service"),
+                "must be from 1 to queue-size (" + queueSize + "), got " + maxInService);
         p.require(queueSize >= 1 && queueSize <= 32768 && Integer.bitCount(queueSize) == 1, Problems.join(at, "queue-size"),
                 "must be a power of two from 1 to 32768, got " + queueSize);
         p.require(queues >= 1 && queues <= 1024, Problems.join(at, "queues"), "must be from 1 to 1024, got " + queues);

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
-    private static final String DEVICE_KEYS = "create, direct, fault, latency-target, limit, max-discard-sectors, max-discard-seg, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, reservation, size, store, vhost-user, weight";
+    private static final String DEVICE_KEYS = "create, direct, fault, latency-target, limit, max-discard-sectors, max-discard-seg, max-in-service, max-write-zeroes-sectors, max-write-zeroes-seg, mode, name, queue-size, queues, read-only, reservation, size, store, vhost-user, weight";
 
     private static final String BACKEND = """
             listen: 127.0.0.1
@@ -72,8 +72,8 @@ class ConfigLoaderTest {
         assertThat(c.scheduler()).isEqualTo(SchedulerConfig.DEFAULT);
         assertThat(c.disk()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null, null, null, null, null, true),
-                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null, null, null, null, null, true));
+                new DeviceConfig("sda11", ByteSize.of(1L << 30), "ram", false, false, 256, 1, 80, null, null, null, null, null, null, null, null, null, null, true, null),
+                new DeviceConfig("img0", ByteSize.of(4L << 30), "file:images/img0.raw", true, false, 256, 1, 20, null, null, null, null, null, null, null, null, null, null, true, null));
         assertThat(c.devices().get(1).filePath()).isEqualTo("images/img0.raw");
         assertThat(c.devices().get(0).capacitySectors()).isEqualTo((1L << 30) / 512);
     }
@@ -87,7 +87,7 @@ class ConfigLoaderTest {
         assertThat(c.mode()).isEqualTo(Mode.AIO);
         assertThat(c.maxInService()).isNull();
         assertThat(c.devices()).containsExactly(
-                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null, null, null, null, true));
+                new DeviceConfig("d", ByteSize.of(512), "ram", false, false, 256, 1, DeviceConfig.DEFAULT_WEIGHT, null, null, null, null, null, null, null, null, null, null, true, null));
         assertThat(c.inServiceLimit(c.devices().get(0))).isEqualTo(256);
     }
 
@@ -243,7 +243,7 @@ class ConfigLoaderTest {
                 """;
 
         assertThat(backendProblems(yaml)).containsExactly(
-                at(2, "lissen", "unknown key; allowed here: auth, devices, disk, event-loops, limits, listen, log, max-in-service, mode, nbd, port, scheduler, tls"));
+                at(2, "lissen", "unknown key; allowed here: admin, auth, devices, disk, event-loops, limits, listen, log, max-in-service, mode, nbd, port, scheduler, tls"));
     }
 
     @Test

@@ -38,7 +38,7 @@ class ExperimentRunnerReduceTest {
 
     private static Scenario.Variant variant(List<DeviceConfig> devices, List<String> driven, SchedulerConfig.Policy policy) {
         BackendConfig backend = new BackendConfig(null, 0, Mode.AIO, null,
-                new SchedulerConfig(policy, 32, null, null, null), null, null, null, null, null, null, null, devices);
+                new SchedulerConfig(policy, 32, null, null, null), null, null, null, null, null, null, null, devices, null);
         List<LoadSpec> load = driven.stream().map(d -> new LoadSpec(d, 16, null, null, null, null)).toList();
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("backend.scheduler.policy", policy.label());
@@ -221,7 +221,7 @@ class ExperimentRunnerReduceTest {
         BackendConfig backend = new BackendConfig(null, 0, Mode.AIO, null,
                 new SchedulerConfig(SchedulerConfig.Policy.SFQ, 32, null, null, null),
                 new io.vblk.config.DiskConfig(java.time.Duration.ofNanos(500_000), null, 4), null, null, null, null, null,
-                null, List.of(device("a", 20, null), device("b", 80, Mode.SYNC)));
+                null, List.of(device("a", 20, null), device("b", 80, Mode.SYNC)), null);
         List<LoadSpec> load = List.of(new LoadSpec("a", 16, null, null, null, null), new LoadSpec("b", 16, null, null, null, null));
         Scenario.Variant v = new Scenario.Variant("disk", Map.of(), backend, "",
                 new LoadConfig(null, false, null, null, load, null, null, null, null), List.of(), List.of("a", "b"));

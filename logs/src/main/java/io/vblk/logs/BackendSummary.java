@@ -11,9 +11,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import io.vblk.requestlog.DepthSample;
+import io.vblk.requestlog.IdleSample;
 import io.vblk.requestlog.RequestRecord;
+import io.vblk.requestlog.Sample;
 
-/** Folds backend records, one at a time, into the per-device figures of {@code vblk logs summary}. */
+/**
+ * Folds backend records, one at a time, into the per-device figures of {@code vblk logs summary}; the
+ * scheduler's sample lines come in through {@link #samples}.
+ */
 public final class BackendSummary implements Consumer<RequestRecord> {
     /**
      * Why errors stay out of the phases: a refused request has i = d = c = q, so its zero wait and service
@@ -28,6 +34,20 @@ public final class BackendSummary implements Consumer<RequestRecord> {
     // completions per 100 ms of the C stamps: the busiest interval is the disk's capacity as the log shows it
     private final Map<Long, long[]> completions = new java.util.HashMap<>();
     private long records;
+    // per device: its latest idle sample (the counters only grow), and its depth changes in log order
+    private final Map<String, IdleSample> idle = new java.util.HashMap<>();
+    private final Map<String, List<DepthSample>> depth = new java.util.HashMap<>();
+
+    /** Where {@link LogReader#samples} should send the log's sample lines. */
+    public Consumer<Sample> samples() {
+        return s -> {
+            if (s instanceof IdleSample i) {
+                idle.merge(i.device(), i, (a, b) -> b.t() >= a.t() ? b : a);
+            } else if (s instanceof DepthSample d) {
+                depth.computeIfAbsent(d.device(), k -> new ArrayList<>()).add(d);
+            }
+        };
+    }
 
     @Override
     public void accept(RequestRecord r) {
@@ -86,7 +106,7 @@ public final class BackendSummary implements Consumer<RequestRecord> {
                     : (double) d.dispatchedAllBacklogged() / b.dispatchedAllBacklogged();
             io.vblk.report.FeasibleShare.Allocation a = model == null ? null : model.device(name);
             BackendDevice device = t.figures(name, total.ios, span, weights == 0 ? 0 : t.weight() / weights, backlogged,
-                    decided, a == null ? null : a.share());
+                    decided, a == null ? null : a.share(), idling(idle.get(name), spanNanos), depth(depth.get(name), span));
             list.add(device);
             figures.add(figures(device, t, spanNanos, a));
         });
@@ -95,8 +115,51 @@ public final class BackendSummary implements Consumer<RequestRecord> {
         String explanation = figures.isEmpty() || b == null ? null
                 : Fairness.explain(mode, "the scheduler", figures, all, null, atStore == null ? null : (int) atStore.max());
         return new BackendReport("backend", files.stream().map(Path::toString).toList(), records, skippedLines,
-                span.seconds(), NOTE, list, total.figures("total", total.ios, span, null, null, null, null), all,
+                span.seconds(), NOTE, list, total.figures("total", total.ios, span, null, null, null, null, null, null), all,
                 model == null ? null : model.method(), explanation);
+    }
+
+    private static BackendDevice.Idling idling(IdleSample last, double spanNanos) {
+        return last == null ? null : new BackendDevice.Idling(last.idleNs() / 1e9,
+                spanNanos == 0 ? 0 : Math.min(1, last.idleNs() / spanNanos), last.idleArrivals(), last.idleTimeouts());
+    }
+
+    /**
+     * The depth over the records' span: each sample holds from its instant until the next; before the first
+     * sample in the span, the depth of the last sample before it (or the first sample's, should none precede).
+     */
+    static BackendDevice.Depth depth(List<DepthSample> samples, Span span) {
+        if (samples == null || samples.isEmpty() || span.last() <= span.first()) {
+            return null;
+        }
+        List<DepthSample> sorted = samples.stream().sorted(java.util.Comparator.comparingLong(DepthSample::t)).toList();
+        long from = span.first();
+        long to = span.last();
+        int current = sorted.get(0).depth();
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        int changes = 0;
+        double area = 0;
+        long at = from;
+        for (DepthSample d : sorted) {
+            if (d.t() <= from) {
+                current = d.depth();
+                continue;
+            }
+            if (d.t() >= to) {
+                break;
+            }
+            area += (double) current * (d.t() - at);
+            min = Math.min(min, current);
+            max = Math.max(max, current);
+            current = d.depth();
+            at = d.t();
+            changes++;
+        }
+        area += (double) current * (to - at);
+        min = Math.min(min, current);
+        max = Math.max(max, current);
+        return new BackendDevice.Depth(area / (to - from), min, max, changes);
     }
 
     /** The device as the experiment tables' explanation reads it. */
@@ -162,7 +225,7 @@ public final class BackendSummary implements Consumer<RequestRecord> {
         }
 
         BackendDevice figures(String name, long totalIos, Span span, Double weightShare, Double backlogged,
-                              Double decided, Double feasible) {
+                              Double decided, Double feasible, BackendDevice.Idling idling, BackendDevice.Depth depth) {
             double spanNanos = span.seconds() * 1e9;
             double share = Span.share(ios, totalIos);
             return new BackendDevice(name, List.copyOf(weights), List.copyOf(modes), ios, share,
@@ -170,7 +233,8 @@ public final class BackendSummary implements Consumer<RequestRecord> {
                     new Phases(q2d.timing(), d2c.timing(), q2c.timing(), c2r.timing()),
                     inServiceDevice.spread(), dispatchedTotal.spread(), weightShare, backlogged, decided,
                     spanNanos == 0 ? 0 : heldArea / spanNanos, spanNanos == 0 ? 0 : waitingArea / spanNanos, feasible,
-                    feasible == null ? null : 100 * (weightShare - feasible), feasible == null ? null : 100 * (feasible - share));
+                    feasible == null ? null : 100 * (weightShare - feasible), feasible == null ? null : 100 * (feasible - share),
+                    idling, depth);
         }
     }
 }

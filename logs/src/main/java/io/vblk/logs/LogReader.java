@@ -19,7 +19,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
+import io.vblk.requestlog.ControlRecord;
+import io.vblk.requestlog.DepthSample;
+import io.vblk.requestlog.IdleSample;
 import io.vblk.requestlog.RunHeader;
+import io.vblk.requestlog.Sample;
 
 /**
  * Streams the records of one JSON Lines request log, one line at a time. A line that is not a record is
@@ -27,7 +31,9 @@ import io.vblk.requestlog.RunHeader;
  * leaves ("incomplete"); any other bad line is "malformed", and only the first {@link #REPORTED} are named
  * one by one. A complete record that merely lacks the final line break is kept: nothing of it is missing.
  * A run's header line ({@link RunHeader}) is no record: it starts the run the records after it belong to, and
- * with {@link #inRun} only that run's records are read.
+ * with {@link #inRun} only that run's records are read. A {@link Sample} line (the scheduler's counters) is no
+ * record either: it goes to the sink given to {@link #samples}, if any, and is skipped otherwise; so does a
+ * {@link ControlRecord} line (a live change), to {@link #controls}.
  */
 public final class LogReader<T> implements Iterator<T>, Closeable {
     /**
@@ -42,6 +48,9 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
             .build();
     static final int REPORTED = 5;
     private static final ObjectReader HEADERS = MAPPER.readerFor(RunHeader.class);
+    private static final ObjectReader IDLE_SAMPLES = MAPPER.readerFor(IdleSample.class);
+    private static final ObjectReader DEPTH_SAMPLES = MAPPER.readerFor(DepthSample.class);
+    private static final ObjectReader CONTROLS = MAPPER.readerFor(ControlRecord.class);
     /** How far {@link #kind} looks for a first JSON object before calling the file something else. */
     private static final int SNIFFED = 100;
 
@@ -50,7 +59,10 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
     private final String label;
     private final Consumer<String> warnings;
     private final Lines lines;
+    private final boolean controlsOnly;
     private String run;
+    private Consumer<? super Sample> samples;
+    private Consumer<? super ControlRecord> controls;
     private String current;
     private T next;
     private boolean done;
@@ -58,11 +70,17 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
     private long incomplete;
 
     private LogReader(Path file, Class<T> type, Consumer<String> warnings) {
+        this(file, type, warnings, false);
+    }
+
+    // controlsOnly: every record line is skipped unread (a reader of the live changes alone)
+    private LogReader(Path file, Class<T> type, Consumer<String> warnings, boolean controlsOnly) {
         this.file = file;
         this.reader = MAPPER.readerFor(type);
-        this.label = LogKind.of(type).label();
+        this.label = controlsOnly ? "control" : LogKind.of(type).label();
         this.warnings = warnings;
         this.lines = lines(file);
+        this.controlsOnly = controlsOnly;
     }
 
     /** The records of {@code type} in {@code file}; warnings about skipped lines go to {@code warnings}. */
@@ -76,15 +94,44 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
         return this;
     }
 
+    /** The sample lines (of the run {@link #inRun} chose) go to {@code sink}; before the first {@link #next}. */
+    public LogReader<T> samples(Consumer<? super Sample> sink) {
+        this.samples = sink;
+        return this;
+    }
+
+    /** The control lines (of the run {@link #inRun} chose) go to {@code sink}; before the first {@link #next}. */
+    public LogReader<T> controls(Consumer<? super ControlRecord> sink) {
+        this.controls = sink;
+        return this;
+    }
+
+    /** Every live change in {@code files}' run {@code run} (null: every run), in log order. */
+    public static List<ControlRecord> controls(List<Path> files, String run, Consumer<String> warnings) {
+        List<ControlRecord> out = new java.util.ArrayList<>();
+        for (Path f : files) {
+            try (LogReader<Object> r = new LogReader<>(f, Object.class, warnings, true).inRun(run).controls(out::add)) {
+                r.forEachRemaining(x -> {});
+            }
+        }
+        return out;
+    }
+
     /**
      * Reads every file in turn (the parts of a rolled log, say), only run {@code run}'s records unless it is
      * null; returns the number of lines skipped.
      */
     public static <T> long each(List<Path> files, Class<T> type, String run, Consumer<String> warnings,
                                 Consumer<? super T> sink) {
+        return each(files, type, run, warnings, sink, null);
+    }
+
+    /** As {@link #each(List, Class, String, Consumer, Consumer)}, with the sample lines going to {@code samples}. */
+    public static <T> long each(List<Path> files, Class<T> type, String run, Consumer<String> warnings,
+                                Consumer<? super T> sink, Consumer<? super Sample> samples) {
         long skipped = 0;
         for (Path f : files) {
-            try (LogReader<T> r = open(f, type, warnings).inRun(run)) {
+            try (LogReader<T> r = open(f, type, warnings).inRun(run).samples(samples)) {
                 r.forEachRemaining(sink);
                 skipped += r.skipped();
             }
@@ -104,6 +151,9 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
                 RunHeader header = header(line.text());
                 if (header != null) {
                     return "frontend".equals(header.log()) ? LogKind.FRONTEND : LogKind.BACKEND;
+                }
+                if (line.text().startsWith(Sample.PREFIX) || line.text().startsWith(ControlRecord.PREFIX)) {
+                    return LogKind.BACKEND;
                 }
                 JsonNode node = tree(line.text());
                 if (node != null && node.isObject()) {
@@ -180,6 +230,23 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
                 if (run != null && !run.equals(current)) {
                     continue;
                 }
+                if (line.text().startsWith(Sample.PREFIX)) {
+                    String problem = samples == null ? null : sample(line.text());
+                    if (problem != null) {
+                        skip(line, problem);
+                    }
+                    continue;
+                }
+                if (line.text().startsWith(ControlRecord.PREFIX)) {
+                    String problem = controls == null ? null : control(line.text());
+                    if (problem != null) {
+                        skip(line, problem);
+                    }
+                    continue;
+                }
+                if (controlsOnly) {
+                    continue;
+                }
                 String problem = line.tooLong() ? "longer than " + Lines.MAX_LENGTH / 1024 + " KiB" : null;
                 if (problem == null) {
                     try {
@@ -211,6 +278,31 @@ public final class LogReader<T> implements Iterator<T>, Closeable {
         }
         if (++malformed <= REPORTED) {
             warnings.accept(file + ": line " + line.number() + " is not a " + label + " record (" + problem + "); skipped");
+        }
+    }
+
+    // hands the control record to the sink; returns why the line is not one, or null
+    private String control(String text) {
+        try {
+            controls.accept(CONTROLS.readValue(text));
+            return null;
+        } catch (JsonProcessingException e) {
+            return reason(e);
+        }
+    }
+
+    // hands the sample to the sink; returns why the line is not one, or null
+    private String sample(String text) {
+        ObjectReader r = text.startsWith(IdleSample.PREFIX) ? IDLE_SAMPLES
+                : text.startsWith(DepthSample.PREFIX) ? DEPTH_SAMPLES : null;
+        if (r == null) {
+            return "a sample of an unknown kind";
+        }
+        try {
+            samples.accept(r.readValue(text));
+            return null;
+        } catch (JsonProcessingException e) {
+            return reason(e);
         }
     }
 

@@ -10,6 +10,16 @@ final class Span {
         last = Math.max(last, end);
     }
 
+    /** The earliest start stamp, or Long.MAX_VALUE for an empty log. */
+    long first() {
+        return first;
+    }
+
+    /** The latest end stamp, or Long.MIN_VALUE for an empty log. */
+    long last() {
+        return last;
+    }
+
     double seconds() {
         return last > first ? (last - first) / 1e9 : 0;
     }

@@ -33,6 +33,9 @@ public final class SummaryText {
         out.append('\n').append(devices.format()).append('\n').append(phases.format())
                 .append('\n').append(atDispatch.format()).append('\n').append(backlog.format())
                 .append(String.format(Locale.ROOT, "every device backlogged %s of the span%n", percent(r.allBackloggedFraction())));
+        if (r.devices().stream().anyMatch(d -> d.idling() != null || d.depth() != null)) {
+            out.append('\n').append(cures(r.devices()));
+        }
         if (r.feasibleMethod() != null) {
             out.append("feasible share: ").append(r.feasibleMethod()).append('\n');
         }
@@ -40,6 +43,22 @@ public final class SummaryText {
             out.append("=> ").append(r.explanation()).append('\n');
         }
         return out.toString();
+    }
+
+    // the scheduler's samples: what idling cost, and the depth it kept (only devices that have them)
+    private static String cures(List<BackendDevice> devices) {
+        TextTable t = new TextTable("lrrrrrrrr", "device", "idle", "idle of span", "ended by arrival", "timed out",
+                "depth mean", "depth min", "depth max", "depth changes");
+        for (BackendDevice d : devices) {
+            BackendDevice.Idling i = d.idling();
+            BackendDevice.Depth p = d.depth();
+            t.row(d.name(), i == null ? "-" : Times.text(i.idleS() * 1e6), i == null ? "-" : percent(i.idleFraction()),
+                    i == null ? "-" : count(i.idleArrivals()), i == null ? "-" : count(i.idleTimeouts()),
+                    p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.mean()), p == null ? "-" : Integer.toString(p.min()),
+                    p == null ? "-" : Integer.toString(p.max()), p == null ? "-" : count(p.changes()));
+        }
+        return t.format() + "idle: time the scheduler held other devices' dispatch for this one (scheduler.idle); "
+                + "depth: its latency-driven depth over the span, time-weighted (scheduler.depth: auto)\n";
     }
 
     public static String format(FrontendReport r) {

@@ -11,6 +11,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import io.vblk.requestlog.ControlRecord;
 import io.vblk.requestlog.GuestRecord;
 import io.vblk.requestlog.RequestRecord;
 
@@ -18,7 +19,7 @@ import io.vblk.requestlog.RequestRecord;
  * Counts I/Os per device in fixed windows of completion time (the backend's r, the frontend's complete),
  * counted from the earliest stamp of the run read (the caller finds it first: records are written in reply
  * order per connection, not overall, so the first line need not be the earliest). Memory grows with the
- * windows, not the records.
+ * windows, not the records. A backend log's live changes ({@link ControlRecord}) come with it, on the same axis.
  */
 public final class Timeline {
     /** A window per nanosecond over a long log would build a table nobody reads, and fill the heap first. */
@@ -30,6 +31,8 @@ public final class Timeline {
     private final TreeSet<String> devices = new TreeSet<>();
     private final long origin;
     private long last;
+    // the run's live changes, in log order
+    private final List<TimelineReport.Change> changes = new ArrayList<>();
 
     /** {@code by} names the stamp for the output: "r" or "complete"; {@code origin} is the earliest stamp. */
     private Timeline(long windowNs, String by, long origin) {
@@ -62,6 +65,9 @@ public final class Timeline {
             LogReader.each(files, RequestRecord.class, run, w -> {}, r -> earliest[0] = Math.min(earliest[0], r.r()));
             Timeline t = backend(windowNs, earliest[0]);
             LogReader.each(files, RequestRecord.class, run, warnings, r -> t.add(r.device(), r.r()));
+            for (ControlRecord c : LogReader.controls(files, run, w -> {})) {
+                t.changes.add(new TimelineReport.Change((c.t() - t.origin) / 1e9, c.target(), c.key(), c.from(), c.to()));
+            }
             return t.report(files);
         }
         LogReader.each(files, GuestRecord.class, run, w -> {}, g -> earliest[0] = Math.min(earliest[0], g.complete()));
@@ -102,6 +108,6 @@ public final class Timeline {
         // the log ends inside its last window: how much of it the log covers says how far its shares can be trusted
         double lastCovered = windows.isEmpty() ? 0 : (last - origin - windows.lastKey() * windowNs) / 1e9;
         return new TimelineReport(files.stream().map(Path::toString).toList(), by, windowNs / 1e9, lastCovered,
-                List.copyOf(devices), rows);
+                List.copyOf(devices), rows, changes);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -37,6 +38,16 @@ public final class TimelineChart {
             }
             XYSeries s = chart.addSeries(r.devices().get(d), x, y.stream().mapToDouble(Double::doubleValue).toArray());
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        }
+        // each live change: a vertical line at its instant, named in the legend
+        for (TimelineReport.Change c : r.changes()) {
+            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%.1f s: %s", c.atS(), c.text()),
+                    new double[] {c.atS(), c.atS()}, new double[] {0, 100});
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            s.setLineColor(java.awt.Color.GRAY);
+            s.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                    10f, new float[] {6f, 4f}, 0f));
+            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         }
         Path parent = png.toAbsolutePath().getParent();
         if (parent != null) {

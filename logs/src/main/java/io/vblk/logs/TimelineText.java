@@ -11,6 +11,10 @@ import io.vblk.report.TextTable;
 public final class TimelineText {
     private TimelineText() {}
 
+    private static String change(TimelineReport.Change c) {
+        return String.format(Locale.ROOT, "-- at %.3f s: %s", c.atS(), c.text());
+    }
+
     public static String format(TimelineReport r) {
         List<String> header = new ArrayList<>(List.of("time (s)"));
         for (String d : r.devices()) {
@@ -19,7 +23,12 @@ public final class TimelineText {
         }
         header.add("total");
         TextTable table = new TextTable("r".repeat(header.size()), header.toArray(String[]::new));
+        int next = 0;
         for (TimelineReport.Window w : r.windows()) {
+            // a change is a line of its own before the first window that starts after it
+            for (; next < r.changes().size() && r.changes().get(next).atS() < w.startS(); next++) {
+                table.note(change(r.changes().get(next)));
+            }
             List<String> cells = new ArrayList<>(List.of(String.format(Locale.ROOT, "%.3f", w.startS())));
             for (TimelineReport.Share s : w.devices()) {
                 cells.add(SummaryText.count(s.ios()));
@@ -27,6 +36,9 @@ public final class TimelineText {
             }
             cells.add(SummaryText.count(w.ios()));
             table.row(cells.toArray(String[]::new));
+        }
+        for (; next < r.changes().size(); next++) {
+            table.note(change(r.changes().get(next)));
         }
         String window = Durations.format(Duration.ofNanos(Math.round(r.windowS() * 1e9)));
         String last = r.lastWindowShort() ? String.format(Locale.ROOT,

@@ -1,7 +1,11 @@
 package io.vblk.logs;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.vblk.requestlog.ControlRecord;
+import io.vblk.requestlog.DepthSample;
+import io.vblk.requestlog.IdleSample;
 import io.vblk.requestlog.RequestRecord;
+import io.vblk.requestlog.Sample;
 import java.io.IOException;
 import java.io.Writer;
 import java.io.UncheckedIOException;
@@ -22,7 +26,10 @@ import java.util.function.Consumer;
  * event ("X") from q to r named after its type, holding one complete event per phase, blktrace's Q2I (queued),
  * I2D (admitted, at the scheduler), D2C (dispatched, at the disk and store) and C2R (the reply). Each device
  * also has two counters: its requests in service (from i to c) and its backlog (admitted, waiting at the
- * scheduler: from i to d). Times are microseconds from the run's earliest stamp, to the nanosecond.
+ * scheduler: from i to d), and, when the log has the scheduler's samples, its depth ({@code depth: auto}) and
+ * the time idled for it so far ({@code scheduler.idle}, in ms). Times are microseconds from the run's earliest
+ * stamp, to the nanosecond; a sample before it (the depth at the backend's start) is drawn at 0. Each live
+ * change ({@link ControlRecord}) is a global instant event named like "sda11 weight 80 -> 60".
  */
 public final class Trace {
     static final String[] PHASES = {"Q2I", "I2D", "D2C", "C2R"};
@@ -38,7 +45,10 @@ public final class Trace {
      */
     public static Written write(List<Path> files, String run, Writer out, Consumer<String> warnings) {
         List<RequestRecord> records = new ArrayList<>();
-        long skipped = LogReader.each(files, RequestRecord.class, run, warnings, records::add);
+        List<Sample> samples = new ArrayList<>();
+        long skipped = LogReader.each(files, RequestRecord.class, run, warnings, records::add, samples::add);
+        List<ControlRecord> changes = LogReader.controls(files, run, w -> {});
+        samples.sort(Comparator.comparingLong(Sample::t));
         // a log is in reply order; lanes and counters need arrival order
         records.sort(Comparator.comparingLong(RequestRecord::q).thenComparingLong(RequestRecord::conn)
                 .thenComparingLong(RequestRecord::seq));
@@ -69,6 +79,27 @@ public final class Trace {
             int tracks = slices(g, records, pids, origin);
             for (Map.Entry<String, Integer> e : pids.entrySet()) {
                 counters(g, records.stream().filter(r -> r.device().equals(e.getKey())).toList(), e.getValue(), origin);
+            }
+            for (Sample s : samples) {
+                Integer pid = pids.get(s.device());
+                long at = Math.max(0, s.t() - origin);
+                if (pid != null && s instanceof DepthSample d) {
+                    counter(g, "depth", pid, at, "depth", d.depth());
+                } else if (pid != null && s instanceof IdleSample i) {
+                    counter(g, "idle", pid, at, "ms", i.idleNs() / 1e6);
+                }
+            }
+            for (ControlRecord c : changes) {
+                // an instant event across the whole trace (scope g): where the rules changed
+                g.writeStartObject();
+                g.writeStringField("name", c.target() + " " + c.key() + " " + c.from() + " -> " + c.to());
+                g.writeStringField("cat", "control");
+                g.writeStringField("ph", "i");
+                g.writeStringField("s", "g");
+                g.writeNumberField("pid", 0);
+                g.writeFieldName("ts");
+                g.writeNumber(micros(Math.max(0, c.t() - origin)));
+                g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -152,23 +183,24 @@ public final class Trace {
         long backlog = 0;
         long[] last = {0, 0};
         // both start at nothing, from the run's start, so that a viewer draws the first rise as one
-        counter(g, "in service", pid, 0, 0);
-        counter(g, "backlog", pid, 0, 0);
+        counter(g, "in service", pid, 0, "requests", 0);
+        counter(g, "backlog", pid, 0, "requests", 0);
         for (Map.Entry<Long, long[]> e : changes.entrySet()) {
             inService += e.getValue()[0];
             backlog += e.getValue()[1];
             if (inService != last[0]) {
-                counter(g, "in service", pid, e.getKey() - origin, inService);
+                counter(g, "in service", pid, e.getKey() - origin, "requests", inService);
                 last[0] = inService;
             }
             if (backlog != last[1]) {
-                counter(g, "backlog", pid, e.getKey() - origin, backlog);
+                counter(g, "backlog", pid, e.getKey() - origin, "requests", backlog);
                 last[1] = backlog;
             }
         }
     }
 
-    private static void counter(JsonGenerator g, String name, int pid, long at, long value) throws IOException {
+    private static void counter(JsonGenerator g, String name, int pid, long at, String unit, double value)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("name", name);
         g.writeStringField("ph", "C");
@@ -176,7 +208,11 @@ public final class Trace {
         g.writeFieldName("ts");
         g.writeNumber(micros(at));
         g.writeObjectFieldStart("args");
-        g.writeNumberField("requests", value);
+        if (value == Math.rint(value)) {
+            g.writeNumberField(unit, (long) value);
+        } else {
+            g.writeNumberField(unit, value);
+        }
         g.writeEndObject();
         g.writeEndObject();
     }

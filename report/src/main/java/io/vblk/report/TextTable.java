@@ -13,6 +13,8 @@ public final class TextTable {
     private final String align;
     private final List<String[]> rows = new ArrayList<>();
     private final Set<Integer> rulesBefore = new HashSet<>();
+    // lines of free text before the row of that index (an event between two rows); they set no column width
+    private final java.util.Map<Integer, List<String>> notesBefore = new java.util.HashMap<>();
 
     /** {@code align} has one letter per column: l for text, r for figures. */
     public TextTable(String align, String... header) {
@@ -38,6 +40,12 @@ public final class TextTable {
         return this;
     }
 
+    /** A line of text of its own above the next row, e.g. an event between two windows of a timeline. */
+    public TextTable note(String text) {
+        notesBefore.computeIfAbsent(rows.size(), k -> new ArrayList<>()).add(text);
+        return this;
+    }
+
     public String format() {
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
@@ -46,7 +54,11 @@ public final class TextTable {
             }
         }
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < rows.size(); i++) {
+        for (int i = 0; i <= rows.size(); i++) {
+            notesBefore.getOrDefault(i, List.of()).forEach(n -> out.append(n).append('\n'));
+            if (i == rows.size()) {
+                break;
+            }
             if (rulesBefore.contains(i)) {
                 for (int c = 0; c < width.length; c++) {
                     out.append(c > 0 ? "-+-" : "").append("-".repeat(width[c]));
