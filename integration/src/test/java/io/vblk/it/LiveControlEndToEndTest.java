@@ -1,0 +1,131 @@
+package io.vblk.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.vblk.backend.Backend;
+import io.vblk.config.BackendConfig;
+import io.vblk.config.ConfigLoader;
+import io.vblk.config.LoadConfig;
+import io.vblk.load.LoadRunner;
+import io.vblk.logs.Join;
+import io.vblk.logs.JoinReport;
+import io.vblk.result.BackendStats;
+import io.vblk.result.LoadResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Weights changed with {@code vblk ctl} while a load runs: 80/20, then 50/50, then 20/80. The share of the
+ * scheduler's decisions taken while both devices were backlogged (what the weights control) follows each split,
+ * and both request logs agree that no request was lost. Windows are counted in decisions, not seconds, so a
+ * loaded machine only makes the run slower. 48 processes a device keep both queues deep: with 16 the heavier
+ * device's queue empties now and then, the lighter one's decisions meanwhile are not "all backlogged", and the
+ * heavier one reads about 2 pp above its weight (measured 81-83 % for 80).
+ */
+class LiveControlEndToEndTest {
+    /** Decisions skipped after a change: the replaced policies' backlog (at most 2 x 16 requests) drains in them. */
+    private static final int SETTLE = 200;
+    /** Decisions a share is measured over: 600 give a 3 pp tolerance several standard deviations of room. */
+    private static final int WINDOW = 600;
+
+    @TempDir
+    Path dir;
+
+    private static int ctl(String admin, String... args) {
+        List<String> all = new ArrayList<>(List.of("ctl", "--target", admin));
+        all.addAll(List.of(args));
+        CommandLine cl = io.vblk.cli.VblkMain.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(all.toArray(String[]::new));
+        assertThat(code).as("vblk ctl %s: %s", String.join(" ", args), err).isZero();
+        return code;
+    }
+
+    /**
+     * sda11's share of the next {@code n} decisions taken while both devices were backlogged, after {@code skip};
+     * prints how long after {@code since} (the change) the window began and ended.
+     */
+    private static double share(Backend b, int skip, int n, long since) throws InterruptedException {
+        backloggedDecisions(b, skip);
+        BackendStats from = b.stats();
+        long start = System.nanoTime();
+        BackendStats to = backloggedDecisions(b, n);
+        System.out.printf("window %.0f-%.0f ms after the change%n", (start - since) / 1e6, (System.nanoTime() - since) / 1e6);
+        long a = to.device("sda11").dispatchedAllBacklogged() - from.device("sda11").dispatchedAllBacklogged();
+        long c = to.device("sda12").dispatchedAllBacklogged() - from.device("sda12").dispatchedAllBacklogged();
+        return (double) a / (a + c);
+    }
+
+    // waits until n more decisions were taken with both backlogged; the load lasts long enough on a busy machine
+    private static BackendStats backloggedDecisions(Backend b, int n) throws InterruptedException {
+        BackendStats from = b.stats();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        for (BackendStats s = b.stats(); ; s = b.stats()) {
+            long done = s.devices().stream().mapToLong(d -> d.dispatchedAllBacklogged()).sum()
+                    - from.devices().stream().mapToLong(d -> d.dispatchedAllBacklogged()).sum();
+            if (done >= n) {
+                return s;
+            }
+            assertThat(System.nanoTime()).as("waiting for %d backlogged decisions (%d so far)", n, done).isLessThan(deadline);
+            Thread.sleep(2);
+        }
+    }
+
+    @Test
+    void weightsChangedUnderLoadMoveTheBackloggedShareAndNothingIsLost() throws Exception {
+        Path backendLog = dir.resolve("backend.jsonl");
+        Path guestLog = dir.resolve("guest.jsonl");
+        BackendConfig cfg = ConfigLoader.parse("port: 0\nadmin: {port: 0}\nmode: aio\nscheduler: {policy: sfq, depth: 4}\n"
+                + "disk: {service-time: 100us, parallelism: 4}\nlog: {requests: " + backendLog + "}\n"
+                + "devices:\n  - {name: sda11, size: 64MiB, weight: 80}\n  - {name: sda12, size: 64MiB, weight: 20}\n",
+                BackendConfig.class, "test");
+        LoadResult result;
+        List<Double> shares = new ArrayList<>();
+        try (Backend b = Backend.start(cfg)) {
+            String admin = "127.0.0.1:" + b.adminAddress().getPort();
+            LoadConfig load = ConfigLoader.parse("target: 127.0.0.1:" + b.address().getPort() + "\nload:\n"
+                    + "  - {device: sda11, processes: 48, pattern: randread}\n"
+                    + "  - {device: sda12, processes: 48, pattern: randread}\n", LoadConfig.class, "test");
+            CompletableFuture<LoadResult> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new LoadRunner(load, LoadRunner.Options.of(Duration.ofMillis(200), Duration.ofSeconds(8))
+                            .withRequestLog(guestLog, false)).run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            shares.add(share(b, SETTLE, WINDOW, System.nanoTime()));
+            ctl(admin, "set", "sda11", "weight=50");
+            ctl(admin, "set", "sda12", "weight=50");
+            // the change is applied before ctl's answer: the window is timed from then
+            shares.add(share(b, SETTLE, WINDOW, System.nanoTime()));
+            ctl(admin, "set", "sda11", "weight=20");
+            ctl(admin, "set", "sda12", "weight=80");
+            shares.add(share(b, SETTLE, WINDOW, System.nanoTime()));
+            result = run.get();
+        }
+        System.out.printf("sda11's backlogged share: %s%n", shares);
+        assertThat(shares.get(0)).as("80/20").isCloseTo(0.80, offset(0.03));
+        assertThat(shares.get(1)).as("50/50").isCloseTo(0.50, offset(0.03));
+        assertThat(shares.get(2)).as("20/80").isCloseTo(0.20, offset(0.03));
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.lost()).isZero();
+        JoinReport join = Join.run(backendLog, null, guestLog, null, w -> {});
+        assertThat(join.total().joined()).isPositive();
+        assertThat(join.total().backendOnly()).as("answered by the backend, never seen by the guest").isZero();
+        assertThat(join.total().frontendOnly()).as("sent by the guest, never logged by the backend").isZero();
+        assertThat(join.total().conflicts()).isZero();
+    }
+}
