@@ -110,6 +110,11 @@ public final class BackendMain implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         var a = backend.address();
+        // before the data door's line: whoever waits for that line has the admin endpoint's by then
+        var admin = backend.adminAddress();
+        if (admin != null) {
+            System.out.println("vblk admin listening on " + admin.getHostString() + ":" + admin.getPort());
+        }
         System.out.println("vblk backend listening on " + a.getHostString() + ":" + a.getPort());
         var n = backend.nbdAddress();
         if (n != null) {

@@ -4,16 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vblk.config.Secrets;
+import io.vblk.control.AdminClient;
 import io.vblk.report.TextTable;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -56,53 +50,27 @@ final class CtlCommand implements Callable<Integer> {
         return VblkMain.USAGE;
     }
 
-    /** The endpoint could not be reached: the run failed (exit 1), not the user's command. */
-    private static final class Unreachable extends RuntimeException {
-        Unreachable(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** An answer: its status and its JSON. */
-    private record Answer(int status, JsonNode body) {}
-
     // the answer, or null after saying on stderr that the endpoint could not be reached
-    private Answer reach(CommandSpec spec, String method, String path, JsonNode body) {
+    private AdminClient.Answer reach(CommandSpec spec, Call call) {
+        String token = tokenFile == null ? null : Secrets.token(tokenFile, "--token-file");
         try {
-            return call(method, path, body);
-        } catch (Unreachable e) {
-            spec.commandLine().getErr().println("vblk ctl: " + e.getMessage());
+            return call.on(new AdminClient(target, token));
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("vblk ctl: cannot reach the admin endpoint at " + target + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             spec.commandLine().getErr().flush();
             return null;
         }
     }
 
-    private Answer call(String method, String path, JsonNode body) {
-        String token = tokenFile == null ? null : Secrets.token(tokenFile, "--token-file");
-        URI uri = URI.create("http://" + target + path);
-        HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            r.header("Authorization", "Bearer " + token);
-        }
-        r.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body.toString()));
-        try {
-            HttpResponse<String> a = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(r.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(a.statusCode(), JsonOut.MAPPER.readTree(a.body()));
-        } catch (IOException e) {
-            throw new Unreachable("cannot reach the admin endpoint at " + target + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unreachable("interrupted");
-        }
+    @FunctionalInterface
+    private interface Call {
+        AdminClient.Answer on(AdminClient c) throws IOException;
     }
 
     // a refusal is the user's to fix (exit 2); a failure of the endpoint itself is not (exit 1)
-    private static int refused(PrintWriter err, Answer a) {
-        err.println("vblk ctl: " + a.status() + ": " + (a.body().has("error") ? a.body().get("error").asText() : a.body()));
+    private static int refused(PrintWriter err, AdminClient.Answer a) {
+        err.println("vblk ctl: " + a.status() + ": " + a.error());
         err.flush();
         return a.status() >= 500 ? VblkMain.RUN_FAILED : VblkMain.USAGE;
     }
@@ -122,7 +90,7 @@ final class CtlCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             output.check(spec.commandLine());
-            Answer a = ctl.reach(spec, "GET", "/v1/state", null);
+            AdminClient.Answer a = ctl.reach(spec, AdminClient::state);
             if (a == null) {
                 return VblkMain.RUN_FAILED;
             }
@@ -189,9 +157,7 @@ final class CtlCommand implements Callable<Integer> {
                 }
                 body.set(c.substring(0, eq), value(c.substring(eq + 1)));
             }
-            String path = target.equals("scheduler") ? "/v1/scheduler"
-                    : "/v1/devices/" + URLEncoder.encode(target, StandardCharsets.UTF_8);
-            Answer a = ctl.reach(spec, "POST", path, body);
+            AdminClient.Answer a = ctl.reach(spec, c -> c.change(target, body));
             if (a == null) {
                 return VblkMain.RUN_FAILED;
             }

@@ -152,7 +152,8 @@ public final class ExperimentCommand implements Callable<Integer> {
             Scenario s = all.with(duration == null ? null : Durations.parse(duration),
                     warmup == null ? null : Durations.parse(warmup), repeat, variants);
             ExperimentResult result = execute(s, stdout, err);
-            List<String> charts = new ArrayList<>();
+            // the runner's own charts (a live-change variant's timeline) first, then the result's
+            List<String> charts = new ArrayList<>(result.charts());
             if (out != null) {
                 charts.add(Charts.shares(result, out).toString());
                 Path sweep = Charts.sweep(result, out);
@@ -163,8 +164,8 @@ public final class ExperimentCommand implements Callable<Integer> {
                 if (depth != null) {
                     charts.add(depth.toString());
                 }
-                charts.forEach(c -> stdout.println("chart: " + c));
             }
+            charts.forEach(c -> stdout.println("chart: " + c));
             result = new ExperimentResult(result.scenario(), result.description(), result.durationS(), result.warmupS(),
                     result.repeat(), result.variants(), charts, result.reference());
             PrintWriter m = new PrintWriter(machine, true);

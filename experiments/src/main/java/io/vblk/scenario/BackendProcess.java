@@ -23,10 +23,14 @@ public final class BackendProcess implements AutoCloseable {
             java.util.regex.Pattern.compile("vblk backend listening on (\\S+):(\\d+)");
     private static final java.util.regex.Pattern NBD_READY =
             java.util.regex.Pattern.compile("vblk nbd listening on (\\S+):(\\d+)");
+    private static final java.util.regex.Pattern ADMIN_READY =
+            java.util.regex.Pattern.compile("vblk admin listening on (\\S+):(\\d+)");
 
     private final Process process;
     private final String host;
     private final int port;
+    // the admin endpoint's HOST:PORT, printed before the ready line; null without one
+    private final String admin;
     private final Path log;
     // the NBD door's port, once its line is printed; the backend prints it right after the first line
     private final CompletableFuture<Integer> nbdPort;
@@ -34,7 +38,9 @@ public final class BackendProcess implements AutoCloseable {
     private io.netty.channel.EventLoopGroup statsGroup;
     private io.vblk.load.StatsClient statsClient;
 
-    private BackendProcess(Process process, String host, int port, Path log, CompletableFuture<Integer> nbdPort) {
+    private BackendProcess(Process process, String host, int port, Path log, CompletableFuture<Integer> nbdPort,
+                           String admin) {
+        this.admin = admin;
         this.process = process;
         this.host = host;
         this.port = port;
@@ -73,11 +79,16 @@ public final class BackendProcess implements AutoCloseable {
         }
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         CompletableFuture<Integer> nbdPort = new CompletableFuture<>();
+        String[] admin = {null};
         CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 String line;
                 while ((line = out.readLine()) != null) {
+                    Matcher a = ADMIN_READY.matcher(line);
+                    if (a.find()) {
+                        admin[0] = a.group(1) + ":" + a.group(2);
+                    }
                     Matcher m = READY.matcher(line);
                     if (m.find()) {
                         drain(out, nbdPort);
@@ -95,7 +106,7 @@ public final class BackendProcess implements AutoCloseable {
                 p.waitFor(5, TimeUnit.SECONDS);
                 throw new IOException("backend exited before listening:\n" + Files.readString(log).strip());
             }
-            return new BackendProcess(p, m.group(1), Integer.parseInt(m.group(2)), log, nbdPort);
+            return new BackendProcess(p, m.group(1), Integer.parseInt(m.group(2)), log, nbdPort, admin[0]);
         } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
             p.destroyForcibly();
             throw new IOException("backend did not start within 60 s; see " + log);
@@ -129,6 +140,11 @@ public final class BackendProcess implements AutoCloseable {
 
     public String target() {
         return host + ":" + port;
+    }
+
+    /** The admin endpoint's HOST:PORT, or null when the config turned it off. */
+    public String admin() {
+        return admin;
     }
 
     /** The NBD door's port; waits up to 10 s for the backend to print it. */

@@ -68,6 +68,7 @@ public final class ExperimentRunner {
         GuestRun.Prepared guests = s.variants().stream().anyMatch(v -> !v.guests().isEmpty())
                 ? GuestRun.prepare(cacheDir()) : null;
         List<VariantResult> results = new ArrayList<>();
+        List<String> charts = new ArrayList<>();
         for (Scenario.Variant v : s.variants()) {
             FeasibleShare.Model feasible = Feasibility.of(v, names(v), workDir, slug(s.name() + "-" + v.label()));
             List<LoadResult> runs = new ArrayList<>();
@@ -77,7 +78,7 @@ public final class ExperimentRunner {
                 String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
                 // --request-log's file, else (a variant whose figures read its request logs) the work folder
                 Path log = requestLog != null ? requestLogOf(requestLog, run)
-                        : readsRequestLog(v) ? workDir.resolve(name + ".requests.jsonl") : null;
+                        : readsRequestLog(v) || !v.changes().isEmpty() ? workDir.resolve(name + ".requests.jsonl") : null;
                 if (log != null) {
                     logs.add(log);
                 }
@@ -98,7 +99,9 @@ public final class ExperimentRunner {
                     if (liveLine != null) {
                         options = options.withLive(liveLine);
                     }
-                    runs.add(new LoadRunner(v.load().withTarget(backend.target()), options).run());
+                    try (LiveChanges changes = LiveChanges.start(v.changes(), backend.admin(), adminToken(v), liveLine)) {
+                        runs.add(new LoadRunner(v.load().withTarget(backend.target()), options).run());
+                    }
                 }
             }
             VariantResult result = reduce(v, runs, feasible);
@@ -110,17 +113,43 @@ public final class ExperimentRunner {
                 });
                 result = result.withRequestLog(f.thinkTimes(), f.diskTimes());
             }
+            if (!v.changes().isEmpty() && !logs.isEmpty()) {
+                Consumer<String> warn = w -> {
+                    if (live != null) {
+                        live.accept(v.label() + " request log: " + w);
+                    }
+                };
+                // the whole run's shares against its first weights say nothing once the weights changed midway
+                String phases = LiveChanges.phases(logs.get(0), names(v), warn);
+                result = result.withExplanationOnly("the weights changed during the run, so its whole-run shares "
+                        + "and gaps (against the first weights) do not apply; " + (phases == null
+                        ? "the run's request log holds no applied change" : phases));
+                Path png = workDir.resolve(slug(s.name() + "-" + v.label()) + "-timeline.png");
+                io.vblk.logs.TimelineChart.write(io.vblk.logs.Timeline.read(List.of(logs.get(0)),
+                        io.vblk.logs.LogKind.BACKEND, null, TIMELINE_WINDOW.toNanos(), warn), png);
+                charts.add(png.toString());
+            }
             results.add(result);
             onVariant.accept(result);
         }
         return new ExperimentResult(s.name(), s.description(), s.duration().toMillis() / 1000.0,
-                s.warmup().toMillis() / 1000.0, s.repeat(), results, List.of(), s.reference());
+                s.warmup().toMillis() / 1000.0, s.repeat(), results, List.copyOf(charts), s.reference());
     }
 
     /**
      * Where a variant's runs write their request logs: the caller's folder, else the work dir when the variant
      * {@link #readsRequestLog}; null for none.
      */
+    /** The window of a live-change variant's timeline chart: fine enough to show the share move at a change. */
+    static final Duration TIMELINE_WINDOW = Duration.ofMillis(250);
+
+    /** The admin endpoint's token for a variant's changes: its backend's admin.token-file, read now, or null. */
+    private static String adminToken(Scenario.Variant v) {
+        var admin = v.backend().admin();
+        return admin == null || admin.tokenFile() == null ? null
+                : io.vblk.config.Secrets.token(admin.tokenFile(), "backend.admin.token-file");
+    }
+
     static boolean readsRequestLog(Scenario.Variant v) {
         return v.keys().keySet().stream().anyMatch(REQUEST_LOG_KEYS::contains);
     }

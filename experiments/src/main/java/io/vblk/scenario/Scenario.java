@@ -16,10 +16,35 @@ public record Scenario(String name, String description, Duration duration, Durat
 
     /**
      * One way to run the scenario: the keys it changed, its backend config (and the YAML the backend process
-     * reads), its simulated load, its real guests, and the devices they drive in the file's order.
+     * reads), its simulated load, its real guests, the devices they drive in the file's order, and the live
+     * changes the runner applies while each run goes on (checked against the backend config in order).
      */
     public record Variant(String label, java.util.Map<String, String> keys, BackendConfig backend, String backendYaml,
-                          LoadConfig load, List<io.vblk.config.GuestSpec> guests, List<String> devices) {}
+                          LoadConfig load, List<io.vblk.config.GuestSpec> guests, List<String> devices,
+                          List<Change> changes) {
+        public Variant {
+            changes = List.copyOf(changes);
+        }
+
+        public Variant(String label, java.util.Map<String, String> keys, BackendConfig backend, String backendYaml,
+                       LoadConfig load, List<io.vblk.config.GuestSpec> guests, List<String> devices) {
+            this(label, keys, backend, backendYaml, load, guests, devices, List.of());
+        }
+    }
+
+    /**
+     * A live change of the scenario's {@code changes:} list: {@code at} after the run's start (its warmup
+     * included), {@code values} set on {@code target}, a device or {@code scheduler}, through the backend's
+     * admin endpoint.
+     */
+    public record Change(Duration at, String target, com.fasterxml.jackson.databind.node.ObjectNode values) {
+        /** As the explanation says it: "sda11 weight=50 at 3s". */
+        public String text() {
+            List<String> kv = new java.util.ArrayList<>();
+            values.fields().forEachRemaining(e -> kv.add(e.getKey() + "=" + e.getValue().asText()));
+            return target + " " + String.join(" ", kv) + " at " + Durations.format(at);
+        }
+    }
 
     public Scenario {
         variants = List.copyOf(variants);
@@ -38,6 +63,15 @@ public record Scenario(String name, String description, Duration duration, Durat
         }
         List<Variant> kept = onlyLabels == null || onlyLabels.isEmpty() ? variants
                 : variants.stream().filter(v -> onlyLabels.contains(v.label())).toList();
+        Duration end = (newWarmup == null ? warmup : newWarmup).plus(newDuration == null ? duration : newDuration);
+        for (Variant v : kept) {
+            for (Change c : v.changes()) {
+                if (c.at().compareTo(end) >= 0) {
+                    throw new IllegalArgumentException("the change " + c.text() + " would come after the run's end ("
+                            + Durations.format(end) + ", warmup included); give a longer duration");
+                }
+            }
+        }
         return new Scenario(name, description, newDuration == null ? duration : newDuration,
                 newWarmup == null ? warmup : newWarmup, newRepeat == null ? repeat : newRepeat, kept, reference);
     }

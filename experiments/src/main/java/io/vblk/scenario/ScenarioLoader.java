@@ -35,9 +35,10 @@ public final class ScenarioLoader {
     private ScenarioLoader() {}
 
     public static final List<String> BUILT_IN = List.of("seed", "vm-vs-host", "depth-sweep", "three-way", "depth-vs-vm",
-            "io-throttle-2008", "seed-guest", "vm-vs-host-guest", "idle-sweep", "reservation", "cost-model", "latency-target", "cures");
+            "io-throttle-2008", "seed-guest", "vm-vs-host-guest", "idle-sweep", "reservation", "cost-model", "latency-target", "cures",
+            "live-weights");
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "duration", "warmup", "repeat", "backend",
-            "load", "variants", "matrix", "reference");
+            "load", "variants", "matrix", "reference", "changes");
 
     /** A path to a YAML file, or the name of a built-in scenario. */
     public static Scenario load(String fileOrName) {
@@ -108,6 +109,15 @@ public final class ScenarioLoader {
                 variants.add(resolve(copy, v.getKey(), keys, file, text));
             } catch (ConfigException e) {
                 throw blamed(e, root, v.getKey(), v.getValue().keySet(), text);
+            }
+        }
+        for (Scenario.Variant v : variants) {
+            for (int i = 0; i < v.changes().size(); i++) {
+                if (v.changes().get(i).at().compareTo(warmup.plus(duration)) >= 0) {
+                    throw located(file, text, "changes[" + i + "].at", "must come before the run's end (warmup "
+                            + Durations.format(warmup) + " + duration " + Durations.format(duration) + "), got "
+                            + Durations.format(v.changes().get(i).at()));
+                }
             }
         }
         return new Scenario(name, description, duration, warmup, repeat, variants, reference(root, file, text));
@@ -248,6 +258,10 @@ public final class ScenarioLoader {
     private static Scenario.Variant resolve(ObjectNode tree, String label, Map<String, String> keys, String file,
                                             String text) {
         JsonNode backendTree = tree.get("backend");
+        if (tree.path("changes").size() > 0 && backendTree instanceof ObjectNode b && !b.has("admin")) {
+            // the runner applies the changes through the admin endpoint: on loopback, on a port of the system's choice
+            b.putObject("admin").put("port", 0);
+        }
         BackendConfig backend = ConfigLoader.backend(backendTree, file, text);
         Set<String> names = new java.util.LinkedHashSet<>();
         backend.devices().forEach(d -> names.add(d.name()));
@@ -317,10 +331,76 @@ public final class ScenarioLoader {
             }
             drivenBy.putIfAbsent(s.device(), "processes");
         }
+        List<Scenario.Change> changes = changes(tree, backend, file, text);
         ObjectNode forProcess = backendTree.deepCopy();
         forProcess.put("port", 0);
+        if (!changes.isEmpty() && !guests.isEmpty()) {
+            throw located(file, text, "changes", "applies to simulated processes only, not to a real guest's load");
+        }
         return new Scenario.Variant(label, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys)), backend,
-                ConfigLoader.toYaml(forProcess), load, List.copyOf(guests), List.copyOf(drivenBy.keySet()));
+                ConfigLoader.toYaml(forProcess), load, List.copyOf(guests), List.copyOf(drivenBy.keySet()), changes);
+    }
+
+    /**
+     * {@code changes: [{at: 5s, set: {device: sda11, weight: 50}}, {at: 8s, set: {policy: sfq}}, ...]}: a set
+     * without a device changes the scheduler. Each is checked as the admin endpoint will check it, against the
+     * backend config with the changes before it applied, and named by its place in the file when it fails.
+     */
+    private static List<Scenario.Change> changes(ObjectNode tree, BackendConfig backend, String file, String text) {
+        JsonNode list = tree.path("changes");
+        if (list.isMissingNode() || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw located(file, text, "changes", "must be a list of {at: TIME, set: {device: NAME, KEY: VALUE, ...}}");
+        }
+        List<Scenario.Change> out = new ArrayList<>();
+        BackendConfig running = backend;
+        Duration last = Duration.ZERO;
+        for (int i = 0; i < list.size(); i++) {
+            String at = "changes[" + i + "]";
+            JsonNode c = list.get(i);
+            if (c == null || !c.isObject() || !c.path("set").isObject() || !c.has("at")
+                    || c.size() != 2) {
+                throw located(file, text, at, "must be {at: TIME, set: {device: NAME, KEY: VALUE, ...}} (a set "
+                        + "without a device changes the scheduler)");
+            }
+            Duration when;
+            try {
+                when = c.get("at").isNull() ? null : Durations.parse(c.get("at").asText());
+            } catch (IllegalArgumentException e) {
+                throw located(file, text, at + ".at", e.getMessage());
+            }
+            if (when == null) {
+                throw located(file, text, at + ".at", "is required: a duration after the run's start, such as 5s");
+            }
+            if (when.compareTo(last) < 0) {
+                throw located(file, text, at + ".at", "must not come before the change above it ("
+                        + Durations.format(last) + "), got " + Durations.format(when));
+            }
+            last = when;
+            ObjectNode values = c.get("set").deepCopy();
+            String target = values.has("device") ? values.remove("device").asText() : "scheduler";
+            int index = -1;
+            for (int d = 0; d < running.devices().size(); d++) {
+                if (running.devices().get(d).name().equals(target)) {
+                    index = d;
+                }
+            }
+            if (index < 0 && !target.equals("scheduler")) {
+                throw located(file, text, at + ".set.device", "'" + target + "' is not a device of the backend ("
+                        + String.join(", ", running.devices().stream().map(io.vblk.config.DeviceConfig::name).toList()) + ")");
+            }
+            try {
+                running = index < 0 ? io.vblk.config.LiveChange.scheduler(running, values)
+                        : io.vblk.config.LiveChange.device(running, index, values);
+            } catch (ConfigException e) {
+                var p = e.problems().get(0);
+                throw located(file, text, at + ".set", (p.path().isEmpty() ? "" : p.path() + ": ") + p.message());
+            }
+            out.add(new Scenario.Change(when, target, values));
+        }
+        return List.copyOf(out);
     }
 
     /**

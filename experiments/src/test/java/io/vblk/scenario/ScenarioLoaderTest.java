@@ -85,7 +85,7 @@ class ScenarioLoaderTest {
     void theBuiltInsAreTheSixScenarioFiles() {
         assertThat(ScenarioLoader.BUILT_IN).containsExactly("seed", "vm-vs-host", "depth-sweep", "three-way",
                 "depth-vs-vm", "io-throttle-2008", "seed-guest", "vm-vs-host-guest", "idle-sweep", "reservation",
-                "cost-model", "latency-target", "cures");
+                "cost-model", "latency-target", "cures", "live-weights");
     }
 
     @Test
@@ -308,7 +308,7 @@ class ScenarioLoaderTest {
         assertThat(p.line()).isEqualTo(4);
         assertThat(p.path()).isEqualTo("colour");
         assertThat(p.message()).isEqualTo(
-                "unknown key; allowed here: backend, description, duration, load, matrix, name, reference, repeat, variants, "
+                "unknown key; allowed here: backend, changes, description, duration, load, matrix, name, reference, repeat, variants, "
                         + "warmup");
     }
 
@@ -538,7 +538,7 @@ class ScenarioLoaderTest {
                         assertThat(p.line()).isZero();
                         assertThat(p.message()).isEqualTo(
                                 "no such file, and not a built-in scenario (seed, vm-vs-host, depth-sweep, three-way, depth-vs-vm, "
-                                        + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model, latency-target, cures)");
+                                        + "io-throttle-2008, seed-guest, vm-vs-host-guest, idle-sweep, reservation, cost-model, latency-target, cures, live-weights)");
                     });
                 });
     }

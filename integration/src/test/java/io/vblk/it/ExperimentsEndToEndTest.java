@@ -105,6 +105,41 @@ class ExperimentsEndToEndTest {
     }
 
     @Test
+    void liveWeightsAppliesItsChangesAndTheSharesFollowThem() throws Exception {
+        Path json = out.resolve("live-weights.json");
+        Path requestLog = out.resolve("live.jsonl");
+        int rc = VblkMain.commandLine().execute("experiment", "live-weights", "--variants", "sfq", "--quiet",
+                "--json", json.toString(), "--out", out.toString(), "--request-log", requestLog.toString());
+        assertThat(rc).isZero();
+        List<io.vblk.requestlog.ControlRecord> changes = io.vblk.logs.LogReader.controls(
+                List.of(out.resolve("live.sfq.jsonl")), null, w -> {});
+        assertThat(changes).extracting(c -> c.target() + " " + c.key() + " " + c.from() + "->" + c.to()).containsExactly(
+                "sda11 weight 80->50", "sda12 weight 20->50", "sda11 weight 50->20", "sda12 weight 50->80");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode sfq = root.path("variants").get(0);
+        String explanation = sfq.path("explanation").asText();
+        assertThat(explanation).startsWith("the weights changed during the run");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+\\.\\d)/(\\d+\\.\\d) %").matcher(explanation);
+        List<Double> sda11 = new java.util.ArrayList<>();
+        while (m.find()) {
+            sda11.add(Double.parseDouble(m.group(1)));
+        }
+        assertThat(sda11).as(explanation).hasSize(3);
+        // the bare shares of each phase are the weights' only while the host kept both queues full
+        if (sfq.path("host_limit").isNull()) {
+            assertThat(sda11.get(0)).isCloseTo(80, within(5.0));
+            assertThat(sda11.get(1)).isCloseTo(50, within(5.0));
+            assertThat(sda11.get(2)).isCloseTo(20, within(5.0));
+        } else {
+            System.out.println("live-weights: phase shares not checked: " + sfq.path("host_limit").asText());
+        }
+        Path timeline = Path.of(root.path("charts").get(0).asText());
+        assertThat(timeline.getFileName().toString()).isEqualTo("live-weights-sfq-timeline.png");
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(timeline.toFile());
+        assertThat(png.getWidth()).isEqualTo(900);
+    }
+
+    @Test
     void requestLogNamesAFileAndEachVariantsAndRunsLogIsBesideIt() throws Exception {
         Path requestLog = out.resolve("seed.jsonl");
         int rc = VblkMain.commandLine().execute("experiment", "seed", "--variants", "sync,aio", "--repeat", "2",

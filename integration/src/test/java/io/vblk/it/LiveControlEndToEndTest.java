@@ -128,4 +128,57 @@ class LiveControlEndToEndTest {
         assertThat(join.total().frontendOnly()).as("sent by the guest, never logged by the backend").isZero();
         assertThat(join.total().conflicts()).isZero();
     }
+
+    /** What {@code vblk ctl} printed and returned. */
+    private record Ran(int code, String out, String err) {}
+
+    private static Ran run(String... args) {
+        CommandLine cl = io.vblk.cli.VblkMain.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new Ran(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void ctlShowsTheStateAndSaysWhyAChangeWasRefused() throws Exception {
+        Path token = java.nio.file.Files.writeString(dir.resolve("admin.token"), "t0ken\n");
+        BackendConfig cfg = ConfigLoader.parse("port: 0\nadmin: {port: 0, token-file: " + token + "}\n"
+                + "devices:\n  - {name: sda11, size: 16MiB, weight: 80}\n  - {name: sda12, size: 16MiB, weight: 20, mode: sync}\n",
+                BackendConfig.class, "test");
+        try (Backend b = Backend.start(cfg)) {
+            String admin = "127.0.0.1:" + b.adminAddress().getPort();
+            Ran show = run("ctl", "--target", admin, "--token-file", token.toString(), "show");
+            assertThat(show.code()).as(show.err()).isZero();
+            assertThat(show.out()).contains("scheduler: policy fifo, depth 64, idle 0s");
+            assertThat(show.out().lines().filter(l -> l.startsWith("sda12")).findFirst().orElseThrow())
+                    .matches("sda12 +\\| +20 \\| +- \\| +- \\| sync +\\| +256 \\| +0 \\| +0");
+            Ran json = run("ctl", "--target", admin, "--token-file", token.toString(), "show", "--output-format", "json");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).at("/devices/0/weight").asInt())
+                    .isEqualTo(80);
+
+            Ran set = run("ctl", "--target", admin, "--token-file", token.toString(), "set", "sda12", "mode=aio", "weight=40");
+            assertThat(set.code()).as(set.err()).isZero();
+            assertThat(set.out()).isEqualTo("sda12 weight: 20 -> 40\nsda12 mode: sync -> aio\n");
+            assertThat(b.stats().device("sda12").mode()).isEqualTo("aio");
+
+            Ran bad = run("ctl", "--target", admin, "--token-file", token.toString(), "set", "sda12", "weight=0");
+            assertThat(bad.code()).isEqualTo(2);
+            assertThat(bad.err()).isEqualTo("vblk ctl: 400: devices[1].weight: must be a whole number from 1 to 1000000, got 0\n");
+            Ran noToken = run("ctl", "--target", admin, "show");
+            assertThat(noToken.code()).isEqualTo(2);
+            assertThat(noToken.err()).startsWith("vblk ctl: 401: authentication failed");
+            Ran notKeyValue = run("ctl", "--target", admin, "--token-file", token.toString(), "set", "sda12", "weight");
+            assertThat(notKeyValue.code()).isEqualTo(2);
+            assertThat(notKeyValue.err()).contains("'weight' is not KEY=VALUE");
+        }
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            Ran gone = run("ctl", "--target", "127.0.0.1:" + port, "show");
+            assertThat(gone.code()).isEqualTo(1);
+            assertThat(gone.err()).startsWith("vblk ctl: cannot reach the admin endpoint at 127.0.0.1:" + port);
+        }
+    }
 }

@@ -30,7 +30,8 @@ public final class TimelineChart {
         List<TimelineReport.Window> windows = r.lastWindowShort()
                 ? r.windows().subList(0, r.windows().size() - 1) : r.windows();
         List<TimelineReport.Window> full = windows.stream().filter(w -> w.ios() > 0).toList();
-        double[] x = full.stream().mapToDouble(TimelineReport.Window::startS).toArray();
+        // each window at its middle: a change drawn at its instant then falls between the windows it parts
+        double[] x = full.stream().mapToDouble(w -> w.startS() + r.windowS() / 2).toArray();
         for (int d = 0; d < r.devices().size(); d++) {
             List<Double> y = new ArrayList<>();
             for (TimelineReport.Window w : full) {

@@ -53,6 +53,13 @@ public record VariantResult(String label, Map<String, String> keys, String mode,
                 explanation + more, thinkTimes, diskTimes);
     }
 
+    /** The same result explained by {@code sentence} alone (the generic reading does not apply to it). */
+    public VariantResult withExplanationOnly(String sentence) {
+        return new VariantResult(label, keys, mode, policy, repeats, devices, jain, maxShareErrorPp,
+                allBackloggedFraction, dispatchLag, diskUtilization, loadAverageStart, loadAverageEnd, feasible, hostLimit,
+                sentence, thinkTimes, diskTimes);
+    }
+
     /** The same result with its devices' think times and disk times from its request logs. */
     public VariantResult withRequestLog(List<ThinkTime> think, List<DiskTime> disk) {
         return new VariantResult(label, keys, mode, policy, repeats, devices, jain, maxShareErrorPp,
