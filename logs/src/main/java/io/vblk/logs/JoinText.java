@@ -9,11 +9,15 @@ public final class JoinText {
 
     public static String format(JoinReport r) {
         TextTable counts = new TextTable("lrrrr", "device", "joined", "backend only", "frontend only", "conflicting");
-        TextTable legs = new TextTable("llrrrr", "device", "leg", "mean", "p50", "p99", "max");
+        java.util.List<Timing> all = new java.util.ArrayList<>();
+        java.util.stream.Stream.concat(r.devices().stream(), java.util.stream.Stream.of(r.total()))
+                .forEach(d -> all.addAll(java.util.Arrays.asList(d.wayIn(), d.backend(), d.wayBack())));
+        Times.Unit unit = Times.Unit.of(all);
+        TextTable legs = SummaryText.timings(unit, "leg");
         for (JoinDevice d : r.devices()) {
-            add(d, counts, legs);
+            add(d, counts, legs, unit);
         }
-        add(r.total(), counts.rule(), legs.rule());
+        add(r.total(), counts.rule(), legs.rule(), unit);
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "join of %s (backend) and %s (frontend) on (device, queue, seq)%n%n", r.backendLog(), r.frontendLog()));
         out.append(counts.format()).append('\n').append(legs.format());
@@ -28,11 +32,11 @@ public final class JoinText {
         return out.toString();
     }
 
-    private static void add(JoinDevice d, TextTable counts, TextTable legs) {
+    private static void add(JoinDevice d, TextTable counts, TextTable legs, Times.Unit unit) {
         counts.row(d.name(), SummaryText.count(d.joined()), SummaryText.count(d.backendOnly()),
                 SummaryText.count(d.frontendOnly()), SummaryText.count(d.conflicts()));
-        legs.row(SummaryText.timingRow(d.name(), "way in (q - submit)", d.wayIn()));
-        legs.row(SummaryText.timingRow("", "backend (r - q)", d.backend()));
-        legs.row(SummaryText.timingRow("", "way back (complete - r)", d.wayBack()));
+        legs.row(SummaryText.timingRow(d.name(), "way in (q - submit)", d.wayIn(), unit));
+        legs.row(SummaryText.timingRow("", "backend (r - q)", d.backend(), unit));
+        legs.row(SummaryText.timingRow("", "way back (complete - r)", d.wayBack(), unit));
     }
 }

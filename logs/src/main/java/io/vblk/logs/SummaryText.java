@@ -13,12 +13,18 @@ public final class SummaryText {
     public static String format(BackendReport r) {
         StringBuilder out = new StringBuilder(header(r.kind(), r.files(), r.records(), r.skippedLines(), r.spanS(), "q", "r", r.note()));
         TextTable devices = new TextTable("llrrrrrl", "device", "mode", "weight", "I/Os", "ratio to total", "IOPS", "MB", "errors");
-        TextTable phases = new TextTable("llrrrr", "device", "phase", "mean", "p50", "p99", "max");
+        List<Timing> all = new java.util.ArrayList<>();
+        java.util.stream.Stream.concat(r.devices().stream(), java.util.stream.Stream.of(r.total())).forEach(d -> {
+            Phases p = d.phases();
+            all.addAll(java.util.Arrays.asList(p.q2d(), p.d2c(), p.q2c(), p.c2r()));
+        });
+        Times.Unit unit = Times.Unit.of(all);
+        TextTable phases = timings(unit, "phase");
         TextTable atDispatch = new TextTable("llrrrr", "device", "at dispatch", "mean", "p50", "p99", "max");
         for (BackendDevice d : r.devices()) {
-            add(d, devices, phases, atDispatch);
+            add(d, devices, phases, atDispatch, unit);
         }
-        add(r.total(), devices.rule(), phases.rule(), atDispatch.rule());
+        add(r.total(), devices.rule(), phases.rule(), atDispatch.rule(), unit);
         TextTable backlog = new TextTable("lrrrrrrrrr", "device", "target", "feasible", "share", "conc gap", "sched gap",
                 "backlogged", "share backlogged", "held", "backlog");
         for (BackendDevice d : r.devices()) {
@@ -63,12 +69,16 @@ public final class SummaryText {
 
     public static String format(FrontendReport r) {
         StringBuilder out = new StringBuilder(header(r.kind(), r.files(), r.records(), r.skippedLines(), r.spanS(), "submit", "complete", r.note()));
+        List<Timing> all = new java.util.ArrayList<>();
+        r.devices().forEach(d -> all.add(d.latency()));
+        all.add(r.total().latency());
+        Times.Unit unit = Times.Unit.of(all);
         TextTable devices = new TextTable("lrrrrlrrrr", "device", "I/Os", "ratio to total", "IOPS", "MB", "errors",
-                "lat mean", "p50", "p99", "max");
+                unit.header("lat mean"), unit.header("p50"), unit.header("p99"), unit.header("max"));
         for (FrontendDevice d : r.devices()) {
-            devices.row(cells(d));
+            devices.row(cells(d, unit));
         }
-        devices.rule().row(cells(r.total()));
+        devices.rule().row(cells(r.total(), unit));
         return out.append('\n').append(devices.format()).toString();
     }
 
@@ -79,32 +89,38 @@ public final class SummaryText {
                 String.join(" ", files), records, skips, spanS, from, to, note);
     }
 
-    private static void add(BackendDevice d, TextTable devices, TextTable phases, TextTable atDispatch) {
+    /** A table of timings in one unit: device, what, then mean, p50, p99 and max, the unit in each header. */
+    static TextTable timings(Times.Unit unit, String what) {
+        return new TextTable("llrrrr", "device", what, unit.header("mean"), unit.header("p50"), unit.header("p99"),
+                unit.header("max"));
+    }
+
+    private static void add(BackendDevice d, TextTable devices, TextTable phases, TextTable atDispatch, Times.Unit unit) {
         devices.row(d.name(), join(d.modes()), join(d.weights()), count(d.ios()), percent(d.share()), rate(d.iops()),
                 mb(d.bytes()), errors(d.errors()));
         Phases p = d.phases();
         String[] names = {"Q2D", "D2C", "Q2C", "C2R"};
         Timing[] timings = {p.q2d(), p.d2c(), p.q2c(), p.c2r()};
         for (int i = 0; i < names.length; i++) {
-            phases.row(timingRow(i == 0 ? d.name() : "", names[i], timings[i]));
+            phases.row(timingRow(i == 0 ? d.name() : "", names[i], timings[i], unit));
         }
         atDispatch.row(spreadRow(d.name(), "in service", d.inServiceDevice()));
         atDispatch.row(spreadRow("", "dispatched, all", d.dispatchedTotal()));
     }
 
-    private static String[] cells(FrontendDevice d) {
+    private static String[] cells(FrontendDevice d, Times.Unit unit) {
         Timing t = d.latency();
         return new String[] {d.name(), count(d.ios()), percent(d.share()), rate(d.iops()), mb(d.bytes()), errors(d.errors()),
-            t == null ? "-" : Times.text(t.meanUs()), t == null ? "-" : Times.text(t.p50Us()),
-            t == null ? "-" : Times.text(t.p99Us()), t == null ? "-" : Times.text(t.maxUs())};
+            t == null ? "-" : unit.format(t.meanUs()), t == null ? "-" : unit.format(t.p50Us()),
+            t == null ? "-" : unit.format(t.p99Us()), t == null ? "-" : unit.format(t.maxUs())};
     }
 
-    static String[] timingRow(String first, String second, Timing t) {
+    static String[] timingRow(String first, String second, Timing t, Times.Unit unit) {
         if (t == null) {
             return new String[] {first, second, "-", "-", "-", "-"};
         }
-        return new String[] {first, second, Times.text(t.meanUs()), Times.text(t.p50Us()), Times.text(t.p99Us()),
-            Times.text(t.maxUs())};
+        return new String[] {first, second, unit.format(t.meanUs()), unit.format(t.p50Us()), unit.format(t.p99Us()),
+            unit.format(t.maxUs())};
     }
 
     private static String[] spreadRow(String first, String second, Spread s) {

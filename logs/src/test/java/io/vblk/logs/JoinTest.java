@@ -117,7 +117,8 @@ class JoinTest {
                 "device | joined | backend only | frontend only | conflicting\n",
                 "sda11  |     98 |            1 |             1 |           1\n",
                 "total  |    122 |            2 |             1 |           1\n",
-                "sda11  | way in (q - submit)     | 30.0 µs | 30.0 µs | 30.0 µs | 30.0 µs\n",
+                "device | leg                     | mean (ms) | p50 (ms) | p99 (ms) | max (ms)\n",
+                "sda11  | way in (q - submit)     |     0.030 |    0.030 |    0.030 |    0.030\n",
                 "1 conflicting: the same key with another type, sector or length (seq restarted?); left out of the figures\n");
     }
 }

@@ -107,9 +107,11 @@ class SummaryTest {
                 "sda11  | aio  |     80 |  100 |          80.0% |  790 | 0.4 | -\n",
                 "sda12  | aio  |     20 |   25 |          20.0% |  198 | 0.1 | IOERR 1, UNSUPP 1\n",
                 "total  | aio  |        |  125 |         100.0% |  988 | 0.5 | IOERR 1, UNSUPP 1\n",
-                "sda11  | Q2D   | 0.51 ms | 0.50 ms | 0.99 ms | 1.00 ms\n",
-                "       | C2R   |  8.0 µs |  8.0 µs |  8.0 µs |  8.0 µs\n",
-                "total  | Q2D   | 0.78 ms | 0.62 ms | 2.00 ms | 2.00 ms\n",
+                // one unit for the whole table, in its header: the C2R of 8 us beside the Q2D of 0.5-2 ms
+                "device | phase | mean (ms) | p50 (ms) | p99 (ms) | max (ms)\n",
+                "sda11  | Q2D   |     0.505 |    0.500 |    0.990 |    1.000\n",
+                "       | C2R   |     0.008 |    0.008 |    0.008 |    0.008\n",
+                "total  | Q2D   |     0.785 |    0.620 |    2.000 |    2.000\n",
                 "sda11  | in service      |  5.5 |   5 |  10 |  10\n");
     }
 
