@@ -26,7 +26,8 @@ import picocli.CommandLine;
 /**
  * Weights changed with {@code vblk ctl} while a load runs: 80/20, then 50/50, then 20/80. The share of the
  * scheduler's decisions taken while both devices were backlogged (what the weights control) follows each split,
- * and both request logs agree that no request was lost. Windows are counted in decisions, not seconds, so a
+ * and both request logs agree that no request was lost, also across changes of policy, depth, idling and mode
+ * made while requests waited. Windows are counted in decisions, not seconds, so a
  * loaded machine only makes the run slower. 48 processes a device keep both queues deep: with 16 the heavier
  * device's queue empties now and then, the lighter one's decisions meanwhile are not "all backlogged", and the
  * heavier one reads about 2 pp above its weight (measured 81-83 % for 80).
@@ -113,7 +114,17 @@ class LiveControlEndToEndTest {
             ctl(admin, "set", "sda11", "weight=20");
             ctl(admin, "set", "sda12", "weight=80");
             shares.add(share(b, SETTLE, WINDOW, System.nanoTime()));
+            // then the rules themselves, each while requests wait under the old ones: nothing may be lost
+            ctl(admin, "set", "scheduler", "policy=ioband", "depth=8");
+            backloggedDecisions(b, SETTLE);
+            ctl(admin, "set", "sda12", "mode=sync");
+            backloggedDecisions(b, 50);
+            ctl(admin, "set", "scheduler", "policy=fifo", "idle=1ms");
+            backloggedDecisions(b, 50);
+            ctl(admin, "set", "sda12", "mode=aio");
+            ctl(admin, "set", "scheduler", "policy=sfq", "idle=0s");
             result = run.get();
+            assertThat(b.stats().policy()).isEqualTo("sfq");
         }
         System.out.printf("sda11's backlogged share: %s%n", shares);
         assertThat(shares.get(0)).as("80/20").isCloseTo(0.80, offset(0.03));
