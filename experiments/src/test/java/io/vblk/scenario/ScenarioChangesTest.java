@@ -14,21 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** A scenario's {@code changes:} list: checked in order against the backend, and each mistake named on its line. */
 class ScenarioChangesTest {
-    /** Lines 1-11; a changes list starts on line 12, its first entry on 13. */
-    private static final String BASE = """
-            name: t
-            duration: 5s
-            warmup: 1s
-            backend:
-              mode: sync
-              devices:
-                - {name: a, size: 1GiB, weight: 80}
-                - {name: b, size: 1GiB, weight: 20}
-            load:
-              - {device: a, processes: 4}
-              - {device: b, processes: 4}
-            changes:
-            """;
+    /** The loader test's scenario (lines 1-11), then a changes list on line 12: its first entry is on 13. */
+    private static final String BASE = ScenarioLoaderTest.BASE + "changes:\n";
 
     @Test
     void changesAreCheckedInOrderAndTurnTheAdminEndpointOn() {
@@ -49,7 +36,7 @@ class ScenarioChangesTest {
 
     @Test
     void aScenarioWithoutChangesStartsNoAdminEndpoint() {
-        Scenario.Variant v = ScenarioLoader.parse(BASE.replace("changes:\n", ""), "f.yaml").variants().get(0);
+        Scenario.Variant v = ScenarioLoader.parse(ScenarioLoaderTest.BASE, "f.yaml").variants().get(0);
 
         assertThat(v.changes()).isEmpty();
         assertThat(ConfigLoader.parse(v.backendYaml(), BackendConfig.class, "process").admin()).isNull();

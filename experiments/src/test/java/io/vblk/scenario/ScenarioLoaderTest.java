@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ScenarioLoaderTest {
     /** A small valid scenario; its line numbers are used below (backend.mode is line 5, load[1] line 11). */
-    private static final String BASE = """
+    static final String BASE = """
             name: t
             duration: 5s
             warmup: 1s
