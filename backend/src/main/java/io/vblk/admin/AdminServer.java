@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The backend's admin endpoint: HTTP with JSON on one thread of its own, never an event loop's.
+ * The backend's admin endpoint: HTTP with JSON on threads of its own, never an event loop's.
  * <pre>
  * GET  /v1/state               every device's settings and counters, and the scheduler's
  * POST /v1/devices/NAME        {"weight": 60, "mode": "sync", ...}   change a device
@@ -34,6 +34,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AdminServer implements AutoCloseable {
     static final int MAX_BODY = 64 * 1024;
+    static final int THREADS = 16;
+    /** How long a request's body may take to arrive: a client that stalls past it loses its connection. */
+    static final java.time.Duration BODY_DEADLINE = java.time.Duration.ofSeconds(2);
+
+    static {
+        // the JDK server's own bounds on one request and one response, in seconds (unbounded by default):
+        // a client that stops mid-request is closed after this long; set before the server class first loads
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", "10");
+        }
+    }
 
     /** An extra GET route (such as {@code /metrics}): its body and content type. */
     public interface Route {
@@ -47,6 +61,12 @@ public final class AdminServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService thread;
+    // closes an exchange whose body is late
+    private final java.util.concurrent.ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vblk-admin-deadline");
+        t.setDaemon(true);
+        return t;
+    });
     private final String token;
     private final Control control;
     private final Map<String, Route> routes;
@@ -56,7 +76,9 @@ public final class AdminServer implements AutoCloseable {
         this.token = token;
         this.control = control;
         this.routes = new LinkedHashMap<>(routes);
-        this.thread = Executors.newSingleThreadExecutor(r -> {
+        // several threads, each body read against a deadline: a client that trickles its body holds one thread
+        // for BODY_DEADLINE at most, not the endpoint (changes still apply one at a time, in the control's order)
+        this.thread = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "vblk-admin");
             t.setDaemon(true);
             return t;
@@ -132,11 +154,17 @@ public final class AdminServer implements AutoCloseable {
                 && Secrets.matches(token, header.substring(prefix.length()).trim());
     }
 
-    // the request's JSON object, or null after answering why it is not one
-    private static ObjectNode body(HttpExchange ex) throws IOException {
+    // the request's JSON object, or null after answering why it is not one (or closing a late one)
+    private ObjectNode body(HttpExchange ex) throws IOException {
         byte[] bytes;
+        var late = deadlines.schedule(ex::close, BODY_DEADLINE.toNanos(), TimeUnit.NANOSECONDS);
         try (InputStream in = ex.getRequestBody()) {
             bytes = in.readNBytes(MAX_BODY + 1);
+        } catch (IOException e) {
+            // closed by the deadline, or by the client: there is no one to answer
+            return null;
+        } finally {
+            late.cancel(false);
         }
         if (bytes.length > MAX_BODY) {
             error(ex, 413, "the body is over " + MAX_BODY + " bytes; a change is a small JSON object");
@@ -173,6 +201,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        deadlines.shutdownNow();
         thread.shutdownNow();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);

@@ -51,7 +51,9 @@ class AdminEndpointTest {
     }
 
     private Answer call(String method, String path, String body, String token) throws Exception {
+        // a deadline: an endpoint that stopped answering fails the test instead of hanging it
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + backend.adminAddress().getPort() + path))
+                .timeout(java.time.Duration.ofSeconds(5))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
@@ -191,5 +193,33 @@ class AdminEndpointTest {
                 .mapToInt(r -> r.get("in_service_device").asInt()).max().orElseThrow()).isEqualTo(1);
         assertThat(records.stream().filter(r -> r.get("mode").asText().equals("aio"))
                 .mapToInt(r -> r.get("in_service_device").asInt()).max().orElseThrow()).isGreaterThan(1);
+    }
+
+    @Test
+    void clientsThatStopMidRequestHoldOnlyTheirOwnConnections() throws Exception {
+        int port = backend.adminAddress().getPort();
+        List<java.net.Socket> stuck = new java.util.ArrayList<>();
+        try {
+            // more stalled bodies than the endpoint has threads: each holds a thread until the body deadline at
+            // most, so the endpoint answers within it however many stall
+            for (int i = 0; i < 20; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                s.getOutputStream().write(("POST /v1/devices/sda11 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                        + "\r\nContent-Length: 100\r\n\r\n{").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                stuck.add(s);
+            }
+            Answer a = call("GET", "/v1/state", null);
+            assertThat(a.status()).isEqualTo(200);
+            // the stalled ones were closed at the deadline, unanswered
+            for (java.net.Socket s : stuck) {
+                s.setSoTimeout(10_000);
+                assertThat(s.getInputStream().read()).isEqualTo(-1);
+            }
+        } finally {
+            for (java.net.Socket s : stuck) {
+                s.close();
+            }
+        }
     }
 }
