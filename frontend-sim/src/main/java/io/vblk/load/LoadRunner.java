@@ -116,7 +116,7 @@ public final class LoadRunner {
      * An interval must be positive (zero is no series) and leave at most {@link Interval#MAX_INTERVALS} in the
      * window: each device keeps one counter per interval while the run lasts.
      */
-    static void checkInterval(Duration interval, Duration duration) {
+    public static void checkInterval(Duration interval, Duration duration) {
         if (interval.isNegative()) {
             throw LoadException.usage("--interval must not be negative, got " + Durations.format(interval));
         }
