@@ -13,7 +13,7 @@ class IntervalTest {
     @Test
     void aWindowOfWholeIntervalsGivesOneEntryPerIntervalWithRatesAndShares() {
         List<Interval> series = Interval.series(S, 2 * S, List.of("a", "b"),
-                List.of(new long[] {300, 100, 0}, new long[] {100, 100, 0}));
+                List.of(new long[] {300, 100}, new long[] {100, 100}));
 
         assertThat(series).extracting(Interval::startS).containsExactly(0.0, 1.0);
         assertThat(series).extracting(Interval::endS).containsExactly(1.0, 2.0);
@@ -24,23 +24,21 @@ class IntervalTest {
     }
 
     @Test
-    void aCloseAMomentLateJoinsTheLastIntervalAndItsRateIsOverTheLongerLength() {
-        // 2 s planned, closed 50 ms late: 30 + 10 I/Os in the sliver belong to the second interval
-        List<Interval> series = Interval.series(S, 2 * S + S / 20, List.of("a", "b"),
-                List.of(new long[] {200, 180, 30}, new long[] {50, 20, 10}));
+    void aCloseLaterThanPlannedStretchesTheLastIntervalWhoseRateIsOverItsLength() {
+        // 2 s planned, closed 300 ms late: the last counter holds what completed in [1 s, 2.3 s)
+        List<Interval> series = Interval.series(S, 2 * S + 3 * S / 10, List.of("a", "b"),
+                List.of(new long[] {200, 230}, new long[] {50, 30}));
 
         assertThat(series).hasSize(2);
-        assertThat(series.get(1).endS()).isEqualTo(2.05);
-        assertThat(series.get(1).device("a").ios()).isEqualTo(210);
-        assertThat(series.get(1).device("a").iops()).isCloseTo(210 / 1.05, within(1e-9));
-        assertThat(series.get(1).device("b").share()).isCloseTo(30.0 / 240, within(1e-12));
-        assertThat(series.stream().mapToLong(i -> i.device("a").ios()).sum()).isEqualTo(410);
+        assertThat(series.get(1).endS()).isEqualTo(2.3);
+        assertThat(series.get(1).device("a").iops()).isCloseTo(230 / 1.3, within(1e-9));
+        assertThat(series.get(1).device("b").share()).isCloseTo(30.0 / 260, within(1e-12));
     }
 
     @Test
-    void aPartLongerThanASliverIsItsOwnIntervalWithItsOwnLength() {
+    void aWindowThatIsNoMultipleOfTheIntervalEndsInAShorterOne() {
         // 2.5 s in 1 s intervals: the last is half an interval, its rate over 0.5 s
-        List<Interval> series = Interval.series(S, 5 * S / 2, List.of("a"), List.of(new long[] {100, 100, 40, 0}));
+        List<Interval> series = Interval.series(S, 5 * S / 2, List.of("a"), List.of(new long[] {100, 100, 40}));
 
         assertThat(series).extracting(Interval::endS).containsExactly(1.0, 2.0, 2.5);
         assertThat(series.get(2).device("a").iops()).isEqualTo(80.0);
@@ -48,7 +46,7 @@ class IntervalTest {
 
     @Test
     void anIntervalLongerThanTheWindowIsTheWholeWindowAndAnEmptyOneHasNoShare() {
-        List<Interval> series = Interval.series(10 * S, 3 * S, List.of("a", "b"), List.of(new long[] {0, 0}, new long[] {0, 0}));
+        List<Interval> series = Interval.series(10 * S, 3 * S, List.of("a", "b"), List.of(new long[] {0}, new long[] {0}));
 
         assertThat(series).hasSize(1);
         assertThat(series.get(0).endS()).isEqualTo(3.0);
@@ -56,9 +54,10 @@ class IntervalTest {
     }
 
     @Test
-    void slotsAreTheIntervalsOfTheWindowAndOneForALateClose() {
-        assertThat(Interval.slots(3 * S, S)).isEqualTo(4);
-        assertThat(Interval.slots(5 * S / 2, S)).isEqualTo(4);
-        assertThat(Interval.slots(3600 * S, S / 1000)).isEqualTo(Interval.MAX_INTERVALS + 1);
+    void slotsAreThePlannedWindowsIntervalsAtLeastOneAndAtMostTheBound() {
+        assertThat(Interval.slots(3 * S, S)).isEqualTo(3);
+        assertThat(Interval.slots(5 * S / 2, S)).isEqualTo(3);
+        assertThat(Interval.slots(S, 10 * S)).isEqualTo(1);
+        assertThat(Interval.slots(3600 * S, S / 1000)).isEqualTo(Interval.MAX_INTERVALS);
     }
 }

@@ -5,7 +5,8 @@ import io.vblk.result.Interval;
 /**
  * One device's measured I/Os per {@code --interval}, counted by the same completion instant that decides whether
  * an I/O is measured, so the intervals sum to the window's count exactly. Fixed size: {@link Interval#slots}
- * counters, the last one taking whatever a late close adds. Written and read on the device's event loop.
+ * counters, the last one also taking whatever a close later than planned adds. Written and read on the device's
+ * event loop.
  */
 final class IntervalCounts {
     private final long intervalNanos;

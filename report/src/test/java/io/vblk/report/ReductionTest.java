@@ -51,7 +51,7 @@ class ReductionTest {
     }
 
     private static List<Interval> series(long seconds, long a, long b) {
-        return Interval.series(S, seconds * S, List.of("a", "b"), List.of(new long[] {a, 0}, new long[] {b, 0}));
+        return Interval.series(S, seconds * S, List.of("a", "b"), List.of(new long[] {a}, new long[] {b}));
     }
 
     /** Run 1: 1 s, a's two entries 600 + 200 I/Os of 1000; run 2: 2 s, a 900 + 300 of 2000. */
