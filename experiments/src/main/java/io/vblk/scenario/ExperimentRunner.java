@@ -25,12 +25,12 @@ import java.util.function.Consumer;
  * variant has no emulated disk).
  */
 public final class ExperimentRunner {
+    /** Each run's series is counted per second unless told otherwise ({@code --interval}). */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     /**
      * A variant that sets one of these reports its devices' think time and disk time, from its runs' request
      * logs ({@link RequestLogFigures}): idling waits for a flow's next request, a cost model weighs disk time.
      */
-    /** Each run's series is counted per second unless told otherwise ({@code --interval}). */
-    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     static final java.util.Set<String> REQUEST_LOG_KEYS = java.util.Set.of("backend.scheduler.idle", "backend.scheduler.cost");
     private final Path workDir;
     private final Consumer<String> live;
