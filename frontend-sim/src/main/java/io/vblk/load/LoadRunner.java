@@ -47,14 +47,10 @@ public final class LoadRunner {
     static final long WANTED_FEATURES = VirtioBlk.bit(VirtioBlk.F_RO) | VirtioBlk.bit(VirtioBlk.F_BLK_SIZE);
 
     /**
-     * @param live receives one status line per second while running, or null for none
+     * @param live receives one status line per {@code statusInterval} while running, or null for none
      * @param seed seeds the devices' random streams, for repeatable offsets
-     */
-    /**
      * @param requestLog where to write the frontend's request log (one GuestRecord per request), or null
      * @param windowListener told when the measured window opens and closes, or null
-     */
-    /**
      * @param interval the length of the intervals the measured window's I/Os are counted in ({@code --interval});
      *                 zero for no series
      */
