@@ -59,6 +59,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "how often the live line is printed (default: ${DEFAULT-VALUE})")
     Duration statusInterval;
 
+    @Option(names = "--interval", paramLabel = "TIME", defaultValue = "1s", converter = IntervalConverter.class,
+            description = IntervalConverter.HELP)
+    Duration interval = io.vblk.scenario.ExperimentRunner.DEFAULT_INTERVAL;
+
     /** What {@code --json} writes: the two experiments and the one chart. */
     record DemoResult(List<ExperimentResult> experiments, List<String> charts) {}
 
@@ -81,6 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
         e.out = out;
         e.quiet = quiet;
         e.statusInterval = statusInterval;
+        e.interval = interval;
         try {
             Duration d = Durations.parse(duration);
             List<ExperimentResult> results = new ArrayList<>();
@@ -122,7 +127,8 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException x) {
             err.println("vblk demo: " + x.getMessage());
             // a duration that does not parse is the operator's mistake; anything else, the run's failure
-            return x instanceof IllegalArgumentException || x instanceof io.vblk.guest.GuestTools.Missing ? 2 : 1;
+            return x instanceof IllegalArgumentException || x instanceof io.vblk.guest.GuestTools.Missing ? 2
+                    : x instanceof io.vblk.load.LoadException l ? l.exitCode() : 1;
         }
     }
 }

@@ -3,6 +3,8 @@ package io.vblk.cli;
 import io.vblk.config.ConfigException;
 import io.vblk.config.ConfigLoader;
 import io.vblk.config.Durations;
+import io.vblk.load.LoadException;
+import io.vblk.load.LoadRunner;
 import io.vblk.report.Charts;
 import io.vblk.report.CrossTable;
 import io.vblk.report.CuresTable;
@@ -67,6 +69,10 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "how often the live line is printed (default: ${DEFAULT-VALUE})")
     Duration statusInterval;
 
+    @Option(names = "--interval", paramLabel = "TIME", defaultValue = "1s", converter = IntervalConverter.class,
+            description = IntervalConverter.HELP)
+    Duration interval = ExperimentRunner.DEFAULT_INTERVAL;
+
     @Option(names = "--show", description = "print the scenario's YAML and exit")
     boolean show;
 
@@ -81,11 +87,13 @@ public final class ExperimentCommand implements Callable<Integer> {
 
     /** Runs the scenario against fresh backends (their files in --out, else a temporary folder), printing its tables. */
     ExperimentResult execute(Scenario s, PrintStream stdout, PrintStream err) throws IOException {
+        // before any backend starts: an interval that splits the window too finely is the operator's mistake
+        LoadRunner.checkInterval(interval, s.duration());
         Path work = out != null ? out : Files.createTempDirectory("vblk-experiment");
         stdout.printf("experiment %s: %d variant(s) x %d run(s) of %s (+%s warm-up)%n", s.name(), s.variants().size(),
                 s.repeat(), Durations.format(s.duration()), Durations.format(s.warmup()));
         ExperimentRunner runner = new ExperimentRunner(work, quiet ? null : err::println,
-                v -> ExperimentTable.print(stdout, v), requestLog).withStatusInterval(statusInterval);
+                v -> ExperimentTable.print(stdout, v), requestLog).withStatusInterval(statusInterval).withInterval(interval);
         ExperimentResult result = runner.run(s);
         stdout.print(CrossTable.format(result));
         stdout.print(CuresTable.format(result));
@@ -108,13 +116,15 @@ public final class ExperimentCommand implements Callable<Integer> {
         for (ExperimentResult r : results) {
             for (VariantResult v : r.variants()) {
                 for (var d : v.devices()) {
-                    rows.add(List.of(r.scenario(), v.label(), d.name(), d.weight(), d.weightShare(), d.share(),
-                            d.shareSpreadPp(), d.shareErrorPp(), d.ios(), d.iops(), d.p99Us()));
+                    // Arrays.asList: a percentile not known is an empty cell, not a failure
+                    rows.add(java.util.Arrays.asList(r.scenario(), v.label(), d.name(), d.weight(), d.weightShare(), d.share(),
+                            d.shareSpreadPp(), d.shareErrorPp(), d.ios(), d.iops(), d.p50Us(), d.p90Us(), d.p99Us(),
+                            d.p999Us()));
                 }
             }
         }
         return new OutputOptions.Csv(List.of("scenario", "variant", "device", "weight", "weight_share", "share",
-                "share_spread_pp", "share_error_pp", "ios_per_run", "iops", "p99_us"), rows);
+                "share_spread_pp", "share_error_pp", "ios_per_run", "iops", "p50_us", "p90_us", "p99_us", "p999_us"), rows);
     }
 
     int run(PrintStream machine, PrintStream err) {
@@ -166,8 +176,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 }
             }
             charts.forEach(c -> stdout.println("chart: " + c));
-            result = new ExperimentResult(result.scenario(), result.description(), result.durationS(), result.warmupS(),
-                    result.repeat(), result.variants(), charts, result.reference());
+            result = result.withCharts(charts);
             PrintWriter m = new PrintWriter(machine, true);
             output.write(result, csv(List.of(result)), m);
             if (output.json != null && !"-".equals(output.json)) {
@@ -183,6 +192,9 @@ public final class ExperimentCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return 2;
+        } catch (LoadException e) {
+            err.println("vblk experiment: " + e.getMessage());
+            return e.exitCode();
         } catch (io.vblk.guest.GuestTools.Missing e) {
             err.println("vblk experiment: " + e.getMessage());
             return 2;

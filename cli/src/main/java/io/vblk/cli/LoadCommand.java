@@ -62,6 +62,11 @@ final class LoadCommand implements Callable<Integer> {
             description = "How often the live line is printed on stderr (default: ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
+    @Option(names = "--interval", paramLabel = "TIME", defaultValue = "1s", converter = IntervalConverter.class,
+            description = "Count the measured I/Os per device in intervals of TIME (intervals[] in the JSON); off or 0 "
+                    + "for none (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
     @Option(names = {"-q", "--quiet"}, description = "No live line on stderr.")
     boolean quiet;
 
@@ -81,7 +86,7 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LoadRunner.Options options = LoadRunner.Options.of(warmup, duration).withRequestLog(requestLog, append)
-                .withStatusInterval(statusInterval);
+                .withStatusInterval(statusInterval).withInterval(interval);
         if (!quiet) {
             options = options.withLive(line -> {
                 err.println(line);
@@ -104,9 +109,9 @@ final class LoadCommand implements Callable<Integer> {
             table.flush();
         }
         output.write(result, new OutputOptions.Csv(List.of("device", "weight", "ios", "share", "iops",
-                "mbps", "lat_p50_us", "lat_p99_us", "lat_p999_us"), result.devices().stream().map(d -> List.<Object>of(
-                d.name(), d.weight(), d.ios(), d.share(), d.iops(), d.mbps(), d.latencyUs().p50(), d.latencyUs().p99(),
-                d.latencyUs().p999())).toList()), out);
+                "mbps", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us"), result.devices().stream()
+                .map(d -> List.<Object>of(d.name(), d.weight(), d.ios(), d.share(), d.iops(), d.mbps(), d.latencyUs().p50(),
+                        d.latencyUs().p90(), d.latencyUs().p99(), d.latencyUs().p999())).toList()), out);
         for (String problem : result.problems()) {
             err.println("vblk load: " + problem);
         }

@@ -70,6 +70,21 @@ class FlagsTest {
     }
 
     @Test
+    void anIntervalThatSplitsTheWindowTooFinelyIsRefusedBeforeAnythingRunsNamingTheLeastAllowed() {
+        assertThat(experiment(out, err, "seed", "-q", "--duration", "10s", "--interval", "500us")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("vblk experiment: --interval 500us splits the 10s window into 20000 intervals, "
+                + "at most 10000 are kept: give at least 1ms, or off\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anIntervalThatIsNoDurationIsAUsageErrorThatSaysOffIsAllowed() {
+        assertThat(cli.run("experiment", "seed", "-q", "--interval", "soon")).isEqualTo(2);
+        assertThat(cli.err()).contains("Invalid value for option '--interval': 'soon' is not a duration: expected a number "
+                + "with a unit ns, us, ms, s, m or h (e.g. 500us, 2ms, 10s), or off");
+    }
+
+    @Test
     void vblkAlonePrintsItsHelpListingBackendOnStderrAndExitsTwo() {
         assertThat(cli.run()).isEqualTo(2);
         assertThat(cli.out()).isEmpty();

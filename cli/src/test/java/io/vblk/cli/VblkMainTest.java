@@ -111,7 +111,8 @@ class VblkMainTest {
             assertThat(code).as(err.toString()).isZero();
             assertThat(err.toString()).isEmpty();
             assertThat(out.toString().lines()).first().asString()
-                    .matches("device \\| weight \\| +I/Os \\| ratio to total \\| +IOPS \\| +MB/s \\| +p50 \\(ms\\) \\| +p99 \\(ms\\) \\| +p99.9 \\(ms\\)");
+                    .matches("device \\| weight \\| +I/Os \\| ratio to total \\| +IOPS \\| +MB/s \\| +p50 \\(ms\\) \\| +p90 \\(ms\\) \\| "
+                            + "+p99 \\(ms\\) \\| +p99.9 \\(ms\\)");
             assertThat(out.toString()).contains("\nvm1 ", "\nvm2 ", "\ntotal ", "verify: ", " 0 mismatches");
             JsonNode tree = new ObjectMapper().readTree(json.toFile());
             assertThat(tree.get("devices")).hasSize(2);
@@ -120,6 +121,14 @@ class VblkMainTest {
             assertThat(latency.get("p50").asLong()).isPositive();
             assertThat(latency.get("p90").asLong()).isBetween(latency.get("p50").asLong(), latency.get("p99").asLong());
             assertThat(latency.get("p999").asLong()).isGreaterThanOrEqualTo(latency.get("p99").asLong());
+            // the default --interval 1s: a 300 ms window is one interval, which holds every measured I/O
+            JsonNode intervals = tree.get("intervals");
+            assertThat(intervals).hasSize(1);
+            assertThat(intervals.get(0).get("end_s").asDouble()).isEqualTo(tree.get("duration_s").asDouble());
+            for (int d = 0; d < 2; d++) {
+                assertThat(intervals.get(0).get("devices").get(d).get("ios").asLong())
+                        .isEqualTo(tree.get("devices").get(d).get("ios").asLong());
+            }
         }
     }
 

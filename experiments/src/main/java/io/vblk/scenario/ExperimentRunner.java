@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * variant has no emulated disk).
  */
 public final class ExperimentRunner {
+    /** Each run's series is counted per second unless told otherwise ({@code --interval}). */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     /**
      * A variant that sets one of these reports its devices' think time and disk time, from its runs' request
      * logs ({@link RequestLogFigures}): idling waits for a flow's next request, a cost model weighs disk time.
@@ -35,6 +37,7 @@ public final class ExperimentRunner {
     private final Consumer<VariantResult> onVariant;
     private final Path requestLog;
     private final Duration statusInterval;
+    private final Duration interval;
 
     /** @param live receives the load's once-a-second line (null: quiet); onVariant each variant when done */
     public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant) {
@@ -46,21 +49,27 @@ public final class ExperimentRunner {
      *                   writes its backend's log beside it, its name tagged with the run ({@link #requestLogOf}); or null
      */
     public ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLog) {
-        this(workDir, live, onVariant, requestLog, Duration.ofSeconds(1));
+        this(workDir, live, onVariant, requestLog, Duration.ofSeconds(1), DEFAULT_INTERVAL);
     }
 
     private ExperimentRunner(Path workDir, Consumer<String> live, Consumer<VariantResult> onVariant, Path requestLog,
-                             Duration statusInterval) {
+                             Duration statusInterval, Duration interval) {
         this.workDir = workDir;
         this.live = live;
         this.onVariant = onVariant;
         this.requestLog = requestLog;
         this.statusInterval = statusInterval;
+        this.interval = interval;
     }
 
     /** The same runner with the live line every {@code every} (fio's --status-interval). */
     public ExperimentRunner withStatusInterval(Duration every) {
-        return new ExperimentRunner(workDir, live, onVariant, requestLog, every);
+        return new ExperimentRunner(workDir, live, onVariant, requestLog, every, interval);
+    }
+
+    /** The same runner with each run's series counted per {@code every} ({@code --interval}); zero for none. */
+    public ExperimentRunner withInterval(Duration every) {
+        return new ExperimentRunner(workDir, live, onVariant, requestLog, statusInterval, every);
     }
 
     public ExperimentResult run(Scenario s) throws IOException {
@@ -95,7 +104,7 @@ public final class ExperimentRunner {
                 }
                 try (BackendProcess backend = BackendProcess.start(v.backendYaml(), workDir, name, log)) {
                     LoadRunner.Options options = LoadRunner.Options.of(s.warmup(), s.duration())
-                            .withStatusInterval(statusInterval);
+                            .withStatusInterval(statusInterval).withInterval(interval);
                     if (liveLine != null) {
                         options = options.withLive(liveLine);
                     }
@@ -133,7 +142,8 @@ public final class ExperimentRunner {
             onVariant.accept(result);
         }
         return new ExperimentResult(s.name(), s.description(), s.duration().toMillis() / 1000.0,
-                s.warmup().toMillis() / 1000.0, s.repeat(), results, List.copyOf(charts), s.reference());
+                s.warmup().toMillis() / 1000.0, interval.isZero() ? null : interval.toNanos() / 1e9, s.repeat(), results,
+                List.copyOf(charts), s.reference());
     }
 
     /**

@@ -70,6 +70,8 @@ final class DeviceLoad implements VirtioClient.Listener {
     private int verifyTaken;
     // the connection's request order, the same numbering the backend logs (one connection, one device)
     private long nextSeq;
+    // the measured I/Os per --interval, or null when the run keeps no series
+    private IntervalCounts intervals;
 
     /**
      * @param queueSize descriptors to use, at most the device's queue size
@@ -123,6 +125,11 @@ final class DeviceLoad implements VirtioClient.Listener {
 
     VirtioClient client() {
         return client;
+    }
+
+    /** Event loop, before {@link #start()}: count the measured I/Os per interval too. */
+    void countIntervals(IntervalCounts counts) {
+        this.intervals = counts;
     }
 
     /** Completions seen so far, measured or not: the live line's counter. Any thread. */
@@ -202,7 +209,8 @@ final class DeviceLoad implements VirtioClient.Listener {
     /** Event loop: the counts so far; call after {@link #stop()} for final figures. */
     DeviceTally tally() {
         return new DeviceTally(name, ios, bytes, errors, latency.copy(), completions, checked, checked * blockBytes,
-                skipped, mismatches, List.copyOf(mismatchNotes), queue.inFlight());
+                skipped, mismatches, List.copyOf(mismatchNotes), queue.inFlight(),
+                intervals == null ? null : intervals.snapshot());
     }
 
     /** Drops this load's own reference to the write template; duplicates still queued keep it alive. */
@@ -242,6 +250,9 @@ final class DeviceLoad implements VirtioClient.Listener {
             ios++;
             bytes += blockBytes;
             latency.recordValue(Math.min((now - p.submitNanos) / 1000, MAX_LATENCY_US));
+            if (intervals != null) {
+                intervals.add(now - window.start());
+            }
         }
         if (!stopping && window.ended(now)) {
             halt();

@@ -12,6 +12,7 @@ import io.vblk.requestlog.RunHeader;
 import io.vblk.protocol.BlkConfig;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.result.DeviceResult;
+import io.vblk.result.Interval;
 import io.vblk.result.LoadResult;
 import io.vblk.result.VerifySummary;
 import io.vblk.result.WindowFigures;
@@ -46,19 +47,19 @@ public final class LoadRunner {
     static final long WANTED_FEATURES = VirtioBlk.bit(VirtioBlk.F_RO) | VirtioBlk.bit(VirtioBlk.F_BLK_SIZE);
 
     /**
-     * @param live receives one status line per second while running, or null for none
+     * @param live receives one status line per {@code statusInterval} while running, or null for none
      * @param seed seeds the devices' random streams, for repeatable offsets
-     */
-    /**
      * @param requestLog where to write the frontend's request log (one GuestRecord per request), or null
      * @param windowListener told when the measured window opens and closes, or null
+     * @param interval the length of the intervals the measured window's I/Os are counted in ({@code --interval});
+     *                 zero for no series
      */
     public record Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
                           java.nio.file.Path requestLog, boolean appendLog, WindowListener windowListener,
-                          Duration statusInterval) {
+                          Duration statusInterval, Duration interval) {
         public Options(Duration warmup, Duration duration, Duration drainTimeout, Consumer<String> live, long seed,
                        java.nio.file.Path requestLog) {
-            this(warmup, duration, drainTimeout, live, seed, requestLog, false, null, Duration.ofSeconds(1));
+            this(warmup, duration, drainTimeout, live, seed, requestLog, false, null, Duration.ofSeconds(1), Duration.ZERO);
         }
 
         public Options {
@@ -73,6 +74,7 @@ public final class LoadRunner {
                 throw LoadException.usage("--status-interval must be at least " + MIN_STATUS_INTERVAL.toMillis()
                         + "ms, got " + statusInterval.toMillis() + "ms");
             }
+            checkInterval(interval, duration);
         }
 
         public static Options of(Duration warmup, Duration duration) {
@@ -80,25 +82,51 @@ public final class LoadRunner {
         }
 
         public Options withLive(Consumer<String> l) {
-            return new Options(warmup, duration, drainTimeout, l, seed, requestLog, appendLog, windowListener, statusInterval);
+            return new Options(warmup, duration, drainTimeout, l, seed, requestLog, appendLog, windowListener, statusInterval, interval);
         }
 
         /** The frontend's request log; {@code append} adds this run to one that exists (refused otherwise). */
         public Options withRequestLog(java.nio.file.Path p, boolean append) {
-            return new Options(warmup, duration, drainTimeout, live, seed, p, append, windowListener, statusInterval);
+            return new Options(warmup, duration, drainTimeout, live, seed, p, append, windowListener, statusInterval, interval);
         }
 
         public Options withWindowListener(WindowListener w) {
-            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, appendLog, w, statusInterval);
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, appendLog, w, statusInterval, interval);
+        }
+
+        /** Counts the measured I/Os per {@code every} too ({@link LoadResult#intervals()}); zero for no series. */
+        public Options withInterval(Duration every) {
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, appendLog, windowListener,
+                    statusInterval, every);
         }
 
         /** How often the live line is printed (fio's --status-interval). */
         public Options withStatusInterval(Duration every) {
-            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, appendLog, windowListener, every);
+            return new Options(warmup, duration, drainTimeout, live, seed, requestLog, appendLog, windowListener, every, interval);
         }
     }
 
     public static final Duration MIN_STATUS_INTERVAL = Duration.ofMillis(100);
+
+    /**
+     * An interval must be positive (zero is no series) and leave at most {@link Interval#MAX_INTERVALS} in the
+     * window: each device keeps one counter per interval while the run lasts.
+     */
+    public static void checkInterval(Duration interval, Duration duration) {
+        if (interval.isNegative()) {
+            throw LoadException.usage("--interval must not be negative, got " + Durations.format(interval));
+        }
+        if (interval.isZero()) {
+            return;
+        }
+        long n = (duration.toNanos() + interval.toNanos() - 1) / interval.toNanos();
+        if (n > Interval.MAX_INTERVALS) {
+            Duration least = Duration.ofNanos((duration.toNanos() + Interval.MAX_INTERVALS - 1) / Interval.MAX_INTERVALS);
+            throw LoadException.usage("--interval " + Durations.format(interval) + " splits the "
+                    + Durations.format(duration) + " window into " + n + " intervals, at most " + Interval.MAX_INTERVALS
+                    + " are kept: give at least " + Durations.format(least) + ", or off");
+        }
+    }
 
     private final LoadConfig config;
     private final Options options;
@@ -226,6 +254,9 @@ public final class LoadRunner {
             // timed from the instant it opened: a loop that ran the opening late must not shorten the window
             statsLoop.schedule(close, options.duration().toNanos(), TimeUnit.NANOSECONDS);
         }, warmupEnd - t0, TimeUnit.NANOSECONDS);
+        if (!options.interval().isZero()) {
+            loads.forEach(l -> l.countIntervals(new IntervalCounts(options.interval().toNanos(), options.duration().toNanos())));
+        }
         loads.forEach(l -> l.client().eventLoop().execute(l::start));
 
         LiveLine live = options.live() == null ? null : new LiveLine(loads, options.live(), t0, warmupEnd);
@@ -339,7 +370,23 @@ public final class LoadRunner {
         Map<String, Integer> processes = new java.util.LinkedHashMap<>();
         config.load().forEach(spec -> processes.merge(spec.device(), spec.processes(), Integer::sum));
         return new LoadResult(seconds, devices, total, start, end, WindowFigures.of(start, end, processes),
-                loadAverageStart, loadAverage(), verify, lost, problems);
+                loadAverageStart, loadAverage(), verify, lost, problems, intervals(tallies));
+    }
+
+    /** The window's series, a device's load entries summed; empty when the run kept none. */
+    private List<Interval> intervals(List<DeviceTally> tallies) {
+        if (tallies.isEmpty() || tallies.get(0).intervalIos() == null) {
+            return List.of();
+        }
+        Map<String, long[]> byDevice = new java.util.LinkedHashMap<>();
+        for (DeviceTally t : tallies) {
+            long[] sum = byDevice.computeIfAbsent(t.device(), d -> new long[t.intervalIos().length]);
+            for (int k = 0; k < sum.length; k++) {
+                sum[k] += t.intervalIos()[k];
+            }
+        }
+        return Interval.series(options.interval().toNanos(), window.end() - window.start(),
+                List.copyOf(byDevice.keySet()), List.copyOf(byDevice.values()));
     }
 
     /** The host's 1-minute load average, or -1 where the platform has none. */

@@ -63,6 +63,45 @@ class LoadRunnerTest {
         assertThat(r.total().latencyUs().p50()).isPositive();
     }
 
+    /**
+     * The series is counted by the instant that decides whether an I/O is measured, so it covers the window
+     * without a gap and its counts add up to the device's I/Os exactly; two entries of one device count as one.
+     */
+    @Test
+    void theIntervalSeriesCoversTheWindowAndSumsToEachDevicesIos() {
+        LoadConfig config = new LoadConfig(backend.target(), false, null, null, List.of(spec("vm1", 4, Pattern.RANDREAD),
+                spec("vm2", 2, Pattern.RANDREAD), spec("vm1", 2, Pattern.RANDWRITE)), null, null, null, null);
+        LoadResult r = new LoadRunner(config, LoadRunner.Options.of(Duration.ofMillis(50), SHORT)
+                .withInterval(Duration.ofMillis(100))).run();
+
+        assertThat(r.problems()).isEmpty();
+        List<io.vblk.result.Interval> series = r.intervals();
+        // 300 ms in 100 ms intervals, however late the close: the last one takes what came after the planned end
+        assertThat(series).hasSize(3);
+        assertThat(series.get(0).startS()).isZero();
+        for (int k = 1; k < series.size(); k++) {
+            assertThat(series.get(k).startS()).as("interval %d starts where %d ends", k, k - 1)
+                    .isEqualTo(series.get(k - 1).endS());
+        }
+        assertThat(series.get(series.size() - 1).endS()).isCloseTo(r.durationSeconds(), org.assertj.core.data.Offset.offset(1e-9));
+        for (String device : List.of("vm1", "vm2")) {
+            long measured = r.devices().stream().filter(d -> d.name().equals(device)).mapToLong(d -> d.ios()).sum();
+            assertThat(series.stream().mapToLong(i -> i.device(device).ios()).sum()).as(device).isEqualTo(measured);
+        }
+        assertThat(series).allSatisfy(i -> assertThat(i.devices()).extracting(io.vblk.result.Interval.Device::name)
+                .containsExactly("vm1", "vm2"));
+    }
+
+    @Test
+    void anIntervalThatSplitsTheWindowTooFinelyIsRefusedNamingTheLeastAllowed() {
+        assertThatThrownBy(() -> LoadRunner.Options.of(Duration.ZERO, Duration.ofSeconds(10)).withInterval(Duration.ofNanos(500_000)))
+                .isInstanceOf(LoadException.class)
+                .hasMessage("--interval 500us splits the 10s window into 20000 intervals, at most 10000 are kept: "
+                        + "give at least 1ms, or off");
+        assertThatThrownBy(() -> LoadRunner.Options.of(Duration.ZERO, SHORT).withInterval(Duration.ofMillis(-1)))
+                .hasMessage("--interval must not be negative, got -1ms");
+    }
+
     @Test
     void moreProcessesThanDescriptorsWaitForOne() {
         LoadResult r = run(false, spec("vm2", 8, Pattern.RANDREAD));

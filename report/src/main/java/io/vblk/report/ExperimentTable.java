@@ -32,22 +32,24 @@ public final class ExperimentTable {
         }
         // several runs: I/Os is the mean per run and the share carries its standard deviation over the runs
         boolean runs = v.repeats() > 1;
-        String head = String.format(Locale.ROOT, "%-10s | %6s | %6s | %8s | %12s | %22s | %10s | %9s | %9s | %10s | %16s | %9s | %9s | %9s | %10s | %9s",
+        String head = String.format(Locale.ROOT, "%-10s | %6s | %6s | %8s | %12s | %22s | %10s | %9s | %9s | %10s | %16s | %9s | %9s | %9s | %9s | %10s | %9s",
                 "device", "weight", "target", "feasible", runs ? "I/Os per run" : "I/Os",
                 runs ? "share (± sd over runs)" : "share", "error (pp)", "conc gap",
-                "sched gap", "backlogged", "share backlogged", "load held", "IOPS", "p99 (ms)", "in service", "backlog");
+                "sched gap", "backlogged", "share backlogged", "load held", "IOPS", "p90 (ms)", "p99 (ms)", "in service",
+                "backlog");
         out.println(head);
         out.println("-".repeat(head.length()));
         for (DeviceFigures d : v.devices()) {
             String share = percent(d.share())
                     + (runs ? String.format(Locale.ROOT, " ±%.1f pp", d.shareSpreadPp()) : "");
-            out.printf(Locale.ROOT, "%-10s | %6d | %6s | %8s | %12.0f | %22s | %+10.1f | %9s | %9s | %10s | %16s | %9s | %9.0f | %9s | %10.2f | %9.2f%n",
+            out.printf(Locale.ROOT, "%-10s | %6d | %6s | %8s | %12.0f | %22s | %+10.1f | %9s | %9s | %10s | %16s | %9s | %9.0f | %9s | %9s | %10.2f | %9.2f%n",
                     d.name(), d.weight(), percent(d.weightShare()),
                     d.feasibleShare() == null ? "–" : percent(d.feasibleShare()), d.ios(), share, d.shareErrorPp(),
                     gap(d.concurrencyGapPp()), gap(d.schedulerGapPp()), percent(d.backloggedFraction()),
                     d.shareBacklogged() == null ? "–" : percent(d.shareBacklogged()),
                     d.loadHeldFraction() == null ? "–" : String.format(Locale.ROOT, "%.2f", d.loadHeldFraction()),
-                    d.iops(), Units.ms(d.p99Us()), d.inServiceMean(), d.backlogMean());
+                    d.iops(), d.p90Us() == null ? "–" : Units.ms(d.p90Us()), Units.ms(d.p99Us()), d.inServiceMean(),
+                    d.backlogMean());
         }
         out.printf(Locale.ROOT, "Jain's index over weight-normalized shares: %.3f; largest share error %.1f pp; all "
                 + "devices backlogged %s of the time%s; dispatch lag %s%n", v.jain(), v.maxShareErrorPp(),

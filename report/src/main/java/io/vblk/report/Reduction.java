@@ -3,14 +3,18 @@ package io.vblk.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 import io.vblk.result.LoadResult;
 import io.vblk.result.DeviceResult;
+import io.vblk.result.Latency;
 import io.vblk.result.WindowFigures;
 
 /**
- * Reduces the runs of one variant (or the one run of {@code vblk load}) to a {@link VariantResult}: figures
- * averaged over the runs, the spread of shares, the host's verdict and the explanation.
+ * Reduces the runs of one variant (or the one run of {@code vblk load}) to a {@link VariantResult}: each run's
+ * own figures ({@link RunFigures}), the figures averaged over them, the spread of shares, the host's verdict and
+ * the explanation.
  */
 public final class Reduction {
     private Reduction() {}
@@ -23,61 +27,44 @@ public final class Reduction {
     public static VariantResult of(String label, Map<String, String> keys, String mode, String policy, List<String> names,
                                    ToIntFunction<String> weightOf, List<LoadResult> runs, FeasibleShare.Model feasible) {
         double weightSum = names.stream().mapToDouble(weightOf::applyAsInt).sum();
+        ToDoubleFunction<String> weightShareOf = name -> weightSum == 0 ? 0 : weightOf.applyAsInt(name) / weightSum;
+        List<RunFigures> perRun = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            perRun.add(run(i + 1, runs.get(i), names, weightShareOf));
+        }
+        // the variant's figures are taken over the runs' own, so the two can never disagree
         List<DeviceFigures> devices = new ArrayList<>();
         for (String name : names) {
-            int weight = weightOf.applyAsInt(name);
-            double[] share = new double[runs.size()];
-            double ios = 0, iops = 0, p99 = 0, inflight = 0, backlog = 0, backlogged = 0;
-            double idle = 0, idleArrivals = 0, idleTimeouts = 0;
+            List<RunFigures.Device> ds = perRun.stream().map(r -> r.device(name)).toList();
+            double[] share = ds.stream().mapToDouble(RunFigures.Device::share).toArray();
             Mean decided = new Mean();
             Mean held = new Mean();
-            List<WindowFigures.DepthWindow> depths = new ArrayList<>();
-            int peak = 0;
-            long errors = 0;
-            for (int i = 0; i < runs.size(); i++) {
-                LoadResult run = runs.get(i);
-                // a device may be driven by more than one load entry: sum their counts, take the worst p99
-                List<DeviceResult> ds = run.devices().stream().filter(x -> x.name().equals(name)).toList();
-                if (ds.isEmpty()) {
-                    throw new IllegalStateException("run " + (i + 1) + " has no result for device " + name);
-                }
-                share[i] = ds.stream().mapToDouble(DeviceResult::share).sum();
-                ios += ds.stream().mapToLong(DeviceResult::ios).sum();
-                iops += ds.stream().mapToDouble(DeviceResult::iops).sum();
-                p99 += ds.stream().mapToLong(d -> d.latencyUs().p99()).max().orElse(0);
-                errors += ds.stream().mapToLong(DeviceResult::errors).sum();
-                WindowFigures.DeviceWindow w = run.window().device(name);
-                inflight += w.inServiceMean();
-                backlog += w.backlogMean();
-                backlogged += w.backloggedFraction();
-                idle += w.idleFraction();
-                idleArrivals += w.idleArrivals();
-                idleTimeouts += w.idleTimeouts();
-                decided.add(w.shareBacklogged());
-                held.add(w.loadHeldFraction());
-                peak = Math.max(peak, w.peakInService());
-                if (w.depth() != null) {
-                    depths.add(w.depth());
-                }
-            }
-            int n = runs.size();
+            ds.forEach(d -> {
+                decided.add(d.shareBacklogged());
+                held.add(d.loadHeldFraction());
+            });
             double meanShare = mean(share);
-            double weightShare = weightSum == 0 ? 0 : weight / weightSum;
+            double weightShare = weightShareOf.applyAsDouble(name);
             FeasibleShare.Allocation a = feasible == null ? null : feasible.device(name);
-            devices.add(new DeviceFigures(name, weight, weightShare, ios / n, meanShare, 100 * stddev(share),
-                    100 * (meanShare - weightShare), iops / n, p99 / n, inflight / n, backlog / n, peak, errors,
-                    backlogged / n, decided.value(), held.value(), a == null ? null : a.concurrency(),
-                    a == null ? null : a.share(), idle / n, idleArrivals / n, idleTimeouts / n, depth(depths)));
+            devices.add(new DeviceFigures(name, weightOf.applyAsInt(name), weightShare, mean(ds, d -> d.ios()), meanShare,
+                    100 * stddev(share), 100 * (meanShare - weightShare), mean(ds, RunFigures.Device::iops),
+                    mean(ds, d -> d.p50Us()), mean(ds, d -> d.p90Us()), mean(ds, d -> d.p99Us()), mean(ds, d -> d.p999Us()),
+                    mean(ds, RunFigures.Device::inServiceMean), mean(ds, RunFigures.Device::backlogMean),
+                    ds.stream().mapToInt(RunFigures.Device::peakInService).max().orElse(0),
+                    ds.stream().mapToLong(RunFigures.Device::errors).sum(), mean(ds, RunFigures.Device::backloggedFraction),
+                    decided.value(), held.value(), a == null ? null : a.concurrency(), a == null ? null : a.share(),
+                    mean(ds, RunFigures.Device::idleFraction), mean(ds, d -> d.idleArrivals()),
+                    mean(ds, d -> d.idleTimeouts()),
+                    depth(ds.stream().map(RunFigures.Device::depth).filter(java.util.Objects::nonNull).toList())));
         }
-        double allBacklogged = runs.stream().mapToDouble(r -> r.window().allBackloggedFraction()).average().orElse(0);
-        double lag = runs.stream().mapToDouble(r -> r.window().dispatchLag()).max().orElse(0);
+        double allBacklogged = perRun.stream().mapToDouble(RunFigures::allBackloggedFraction).average().orElse(0);
+        double lag = perRun.stream().mapToDouble(RunFigures::dispatchLag).max().orElse(0);
         Mean disk = new Mean();
         String hostLimit = null;
-        for (int i = 0; i < runs.size(); i++) {
-            disk.add(runs.get(i).window().diskUtilization());
-            String why = Fairness.hostLimit(runs.get(i).window());
-            if (hostLimit == null && why != null) {
-                hostLimit = runs.size() > 1 ? "run " + (i + 1) + ": " + why : why;
+        for (RunFigures r : perRun) {
+            disk.add(r.diskUtilization());
+            if (hostLimit == null && r.hostLimit() != null) {
+                hostLimit = runs.size() > 1 ? "run " + r.run() + ": " + r.hostLimit() : r.hostLimit();
             }
         }
         double loadStart = runs.isEmpty() ? -1 : runs.get(0).loadAverageStart();
@@ -85,7 +72,39 @@ public final class Reduction {
         Integer depth = runs.isEmpty() ? null : runs.get(0).backendEnd().depth();
         return new VariantResult(label, keys, mode, policy, runs.size(), devices, Fairness.jain(devices),
                 Fairness.maxErrorPp(devices), allBacklogged, lag, disk.value(), loadStart, loadEnd, feasible, hostLimit,
-                Fairness.explain(mode, policy, devices, allBacklogged, disk.value(), depth) + guests(names, runs, devices));
+                Fairness.explain(mode, policy, devices, allBacklogged, disk.value(), depth) + guests(names, runs, devices),
+                List.of(), List.of(), perRun);
+    }
+
+    /** One run's own figures: each device's, from its load entries and the backend's counters over the window. */
+    static RunFigures run(int number, LoadResult run, List<String> names, ToDoubleFunction<String> weightShareOf) {
+        List<RunFigures.Device> devices = new ArrayList<>();
+        for (String name : names) {
+            // a device may be driven by more than one load entry: sum their counts, take the worst percentiles
+            List<DeviceResult> ds = run.devices().stream().filter(x -> x.name().equals(name)).toList();
+            if (ds.isEmpty()) {
+                throw new IllegalStateException("run " + number + " has no result for device " + name);
+            }
+            double share = ds.stream().mapToDouble(DeviceResult::share).sum();
+            WindowFigures.DeviceWindow w = run.window().device(name);
+            devices.add(new RunFigures.Device(name, ds.stream().mapToLong(DeviceResult::ios).sum(), share,
+                    100 * (share - weightShareOf.applyAsDouble(name)), ds.stream().mapToDouble(DeviceResult::iops).sum(),
+                    worst(ds, Latency::p50), worst(ds, Latency::p90), worst(ds, Latency::p99), worst(ds, Latency::p999),
+                    w.inServiceMean(), w.backlogMean(), w.peakInService(), ds.stream().mapToLong(DeviceResult::errors).sum(),
+                    w.backloggedFraction(), w.shareBacklogged(), w.loadHeldFraction(), w.idleFraction(), w.idleArrivals(),
+                    w.idleTimeouts(), w.depth()));
+        }
+        return new RunFigures(number, run.durationSeconds(), run.window().allBackloggedFraction(), run.window().dispatchLag(),
+                run.window().diskUtilization(), run.loadAverageStart(), run.loadAverageEnd(),
+                Fairness.hostLimit(run.window()), devices, run.intervals());
+    }
+
+    private static long worst(List<DeviceResult> entries, ToLongFunction<Latency> percentile) {
+        return entries.stream().mapToLong(d -> percentile.applyAsLong(d.latencyUs())).max().orElse(0);
+    }
+
+    private static double mean(List<RunFigures.Device> runs, ToDoubleFunction<RunFigures.Device> figure) {
+        return runs.stream().mapToDouble(figure).average().orElse(0);
     }
 
     // the runs' depths: mean of the means, least and most of any run, misses per run, the first run's series

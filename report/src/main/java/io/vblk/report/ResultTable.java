@@ -10,12 +10,14 @@ import io.vblk.result.Units;
 
 /**
  * The human-readable report: one row per device, then the total, in aligned columns
- * {@code device | weight | I/Os | ratio to total | IOPS | MB/s | p50 (ms) | p99 (ms) | p99.9 (ms)}: latencies in ms, the unit in the header.
+ * {@code device | weight | I/Os | ratio to total | IOPS | MB/s | p50 (ms) | p90 (ms) | p99 (ms) | p99.9 (ms)}: latencies in
+ * ms, the unit in the header.
  */
 public final class ResultTable {
     private ResultTable() {}
 
-    static final String[] HEADER = {"device", "weight", "I/Os", "ratio to total", "IOPS", "MB/s", "p50 (ms)", "p99 (ms)", "p99.9 (ms)"};
+    static final String[] HEADER = {"device", "weight", "I/Os", "ratio to total", "IOPS", "MB/s", "p50 (ms)", "p90 (ms)", "p99 (ms)",
+        "p99.9 (ms)"};
 
     public static String format(LoadResult result) {
         List<String[]> rows = new ArrayList<>();
@@ -50,6 +52,7 @@ public final class ResultTable {
             String.format(Locale.ROOT, "%,.0f", d.iops()),
             String.format(Locale.ROOT, "%.1f", d.mbps()),
             Units.ms(l.p50()),
+            Units.ms(l.p90()),
             Units.ms(l.p99()),
             Units.ms(l.p999()),
         };

@@ -380,10 +380,10 @@ class ChartsTest {
         FeasibleShare.Model feasible = FeasibleShare.model("disk model 4 x 500us", List.of(
                 new FeasibleShare.Demand("sda11", 80, 32, 500e-6), new FeasibleShare.Demand("sda12", 20, 1, 500e-6)), 4);
         List<DeviceFigures> d = List.of(
-                new DeviceFigures("sda11", 80, 0.8, 7500, 0.75, 7.0710678, -5.0, 2875, 1100, 31, 98, 48, 1, 0.99, null, 0.97,
-                        32, feasible.device("sda11").share()),
-                new DeviceFigures("sda12", 20, 0.2, 2500, 0.25, 7.0710678, 5.0, 875, 12_345, 1, 0.375, 1, 2, 0.004, null, 0.6,
-                        1, feasible.device("sda12").share()));
+                new DeviceFigures("sda11", 80, 0.8, 7500, 0.75, 7.0710678, -5.0, 2875, 400.0, 910.0, 1100, 2300.0, 31, 98, 48,
+                        1, 0.99, null, 0.97, 32, feasible.device("sda11").share(), 0, 0, 0, null),
+                new DeviceFigures("sda12", 20, 0.2, 2500, 0.25, 7.0710678, 5.0, 875, 1000.0, 9_990.0, 12_345, 20_000.0, 1,
+                        0.375, 1, 2, 0.004, null, 0.6, 1, feasible.device("sda12").share(), 0, 0, 0, null));
         return new VariantResult("aio", Map.of("backend.mode", "aio"), "aio+sync", "ioband", 2, d, 0.98, 5.0, 0.004, 0.012,
                 0.631, 1.25, 2.5, feasible, "run 2: the host limited this run",
                 Fairness.explain("aio+sync", "ioband", d, 0.004, 0.631, null));
@@ -399,13 +399,13 @@ class ChartsTest {
                 + "2.50 at end)");
         String header = lines.get(2);
         assertThat(header.replaceAll(" +", " ")).isEqualTo("device | weight | target | feasible | I/Os per run | share (± sd over runs) | "
-                + "error (pp) | conc gap | sched gap | backlogged | share backlogged | load held | IOPS | p99 (ms) | in service | "
-                + "backlog");
+                + "error (pp) | conc gap | sched gap | backlogged | share backlogged | load held | IOPS | p90 (ms) | p99 (ms) | "
+                + "in service | backlog");
         assertThat(lines.get(3)).isEqualTo("-".repeat(header.length()));
         assertThat(lines.get(4).replaceAll(" +", " ")).isEqualTo("sda11 | 80 | 80.0% | 80.0% | 7500 | 75.0% ±7.1 pp | -5.0 | "
-                + "+0.0 pp | +5.0 pp | 99.0% | – | 0.97 | 2875 | 1.10 | 31.00 | 98.00");
+                + "+0.0 pp | +5.0 pp | 99.0% | – | 0.97 | 2875 | 0.91 | 1.10 | 31.00 | 98.00");
         assertThat(lines.get(5).replaceAll(" +", " ")).isEqualTo("sda12 | 20 | 20.0% | 20.0% | 2500 | 25.0% ±7.1 pp | +5.0 | "
-                + "+0.0 pp | -5.0 pp | 0.4% | – | 0.60 | 875 | 12.35 | 1.00 | 0.38");
+                + "+0.0 pp | -5.0 pp | 0.4% | – | 0.60 | 875 | 9.99 | 12.35 | 1.00 | 0.38");
         assertThat(lines.subList(2, 6)).allSatisfy(l -> assertThat(l).hasSameSizeAs(header));
         assertThat(lines.get(6)).isEqualTo("Jain's index over weight-normalized shares: 0.980; largest share error 5.0 pp; "
                 + "all devices backlogged 0.4% of the time; disk busy 63.1%; dispatch lag 1.2%");

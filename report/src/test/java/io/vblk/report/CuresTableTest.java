@@ -12,7 +12,7 @@ class CuresTableTest {
             List.of(new FeasibleShare.Demand("a", 80, 1, 500e-6), new FeasibleShare.Demand("b", 20, 1, 500e-6)), 4);
 
     private static DeviceFigures device(String name, int weight, double share, double iops, double p99Us) {
-        return new DeviceFigures(name, weight, weight / 100.0, iops, share, 0, 0, iops, p99Us, 1, 0, 1, 0, 0.5, null,
+        return new DeviceFigures(name, weight, weight / 100.0, iops, share, 0, 0, iops, p99Us / 4, p99Us / 2, p99Us, 2 * p99Us, 1, 0, 1, 0, 0.5, null,
                 1.0, 1, 0.5, 0, 0, 0, null);
     }
 
@@ -35,8 +35,9 @@ class CuresTableTest {
 
         assertThat(t).contains("== cures: each cure's share and its price");
         // 2000 of 8000 IOPS is 25 %; 1000 is 13 %; 8000 is 100 %
-        assertThat(t).containsPattern("\\| p99 per device \\(ms\\) +\\|");
-        assertThat(t).containsPattern("seed sync +\\| none +\\| a \\(80\\) 50\\.0 % +\\| 2000 +\\| 25 % +\\| a 1\\.50 / b 1\\.40 ");
+        assertThat(t).containsPattern("\\| p90 per device \\(ms\\) +\\| p99 per device \\(ms\\) +\\|");
+        assertThat(t).containsPattern("seed sync +\\| none +\\| a \\(80\\) 50\\.0 % +\\| 2000 +\\| 25 % +\\| a 0\\.75 / b 0\\.70 +\\| "
+                + "a 1\\.50 / b 1\\.40 ");
         assertThat(t).containsPattern("seed sync +\\| idle +\\| a \\(80\\) 80\\.0 % +\\| 1000 +\\| 13 %");
         assertThat(t).containsPattern("vm-vs-host +\\| mclock +\\| a \\(80\\) 3\\.0 % +\\| 8000 +\\| 100 % .*\\| reservation infeasible");
     }

@@ -19,7 +19,7 @@ class DepthReportTest {
     private static DeviceFigures device(String name, int weight, double share, int concurrency, double feasible,
                                         WindowFigures.DepthWindow depth) {
         return new DeviceFigures(name, weight, weight / 100.0, 10_000 * share, share, 0, 100 * (share - weight / 100.0),
-                8000 * share, 800, 1, 0, concurrency, 0, 0.5, null, 1.0, concurrency, feasible, 0, 0, 0, depth);
+                8000 * share, null, null, 800, null, 1, 0, concurrency, 0, 0.5, null, 1.0, concurrency, feasible, 0, 0, 0, depth);
     }
 
     private static VariantResult auto() {

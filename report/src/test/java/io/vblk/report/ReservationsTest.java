@@ -12,7 +12,7 @@ class ReservationsTest {
 
     private static DeviceFigures device(String name, int weight, int concurrency, double iops) {
         FeasibleShare.Allocation a = MODEL.device(name);
-        return new DeviceFigures(name, weight, weight / 100.0, iops, 0, 0, 0, iops, 0, 0, 0, concurrency, 0, 0, null,
+        return new DeviceFigures(name, weight, weight / 100.0, iops, 0, 0, 0, iops, null, null, 0, null, 0, 0, concurrency, 0, 0, null,
                 null, concurrency, a.share(), 0, 0, 0, null);
     }
 
