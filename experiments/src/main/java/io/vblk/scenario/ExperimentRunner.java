@@ -82,6 +82,8 @@ public final class ExperimentRunner {
             FeasibleShare.Model feasible = Feasibility.of(v, names(v), workDir, slug(s.name() + "-" + v.label()));
             List<LoadResult> runs = new ArrayList<>();
             List<Path> logs = new ArrayList<>();
+            // what the first run's live changes applied, and when: its phases explain the variant
+            List<LiveChanges.Group> firstRunChanges = List.of();
             for (int r = 1; r <= s.repeat(); r++) {
                 String run = slug(v.label()) + (s.repeat() > 1 ? "-run" + r : "");
                 String name = slug(s.name() + "-" + v.label()) + (s.repeat() > 1 ? "-run" + r : "");
@@ -108,8 +110,12 @@ public final class ExperimentRunner {
                     if (liveLine != null) {
                         options = options.withLive(liveLine);
                     }
-                    try (LiveChanges changes = LiveChanges.start(v.changes(), backend.admin(), adminToken(v), liveLine)) {
+                    LiveChanges changes = LiveChanges.start(v.changes(), backend.admin(), adminToken(v), liveLine);
+                    try (changes) {
                         runs.add(new LoadRunner(v.load().withTarget(backend.target()), options).run());
+                    }
+                    if (r == 1) {
+                        firstRunChanges = changes.groups();
                     }
                 }
             }
@@ -129,7 +135,7 @@ public final class ExperimentRunner {
                     }
                 };
                 // the whole run's shares against its first weights say nothing once the weights changed midway
-                String phases = LiveChanges.phases(logs.get(0), names(v), warn);
+                String phases = LiveChanges.phases(logs.get(0), names(v), firstRunChanges, s.warmup(), warn);
                 result = result.withExplanationOnly("the weights changed during the run, so its whole-run shares "
                         + "and gaps (against the first weights) do not apply; " + (phases == null
                         ? "the run's request log holds no applied change" : phases));

@@ -3,7 +3,6 @@ package io.vblk.scenario;
 import io.vblk.config.Durations;
 import io.vblk.control.AdminClient;
 import io.vblk.logs.LogReader;
-import io.vblk.requestlog.ControlRecord;
 import io.vblk.requestlog.RequestRecord;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +21,9 @@ import java.util.function.Consumer;
 /**
  * A run's scheduled live changes: each scenario {@link Scenario.Change} is sent to the backend's admin endpoint
  * at its instant after the run's start, on a thread of its own; {@link #close} stops what has not come due and
- * says which were refused. {@link #phases} reads back from the run's request log what each change did.
+ * says which were refused. The backend's answers stamp each applied key ({@link #groups}, one per instant of
+ * the list), and {@link #phases} reads the run's request log between those stamps: two devices' weights sent
+ * one after the other at a loaded moment still open one phase.
  */
 final class LiveChanges implements AutoCloseable {
     /** After a change, the share is read from this much later: the backlog the old rules admitted drains first. */
@@ -34,8 +35,32 @@ final class LiveChanges implements AutoCloseable {
         return t;
     });
     private final ConcurrentLinkedQueue<String> refused = new ConcurrentLinkedQueue<>();
+    // per distinct instant of the scenario's list, in order: what its changes applied, with the backend's stamps
+    private final Map<Duration, Group> groups = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /**
+     * The changes a scenario makes at one instant, as the backend applied them: between {@code first} and
+     * {@code last} (its clock, as the request log's), each key's "target key from->to".
+     */
+    record Group(long first, long last, List<String> what) {}
 
     private LiveChanges() {}
+
+    /** What each instant's changes applied, in order of the instants (those that changed nothing left out). */
+    List<Group> groups() {
+        return groups.values().stream().filter(g -> !g.what().isEmpty()).toList();
+    }
+
+    // on the changes' thread: the backend's answer lists each key it changed, stamped
+    private void applied(Duration at, com.fasterxml.jackson.databind.JsonNode answer) {
+        for (com.fasterxml.jackson.databind.JsonNode r : answer.path("applied")) {
+            long t = r.path("t").asLong();
+            String text = r.path("target").asText() + " " + r.path("control").asText() + " " + r.path("from").asText()
+                    + "->" + r.path("to").asText();
+            groups.merge(at, new Group(t, t, List.of(text)), (a, b) -> new Group(Math.min(a.first(), b.first()),
+                    Math.max(a.last(), b.last()), java.util.stream.Stream.concat(a.what().stream(), b.what().stream()).toList()));
+        }
+    }
 
     /** Schedules {@code changes} from now; {@code admin} is the endpoint's HOST:PORT (null: there are none). */
     static LiveChanges start(List<Scenario.Change> changes, String admin, String token, Consumer<String> live) {
@@ -55,7 +80,10 @@ final class LiveChanges implements AutoCloseable {
                     AdminClient.Answer a = client.change(change.target(), change.values());
                     if (a.status() != 200) {
                         c.refused.add(at + " (" + change.text() + "): the backend refused it: " + a.error());
-                    } else if (live != null) {
+                        return;
+                    }
+                    c.applied(change.at(), a.body());
+                    if (live != null) {
                         live.accept("applied " + change.text());
                     }
                 } catch (IOException e) {
@@ -81,33 +109,23 @@ final class LiveChanges implements AutoCloseable {
     }
 
     /**
-     * What the changes did, from a run's backend log: the devices' shares of the I/Os completed in each phase
-     * between changes (a change within {@link #SETTLE} of the one before it is in the same group), from
-     * {@link #SETTLE} after the last change of the group that opened it, in the order of {@code devices}. Null
-     * without changes in the log.
+     * What the changes did, from a run's backend log and its {@code groups}: the devices' shares of the I/Os
+     * completed in each phase between two instants of changes, within the measured window (from {@code warmup}
+     * after the run's first request), from {@link #SETTLE} after the last change of the group that opened it (I/Os completed while a group was being applied count nowhere), in the order of
+     * {@code devices}. Null without groups.
      */
-    static String phases(Path log, List<String> devices, Consumer<String> warnings) {
-        List<ControlRecord> controls = LogReader.controls(List.of(log), null, warnings);
-        if (controls.isEmpty()) {
+    static String phases(Path log, List<String> devices, List<Group> groups, Duration warmup, Consumer<String> warnings) {
+        if (groups.isEmpty()) {
             return null;
         }
-        // phase boundaries: the run's start, then each group of changes: a change within SETTLE of the one before
-        // it joins its group (two devices' weights sent one after the other), and the phase counts from the last
-        List<Long> firsts = new ArrayList<>();
-        List<Long> starts = new ArrayList<>();
-        List<String> what = new ArrayList<>();
+        // the measured window opens a warmup after the run's first request (one clock for both processes)
+        long[] first = {Long.MAX_VALUE};
+        LogReader.each(List.of(log), RequestRecord.class, null, w -> {}, (RequestRecord r) -> first[0] = Math.min(first[0], r.q()));
+        long measured = first[0] + warmup.toNanos();
+        List<Long> firsts = groups.stream().map(Group::first).toList();
+        List<Long> starts = groups.stream().map(Group::last).toList();
+        List<String> what = groups.stream().map(g -> String.join(", ", g.what())).toList();
         long settle = SETTLE.toNanos();
-        for (ControlRecord c : controls) {
-            String text = c.target() + " " + c.key() + " " + c.from() + "->" + c.to();
-            if (!starts.isEmpty() && c.t() - starts.get(starts.size() - 1) < settle) {
-                starts.set(starts.size() - 1, c.t());
-                what.set(what.size() - 1, what.get(what.size() - 1) + ", " + text);
-            } else {
-                firsts.add(c.t());
-                starts.add(c.t());
-                what.add(text);
-            }
-        }
         int phases = starts.size() + 1;
         List<Map<String, long[]>> counts = new ArrayList<>();
         for (int p = 0; p < phases; p++) {
@@ -122,7 +140,7 @@ final class LiveChanges implements AutoCloseable {
             }
             // inside a group of changes, or too soon after its last: mixed rules, counted nowhere
             boolean changing = p < starts.size() && r.r() >= firsts.get(p);
-            if (changing || p > 0 && r.r() < starts.get(p - 1) + settle) {
+            if (r.r() < measured || changing || p > 0 && r.r() < starts.get(p - 1) + settle) {
                 return;
             }
             long[] n = counts.get(p).get(r.device());
@@ -137,7 +155,7 @@ final class LiveChanges implements AutoCloseable {
                     .map(n -> String.format(Locale.ROOT, "%.1f", 100.0 * n[0] / total)).toList()) + " %";
             parts.add(p == 0 ? split : "after " + what.get(p - 1) + ": " + split);
         }
-        return "live changes: shares of " + String.join("/", devices) + " per phase (I/Os completed from "
-                + Durations.format(SETTLE) + " after each change): " + String.join("; ", parts);
+        return "live changes: shares of " + String.join("/", devices) + " per phase (I/Os completed in the measured "
+                + "window, from " + Durations.format(SETTLE) + " after each change): " + String.join("; ", parts);
     }
 }
