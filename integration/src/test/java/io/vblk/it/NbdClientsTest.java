@@ -178,8 +178,16 @@ class NbdClientsTest {
         require("fio", "fio");
         FioSeed aio = fioSeed("aio");
         assertThat(aio.window.allBackloggedFraction()).as("aio: time both devices were backlogged").isGreaterThan(0.5);
-        assertThat(aio.window.device("sda11").shareBacklogged()).as("aio: sda11's share of the decisions while both "
-                + "were backlogged").isCloseTo(0.80, within(0.03));
+        // while fio keeps both queues full the split of decisions is the weights'; when the host starves fio,
+        // sda11's queue empties now and then and the decisions taken while both waited lean its way (docs/fairness.md:
+        // 84.6 % at load held 0.33), still far from sync's 50 %
+        double decided = aio.window.device("sda11").shareBacklogged();
+        if (Fairness.hostLimit(aio.window) == null) {
+            assertThat(decided).as("aio: sda11's share of the decisions while both were backlogged").isCloseTo(0.80, within(0.03));
+        } else {
+            assertThat(decided).as("aio, host-limited (%s): sda11's share of the decisions while both were backlogged",
+                    Fairness.hostLimit(aio.window)).isBetween(0.77, 0.90);
+        }
         if (Fairness.hostLimit(aio.window) == null && aio.window.allBackloggedFraction() >= 0.97) {
             assertThat(aio.share).as("aio: sda11's share of the window's completions").isCloseTo(0.80, within(0.03));
         } else {
