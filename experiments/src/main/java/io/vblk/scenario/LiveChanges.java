@@ -133,7 +133,11 @@ final class LiveChanges implements AutoCloseable {
             devices.forEach(d -> m.put(d, new long[1]));
             counts.add(m);
         }
+        io.vblk.logs.BacklogSweep sweep = new io.vblk.logs.BacklogSweep();
         LogReader.each(List.of(log), RequestRecord.class, null, warnings, (RequestRecord r) -> {
+            if ("OK".equals(r.status())) {
+                sweep.add(r.device(), r.i(), r.d());
+            }
             int p = 0;
             while (p < starts.size() && r.r() >= starts.get(p)) {
                 p++;
@@ -148,12 +152,24 @@ final class LiveChanges implements AutoCloseable {
                 n[0]++;
             }
         });
+        // the same phases for the decisions taken while every device waited: what the weights control
+        List<long[]> windows = new ArrayList<>();
+        for (int p = 0; p < phases; p++) {
+            windows.add(new long[] {p == 0 ? measured : Math.max(measured, starts.get(p - 1) + settle),
+                p < firsts.size() ? firsts.get(p) : Long.MAX_VALUE});
+        }
+        List<Map<String, Long>> decided = sweep.decidedAllBacklogged(windows);
         List<String> parts = new ArrayList<>();
         for (int p = 0; p < phases; p++) {
             long total = counts.get(p).values().stream().mapToLong(n -> n[0]).sum();
             String split = total == 0 ? "no I/Os" : String.join("/", counts.get(p).values().stream()
                     .map(n -> String.format(Locale.ROOT, "%.1f", 100.0 * n[0] / total)).toList()) + " %";
-            parts.add(p == 0 ? split : "after " + what.get(p - 1) + ": " + split);
+            Map<String, Long> d = decided.get(p);
+            long all = devices.stream().mapToLong(x -> d.getOrDefault(x, 0L)).sum();
+            String backlogged = all == 0 ? "none while all were backlogged" : String.join("/", devices.stream()
+                    .map(x -> String.format(Locale.ROOT, "%.1f", 100.0 * d.getOrDefault(x, 0L) / all)).toList())
+                    + " % of the decisions while all were backlogged";
+            parts.add((p == 0 ? "" : "after " + what.get(p - 1) + ": ") + split + " of I/Os, " + backlogged);
         }
         return "live changes: shares of " + String.join("/", devices) + " per phase (I/Os completed in the measured "
                 + "window, from " + Durations.format(SETTLE) + " after each change): " + String.join("; ", parts);

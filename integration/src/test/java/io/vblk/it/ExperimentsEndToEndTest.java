@@ -119,20 +119,20 @@ class ExperimentsEndToEndTest {
         JsonNode sfq = root.path("variants").get(0);
         String explanation = sfq.path("explanation").asText();
         assertThat(explanation).startsWith("the weights changed during the run");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+\\.\\d)/(\\d+\\.\\d) %").matcher(explanation);
+        // each phase's split of the decisions taken while both devices waited: what the weights control
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(\\d+\\.\\d)/(\\d+\\.\\d) % of the decisions while all were backlogged").matcher(explanation);
         List<Double> sda11 = new java.util.ArrayList<>();
         while (m.find()) {
             sda11.add(Double.parseDouble(m.group(1)));
         }
         assertThat(sda11).as(explanation).hasSize(3);
-        // the bare shares of each phase are the weights' only while the host kept both queues full
-        if (sfq.path("host_limit").isNull()) {
-            assertThat(sda11.get(0)).isCloseTo(80, within(5.0));
-            assertThat(sda11.get(1)).isCloseTo(50, within(5.0));
-            assertThat(sda11.get(2)).isCloseTo(20, within(5.0));
-        } else {
-            System.out.println("live-weights: phase shares not checked: " + sfq.path("host_limit").asText());
-        }
+        // on a host that starved the load, a queue that empties now and then tilts that split a few points
+        // toward the heavier device (docs/fairness.md): the bound widens, the weights must still show
+        double bound = sfq.path("host_limit").isNull() ? 3.0 : 8.0;
+        assertThat(sda11.get(0)).as(explanation).isCloseTo(80, within(bound));
+        assertThat(sda11.get(1)).as(explanation).isCloseTo(50, within(bound));
+        assertThat(sda11.get(2)).as(explanation).isCloseTo(20, within(bound));
         Path timeline = Path.of(root.path("charts").get(0).asText());
         assertThat(timeline.getFileName().toString()).isEqualTo("live-weights-sfq-timeline.png");
         java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(timeline.toFile());

@@ -11,7 +11,7 @@ import java.util.Map;
  * of the log had one waiting at once, and which dispatches were decided then. At equal stamps arrivals come
  * before decisions, as in the scheduler, which counts a request as waiting at its own decision.
  */
-final class BacklogSweep {
+public final class BacklogSweep {
     private static final int DEVICE_BITS = 11;
     private static final int MAX_DEVICES = 1 << DEVICE_BITS;
 
@@ -22,7 +22,8 @@ final class BacklogSweep {
     private long origin = Long.MIN_VALUE;
     private boolean tooMany;
 
-    void add(String device, long i, long d) {
+    /** One OK request: it waited at the scheduler from {@code i} to {@code d} (the log's I and D stamps). */
+    public void add(String device, long i, long d) {
         Integer dev = index.get(device);
         if (dev == null) {
             if (index.size() == MAX_DEVICES) {
@@ -85,6 +86,49 @@ final class BacklogSweep {
         Map<String, Device> devices = new LinkedHashMap<>();
         index.forEach((name, dev) -> devices.put(name, new Device(backlogged[dev], decided[dev], decidedAll[dev])));
         return new Result(all, devices);
+    }
+
+    /**
+     * Per window [from, to) of the log's clock, each device's dispatches decided while every device of the log
+     * had a request waiting, by device in first-seen order; empty maps when the log names too many devices.
+     */
+    public java.util.List<Map<String, Long>> decidedAllBacklogged(java.util.List<long[]> windows) {
+        java.util.List<Map<String, Long>> out = new java.util.ArrayList<>();
+        for (int w = 0; w < windows.size(); w++) {
+            Map<String, Long> m = new LinkedHashMap<>();
+            index.keySet().forEach(name -> m.put(name, 0L));
+            out.add(m);
+        }
+        if (tooMany) {
+            return out;
+        }
+        String[] names = index.keySet().toArray(String[]::new);
+        int n = names.length;
+        long[] sorted = Arrays.copyOf(events, size);
+        Arrays.sort(sorted);
+        int[] waiting = new int[n];
+        int backloggedDevices = 0;
+        for (long e : sorted) {
+            int dev = (int) (e & (MAX_DEVICES - 1));
+            if ((e & 1L << DEVICE_BITS) == 0) {
+                if (waiting[dev]++ == 0) {
+                    backloggedDevices++;
+                }
+                continue;
+            }
+            if (backloggedDevices == n) {
+                long t = (e >>> 12) + origin;
+                for (int w = 0; w < windows.size(); w++) {
+                    if (t >= windows.get(w)[0] && t < windows.get(w)[1]) {
+                        out.get(w).merge(names[dev], 1L, Long::sum);
+                    }
+                }
+            }
+            if (--waiting[dev] == 0) {
+                backloggedDevices--;
+            }
+        }
+        return out;
     }
 
     record Device(long backloggedNanos, long dispatched, long dispatchedAllBacklogged) {}
