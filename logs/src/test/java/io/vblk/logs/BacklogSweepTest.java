@@ -26,6 +26,23 @@ class BacklogSweepTest {
     }
 
     @Test
+    void theDecisionsWhileAllWaitedAreCountedPerWindowOfTheirDispatch() {
+        BacklogSweep s = new BacklogSweep();
+        // a waits 0..100 throughout; b's requests wait 10..20, 30..40 and 60..70; a's own at 100 has b empty
+        s.add("a", 0, 100);
+        s.add("b", 10, 20);
+        s.add("b", 30, 40);
+        s.add("b", 60, 70);
+        s.add("a", 15, 35);
+
+        var windows = s.decidedAllBacklogged(java.util.List.of(new long[] {0, 50}, new long[] {50, Long.MAX_VALUE}));
+
+        // 0..50: b at 20 and 40, a at 35 (both waiting at each); from 50: b at 70; a at 100 had b empty
+        assertThat(windows.get(0)).containsEntry("a", 1L).containsEntry("b", 2L);
+        assertThat(windows.get(1)).containsEntry("a", 0L).containsEntry("b", 1L);
+    }
+
+    @Test
     void aRequestDecidedTheInstantItArrivedWasWaitingAtItsOwnDecision() {
         BacklogSweep s = new BacklogSweep();
         s.add("a", 0, 100);
