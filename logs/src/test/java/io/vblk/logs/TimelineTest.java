@@ -5,9 +5,13 @@ import static io.vblk.logs.Fixtures.S;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vblk.requestlog.ControlRecord;
+import io.vblk.requestlog.JsonLine;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import io.vblk.requestlog.RequestRecord;
 import io.vblk.requestlog.GuestRecord;
 
@@ -81,6 +85,36 @@ class TimelineTest {
                    2.000 |     0 |      - |     0 |     - |     0
                    3.000 |    10 | 100.0% |     0 |  0.0% |    10
                 """);
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void liveChangesAreMarkedBetweenTheWindowsTheyPart() throws Exception {
+        List<JsonLine> lines = new ArrayList<>(Fixtures.shiftingLog());
+        lines.add(40, new ControlRecord("weight", "sda11", Fixtures.BASE + 995 * MS, "80", "50"));
+        lines.add(new ControlRecord("policy", "scheduler", Fixtures.BASE + 5 * S, "sfq", "fifo"));
+        Path log = Fixtures.write(dir.resolve("changes.log"), lines);
+
+        TimelineReport r = Timeline.read(List.of(log), LogKind.BACKEND, null, S, w -> {});
+
+        assertThat(r.changes()).containsExactly(new TimelineReport.Change(0.995, "sda11", "weight", "80", "50"),
+                new TimelineReport.Change(5.0, "scheduler", "policy", "sfq", "fifo"));
+        assertThat(r.windows()).extracting(TimelineReport.Window::ios).containsExactly(100L, 100L, 0L, 10L);
+        String text = TimelineText.format(r);
+        assertThat(text).contains("""
+                   0.000 |    80 |  80.0% |    20 | 20.0% |   100
+                -- at 0.995 s: sda11 weight 80 -> 50
+                   1.000 |    50 |  50.0% |    50 | 50.0% |   100
+                """);
+        assertThat(text).endsWith("""
+                   3.000 |    10 | 100.0% |     0 |  0.0% |    10
+                -- at 5.000 s: scheduler policy sfq -> fifo
+                """);
+        Path png = dir.resolve("changes.png");
+        TimelineChart.write(r, png);
+        assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(900);
     }
 
     @Test
