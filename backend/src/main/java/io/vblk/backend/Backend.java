@@ -140,9 +140,12 @@ public final class Backend implements AutoCloseable {
                 idling.idleNanos() > 0 || sc.policy() == SchedulerConfig.Policy.MCLOCK || config.admin() != null,
                 config.disk() == null ? null : EmulatedDisk.Factory.of(config.disk(), clock),
                 ioPool, PooledByteBufAllocator.DEFAULT, clock, requestLog);
-        this.sampler = requestLog == null || (idling.idleNanos() == 0 && !control.on()) ? null
+        // idling may be turned on live: with the admin endpoint the idle counters are sampled too (a line only
+        // when they move)
+        boolean sampleIdle = idling.idleNanos() > 0 || config.admin() != null;
+        this.sampler = requestLog == null || (!sampleIdle && !control.on()) ? null
                 : new SchedulerSampler(path.scheduler(), devices.stream().map(Device::name).toList(), requestLog,
-                        idling.idleNanos() > 0, control.on());
+                        sampleIdle, control.on());
         Map<String, Device> byName = new LinkedHashMap<>();
         devices.forEach(d -> byName.put(d.name(), d));
         this.control = new LiveControl(config, devices, path.scheduler(), requestLog, clock, this::stats);

@@ -188,7 +188,8 @@ final class LiveControl implements Control {
             scheduler.depth(sb.depth().max());
         }
         SchedulerConfig sa = before.scheduler();
-        if (rules || !sa.idle().equals(sb.idle()) || sa.inject() != sb.inject()) {
+        // idling's slots follow the depth too
+        if (rules || !sa.idle().equals(sb.idle()) || sa.inject() != sb.inject() || !sa.depth().equals(sb.depth())) {
             int depth = sb.depth().max();
             scheduler.idling(Scheduler.Idling.of(sb.idle(), sb.inject(),
                     Math.min(depth, after.disk() == null ? depth : after.disk().parallelism()), weights));
