@@ -150,6 +150,26 @@ class TraceTest {
     }
 
     @Test
+    void eachLiveChangeIsAGlobalInstantEventAtItsStamp() throws Exception {
+        List<io.vblk.requestlog.JsonLine> lines = new ArrayList<>(Fixtures.seedLog());
+        lines.add(new io.vblk.requestlog.ControlRecord("weight", "sda11", BASE + 50 * MS, "80", "50"));
+        Path log = Fixtures.write(dir.resolve("changed.log"), lines);
+        StringWriter out = new StringWriter();
+        Trace.write(List.of(log), null, out, warnings::add);
+
+        List<JsonNode> instants = new ArrayList<>();
+        new ObjectMapper().readTree(out.toString()).get("traceEvents").forEach(e -> {
+            if ("i".equals(e.get("ph").asText())) {
+                instants.add(e);
+            }
+        });
+        assertThat(instants).hasSize(1);
+        assertThat(instants.get(0).get("name").asText()).isEqualTo("sda11 weight 80 -> 50");
+        assertThat(instants.get(0).get("s").asText()).isEqualTo("g");
+        assertThat(instants.get(0).get("ts").decimalValue()).isEqualByComparingTo(micros(50 * MS));
+    }
+
+    @Test
     void onlyTheRunAskedForIsTraced() throws Exception {
         List<io.vblk.requestlog.JsonLine> lines = new ArrayList<>();
         lines.add(new io.vblk.requestlog.RunHeader("oldrun00", "backend", "aio", "abc", "2026-01-01T00:00:00Z", 0));
