@@ -17,6 +17,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vblk.admin.AdminServer;
+import io.vblk.metrics.BackendMetrics;
+import io.vblk.metrics.DoorCounters;
+import io.vblk.metrics.Reading;
 import io.vblk.config.BackendConfig;
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.LimitsConfig;
@@ -109,6 +112,10 @@ public final class Backend implements AutoCloseable {
     private final String adminToken;
     // null unless config.admin() is set
     private final AdminServer admin;
+    // each door's connections and refusals, for the metrics; vhost-user's is shared by every device's socket
+    private final DoorCounters virtioDoor = new DoorCounters(DoorCounters.VIRTIO, reasons(WrongDoor.WRONG_DOOR));
+    private final DoorCounters nbdDoor = new DoorCounters(DoorCounters.NBD, reasons(NbdHandshake.HANDSHAKE));
+    private final DoorCounters vhostDoor = new DoorCounters(DoorCounters.VHOST_USER, VhostDoor.REFUSALS);
     // the first close closes; later ones (a test's, then its cleanup's) return at once
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -167,7 +174,9 @@ public final class Backend implements AutoCloseable {
             return null;
         }
         try {
-            return AdminServer.start(config.admin().listen(), config.admin().port(), adminToken, control, Map.of());
+            BackendMetrics metrics = new BackendMetrics(this::reading);
+            return AdminServer.start(config.admin().listen(), config.admin().port(), adminToken, control,
+                    Map.of("/metrics", () -> new AdminServer.Page(BackendMetrics.CONTENT_TYPE, metrics.scrape())));
         } catch (IOException | RuntimeException e) {
             boolean taken = String.valueOf(e.getMessage()).contains("Address already in use");
             vhostDoors.forEach(VhostDoor::close);
@@ -200,7 +209,7 @@ public final class Backend implements AutoCloseable {
             } else {
                 try {
                     out.add(VhostDoor.open(dc.name(), Path.of(dc.vhostUser().socket()), exports, workers,
-                            config.limits().maxConnectionMemory().bytes()));
+                            config.limits().maxConnectionMemory().bytes(), vhostDoor));
                 } catch (IOException | RuntimeException e) {
                     refused = "cannot listen on " + dc.vhostUser().socket() + ": " + e.getMessage();
                 }
@@ -293,13 +302,13 @@ public final class Backend implements AutoCloseable {
      */
     void initConnection(Channel ch) {
         LimitsConfig limits = config.limits();
-        ch.pipeline().addLast("door", new WrongDoor(ssl != null, limits.firstByteTimeout(), this::nbdDoor));
+        ch.pipeline().addLast("door", new WrongDoor(ssl != null, limits.firstByteTimeout(), this::nbdDoor, virtioDoor));
         if (ssl != null) {
             ch.pipeline().addLast("tls", NbdHandshake.tlsHandler(ssl, ch.alloc(), limits.idleTimeout()));
         }
         FrameDecoder decoder = new FrameDecoder(FrameCodec.MAX_CONTROL_BODY);
         Connection connection = connection(ch, decoder);
-        door(ch, connection, decoder, FrameEncoder.INSTANCE, Connection.ERROR_FRAME,
+        door(ch, virtioDoor, connection, decoder, FrameEncoder.INSTANCE, Connection.ERROR_FRAME,
                 new StatsHandler(stats, tokens, connection), new HandshakeHandler(exports, connection, decoder));
     }
 
@@ -322,8 +331,8 @@ public final class Backend implements AutoCloseable {
         LimitsConfig limits = config.limits();
         NbdDecoder decoder = new NbdDecoder();
         Connection connection = connection(ch, decoder);
-        door(ch, connection, decoder, NbdEncoder.INSTANCE, NbdHandshake.REFUSAL,
-                new NbdHandshake(exports, ssl, limits.idleTimeout(), connection, decoder));
+        door(ch, nbdDoor, connection, decoder, NbdEncoder.INSTANCE, NbdHandshake.REFUSAL,
+                new NbdHandshake(exports, ssl, limits.idleTimeout(), connection, decoder, nbdDoor));
     }
 
     private Connection connection(Channel ch, PartialInput decoder) {
@@ -334,8 +343,10 @@ public final class Backend implements AutoCloseable {
 
     // what both doors share around their codec and their own handlers: the deadlines first, so that they see
     // every read; the guards; and last the handler every refusal ends in, worded in the door's form
-    private void door(Channel ch, Connection connection, ChannelHandler decoder, ChannelHandler encoder,
-                      Connection.RefusalForm form, ChannelHandler... handlers) {
+    private void door(Channel ch, DoorCounters counters, Connection connection, ChannelHandler decoder,
+                      ChannelHandler encoder, Connection.RefusalForm form, ChannelHandler... handlers) {
+        counters.opened();
+        ch.closeFuture().addListener(f -> counters.closed());
         ChannelPipeline p = ch.pipeline().addLast("idle", connection.deadlines)
                 .addLast("flush", new FlushConsolidationHandler(256, true))
                 .addLast("decoder", decoder)
@@ -343,7 +354,7 @@ public final class Backend implements AutoCloseable {
                 .addLast("limit", connectionLimit)
                 .addLast("gate", connection.gate);
         p.addLast(handlers);
-        p.addLast("errors", new ErrorHandler(connection, form));
+        p.addLast("errors", new ErrorHandler(connection, form, counters));
     }
 
     /** Replies may back up to max-connection-memory before the connection stops being read. */
@@ -423,9 +434,12 @@ public final class Backend implements AutoCloseable {
     }
 
     public BackendStats stats() {
+        return stats(path.scheduler().snapshot());
+    }
+
+    private BackendStats stats(Scheduler.Snapshot s) {
         // the running settings: the loaded ones until a live change (control is null only while starting)
         BackendConfig config = control == null ? this.config : control.config();
-        Scheduler.Snapshot s = path.scheduler().snapshot();
         List<DeviceStats> list = new ArrayList<>();
         for (Device d : devices) {
             list.add(d.stats(s.flows().get(d.index()), s.nanos()));
@@ -434,6 +448,41 @@ public final class Backend implements AutoCloseable {
         return new BackendStats(s.nanos(), config.scheduler().policy().label(), config.scheduler().depth().max(),
                 s.allBackloggedNanos(), s.lagNanos(), disk == null ? 0 : disk.config().parallelism(),
                 disk == null ? 0 : disk.busyNanos(), list);
+    }
+
+    /**
+     * What one scrape of {@code /metrics} reads: {@link #stats()} and the figures the metrics add, from one
+     * scheduler snapshot; only the doors configured.
+     */
+    public Reading reading() {
+        Scheduler scheduler = path.scheduler();
+        Scheduler.Snapshot s = scheduler.snapshot();
+        BackendStats stats = stats(s);
+        List<Reading.Device> list = new ArrayList<>();
+        for (Device d : devices) {
+            Scheduler.FlowSnapshot f = s.flows().get(d.index());
+            list.add(new Reading.Device(stats.devices().get(d.index()), d.completedByType(), d.bytesByType(),
+                    d.cancelled.sum(), d.heldNow(), f.inScheduler(), f.waiting(), d.serviceLimit(), d.q2d, d.d2c));
+        }
+        List<DoorCounters> doors = new ArrayList<>(List.of(virtioDoor));
+        if (config.nbd() != null) {
+            doors.add(nbdDoor);
+        }
+        if (!vhostDoors.isEmpty()) {
+            doors.add(vhostDoor);
+        }
+        return new Reading(stats, list, new Reading.Scheduler(scheduler.depth(), scheduler.dispatchedNow(),
+                scheduler.holds()), doors);
+    }
+
+    // a TCP door's refusal reasons: every error code, and the door's own
+    private static List<String> reasons(String own) {
+        List<String> out = new ArrayList<>();
+        for (io.vblk.protocol.ErrorCode c : io.vblk.protocol.ErrorCode.values()) {
+            out.add(ErrorHandler.reason(c));
+        }
+        out.add(own);
+        return out;
     }
 
     /** Requests received and neither answered nor cancelled, over every device and connection. */

@@ -2,6 +2,7 @@ package io.vblk.backend;
 
 import io.vblk.config.DeviceConfig;
 import io.vblk.config.Mode;
+import io.vblk.metrics.LatencyHistogram;
 import io.vblk.protocol.BlkConfig;
 import io.vblk.protocol.VirtioBlk;
 import io.vblk.result.QueueStats;
@@ -28,6 +29,12 @@ final class Device {
     // requests dropped unanswered because their connection went away
     final LongAdder cancelled = new LongAdder();
     final LongAdder bytes = new LongAdder();
+    // completed requests and their data bytes by type (Reading.TYPES: read, write, other), for the metrics
+    private final LongAdder[] completedByType = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder[] bytesByType = {new LongAdder(), new LongAdder(), new LongAdder()};
+    // per request: Q2D and D2C, preallocated, recorded by the thread that completes the request
+    final LatencyHistogram q2d = new LatencyHistogram();
+    final LatencyHistogram d2c = new LatencyHistogram();
     private final AtomicLongArray queueReceived;
     private final AtomicLongArray queueCompleted;
     private final AtomicIntegerArray queuePeak;
@@ -125,15 +132,50 @@ final class Device {
         queueCompleted.incrementAndGet(queue);
     }
 
-    void completed(int queue, int status, int dataBytes, long now) {
+    void completed(int queue, int type, int status, int dataBytes, long now) {
         held.down(now);
         completed.increment();
         queueCompleted.incrementAndGet(queue);
+        int t = typeIndex(type);
+        completedByType[t].increment();
         if (status != VirtioBlk.S_OK) {
             errors.increment();
         } else {
             bytes.add(dataBytes);
+            bytesByType[t].add(dataBytes);
         }
+    }
+
+    // the index in Reading.TYPES: read, write, and everything else (flush, discard, write-zeroes, get-id, unknown)
+    private static int typeIndex(int type) {
+        return type == VirtioBlk.T_IN ? 0 : type == VirtioBlk.T_OUT ? 1 : 2;
+    }
+
+    /** A request went through the scheduler and the store: its wait (Q2D) and its service (D2C). Any thread. */
+    void served(long q2dNanos, long d2cNanos) {
+        q2d.record(q2dNanos);
+        d2c.record(d2cNanos);
+    }
+
+    /** Requests received and not yet answered or dropped, now. */
+    long heldNow() {
+        return held.count();
+    }
+
+    long[] completedByType() {
+        return sums(completedByType);
+    }
+
+    long[] bytesByType() {
+        return sums(bytesByType);
+    }
+
+    private static long[] sums(LongAdder[] a) {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].sum();
+        }
+        return out;
     }
 
     /** A guest's driver has {@code delta} more chains outstanding on a vring of this device. Any thread. */

@@ -145,7 +145,7 @@ final class DeviceQueue {
         inUse[r.req.descriptor()] = false;
         r.tR = clock.getAsLong();
         int moved = r.req.type() == VirtioBlk.T_OUT ? r.req.length() : r.used;
-        device.completed(index, r.status, moved, r.tR);
+        device.completed(index, r.req.type(), r.status, moved, r.tR);
         if (log != null) {
             logReply(r);
         }

@@ -27,8 +27,10 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
 
     private final Connection connection;
     private final Connection.RefusalForm form;
+    private final io.vblk.metrics.DoorCounters counters;
 
-    ErrorHandler(Connection connection, Connection.RefusalForm form) {
+    ErrorHandler(Connection connection, Connection.RefusalForm form, io.vblk.metrics.DoorCounters counters) {
+        this.counters = counters;
         this.connection = connection;
         this.form = form;
     }
@@ -54,10 +56,16 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A refusal's reason in the metrics: its error code, as a label value. */
+    static String reason(ErrorCode code) {
+        return code.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     // one refusal per connection: frames decoded after the first offence must not add another
     private void refuse(ChannelHandlerContext ctx, ErrorCode code, String message) {
         if (ctx.channel().isActive() && connection.gate.refuse()) {
             refusals.warn("{}: refused, {}: {}", ctx.channel().remoteAddress(), code, message);
+            counters.refused(reason(code));
             form.refuse(ctx, code, message);
         }
     }

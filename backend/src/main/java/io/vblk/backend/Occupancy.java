@@ -25,6 +25,11 @@ final class Occupancy {
         count += delta;
     }
 
+    /** The count now. */
+    synchronized long count() {
+        return count;
+    }
+
     synchronized long area(long now) {
         advance(now);
         return area;

@@ -39,9 +39,13 @@ final class WrongDoor extends ByteToMessageDecoder {
             new Lookalike("PRI * HTTP/2", "HTTP/2"), new Lookalike("SSH-", "SSH"),
             new Lookalike(TLS, "TLS"), new Lookalike(VBLK, "plain vblk"));
 
+    /** The refusal reason of a client of another protocol (or without the TLS the door takes) in the metrics. */
+    static final String WRONG_DOOR = "wrong_door";
+
     private final boolean tls;
     private final Duration silence;
     private final Supplier<String> nbdDoor;
+    private final io.vblk.metrics.DoorCounters counters;
     private ScheduledFuture<?> timer;
     private boolean judged;
 
@@ -50,7 +54,8 @@ final class WrongDoor extends ByteToMessageDecoder {
      * @param silence how long a client may say nothing after connecting ({@code limits.first-byte-timeout})
      * @param nbdDoor the NBD door's address, or null when there is none; asked when a line names it
      */
-    WrongDoor(boolean tls, Duration silence, Supplier<String> nbdDoor) {
+    WrongDoor(boolean tls, Duration silence, Supplier<String> nbdDoor, io.vblk.metrics.DoorCounters counters) {
+        this.counters = counters;
         this.tls = tls;
         this.silence = silence;
         this.nbdDoor = nbdDoor;
@@ -103,6 +108,7 @@ final class WrongDoor extends ByteToMessageDecoder {
         String first = first(held);
         if (first.isEmpty()) {
             judged = true;
+            counters.refused(WRONG_DOOR);
             String door = nbdDoor.get();
             lines.warn("{}: NBD client on the vblk port (silent for {} ms after connecting, as an NBD client is: NBD's "
                             + "server speaks first); {}; closed", ctx.channel().remoteAddress(), silence.toMillis(),
@@ -126,6 +132,7 @@ final class WrongDoor extends ByteToMessageDecoder {
 
     private void refuse(ChannelHandlerContext ctx, ByteBuf in, String first) {
         judged = true;
+        counters.refused(WRONG_DOOR);
         cancel();
         in.skipBytes(in.readableBytes());
         String what = LOOKALIKES.stream().filter(l -> first.startsWith(l.prefix())).map(Lookalike::what).findFirst()

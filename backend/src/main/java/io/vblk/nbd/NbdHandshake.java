@@ -38,6 +38,9 @@ public final class NbdHandshake extends ChannelInboundHandlerAdapter {
     private final Connection connection;
     private final NbdDecoder decoder;
     private boolean tls;
+    private final io.vblk.metrics.DoorCounters counters;
+    /** The refusal reason, in the metrics, of a handshake the door closes (an export refused, TLS skipped). */
+    public static final String HANDSHAKE = "handshake";
     private boolean noZeroes;
     private boolean structured;
 
@@ -53,7 +56,8 @@ public final class NbdHandshake extends ChannelInboundHandlerAdapter {
      * @param decoder this connection's decoder, switched to requests when transmission starts
      */
     public NbdHandshake(Exports exports, SslContext ssl, Duration tlsTimeout, Connection connection,
-                        NbdDecoder decoder) {
+                        NbdDecoder decoder, io.vblk.metrics.DoorCounters counters) {
+        this.counters = counters;
         this.exports = exports;
         this.ssl = ssl;
         this.tlsTimeout = tlsTimeout;
@@ -258,7 +262,8 @@ public final class NbdHandshake extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(new NbdReply.OptionReply(option, type, utf8(message)));
     }
 
-    private static void closeBecause(ChannelHandlerContext ctx, String why) {
+    private void closeBecause(ChannelHandlerContext ctx, String why) {
+        counters.refused(HANDSHAKE);
         log.warn("{}: closing NBD connection: {}", ctx.channel().remoteAddress(), why);
         ctx.close();
     }

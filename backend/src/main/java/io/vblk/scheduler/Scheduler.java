@@ -135,6 +135,8 @@ public final class Scheduler {
     private long decisionPendingSince = -1;
     private long lagNanos;
     private long lagCountedUntil;
+    // decisions that dispatched nothing while tickets waited and the depth had room (idling or the policy held back)
+    private long holds;
     // the device being served (its last dispatch was not injected), or -1
     private int active = -1;
     // an idle period for active is open since then, or -1
@@ -503,6 +505,7 @@ public final class Scheduler {
         boolean held = held(now);
         Ticket t = held && !injectable() ? null : next(now);
         if (t == null && waitingTotal > 0) {
+            holds++;
             long at = Math.min(wakeAt(), idleSince >= 0 ? idleSince + idling.idleNanos() : Long.MAX_VALUE);
             if (at < armedAt) {
                 armedAt = at;
@@ -709,6 +712,20 @@ public final class Scheduler {
             out[2 * i + 1] = seriesDepth[f][at];
         }
         return out;
+    }
+
+    /**
+     * Decisions that dispatched nothing while requests waited and the depth had room: idling held the others
+     * back, or the policy did (ioband's throttle, mclock's limits). One hold lasts as many decisions as are taken
+     * during it (each offer and completion takes one).
+     */
+    public long holds() {
+        lock.lock();
+        try {
+            return holds;
+        } finally {
+            lock.unlock();
+        }
     }
 
     public int dispatchedNow() {

@@ -75,6 +75,8 @@ public final class Session implements Runnable {
     private long status;
     // set once the front-end is gone and the session is stopping its rings: any thread may read it
     private volatile boolean ending;
+    // the front-end broke the protocol: the session refused it (counted in the door's metrics)
+    private volatile boolean refused;
 
     /** One vring as the front-end has set it up so far. */
     private static final class Ring {
@@ -103,6 +105,11 @@ public final class Session implements Runnable {
         }
     }
 
+    /** Whether the session ended because the front-end broke the protocol (read once {@link #run} returned). */
+    boolean refused() {
+        return refused;
+    }
+
     @Override
     public void run() {
         try {
@@ -116,6 +123,7 @@ public final class Session implements Runnable {
                 }
             }
         } catch (Message.ProtocolFault | SplitQueue.Fault | GuestMemory.Fault e) {
+            refused = true;
             log.warn("{}: vhost-user front-end refused: {}", name, e.getMessage());
         } catch (IOException e) {
             log.info("{}: vhost-user front-end gone: {}", name, e.getMessage());

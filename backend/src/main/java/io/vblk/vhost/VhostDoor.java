@@ -2,6 +2,7 @@ package io.vblk.vhost;
 
 import io.netty.channel.EventLoopGroup;
 import io.vblk.backend.Exports;
+import io.vblk.metrics.DoorCounters;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,11 @@ public final class VhostDoor implements AutoCloseable {
     private final Exports exports;
     private final EventLoopGroup loops;
     private final long maxMemory;
+    // shared by every device's vhost-user door: the metrics count the door kind, not the socket
+    private final DoorCounters counters;
+    /** Refusal reasons in the metrics: a second front-end while one is served; one that broke the protocol;
+     *  one whose socket could not be set up. */
+    public static final java.util.List<String> REFUSALS = java.util.List.of("busy", "protocol", "failed");
     private final Thread acceptor;
     // the acceptor's, read by close(): the front-end being served and its session's thread
     private volatile AFUNIXSocket current;
@@ -38,7 +44,8 @@ public final class VhostDoor implements AutoCloseable {
     private volatile boolean closed;
 
     private VhostDoor(String device, Path socket, AFUNIXServerSocket server, Exports exports, EventLoopGroup loops,
-                      long maxMemory) {
+                      long maxMemory, DoorCounters counters) {
+        this.counters = counters;
         this.device = device;
         this.socket = socket;
         this.server = server;
@@ -54,8 +61,8 @@ public final class VhostDoor implements AutoCloseable {
      * A path that exists and is no socket, or a folder that does not exist, is an {@link IOException} that
      * says so. Each ring may hold up to {@code maxMemory} bytes of copied request data.
      */
-    public static VhostDoor open(String device, Path socket, Exports exports, EventLoopGroup loops, long maxMemory)
-            throws IOException {
+    public static VhostDoor open(String device, Path socket, Exports exports, EventLoopGroup loops, long maxMemory,
+                                 DoorCounters counters) throws IOException {
         if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class,
                     java.nio.file.LinkOption.NOFOLLOW_LINKS);
@@ -76,7 +83,7 @@ public final class VhostDoor implements AutoCloseable {
             server.close();
             throw e;
         }
-        VhostDoor door = new VhostDoor(device, socket, server, exports, loops, maxMemory);
+        VhostDoor door = new VhostDoor(device, socket, server, exports, loops, maxMemory, counters);
         door.acceptor.start();
         return door;
     }
@@ -114,6 +121,7 @@ public final class VhostDoor implements AutoCloseable {
             if (busy != null && busy.isAlive()) {
                 log.warn("{}: a second vhost-user front-end on {} turned away: the device has one already", device,
                         socket);
+                counters.refused("busy");
                 close(s);
                 continue;
             }
@@ -126,7 +134,17 @@ public final class VhostDoor implements AutoCloseable {
             s.setAncillaryReceiveBufferSize(ANCILLARY_BYTES);
             Session sn = new Session(device, s, s.getInputStream(), s.getOutputStream(), () -> fds(s),
                     new VhostDevice(device, exports, loops, maxMemory));
-            Thread t = new Thread(sn, "vblk-vhost-session-" + device);
+            counters.opened();
+            Thread t = new Thread(() -> {
+                try {
+                    sn.run();
+                } finally {
+                    if (sn.refused()) {
+                        counters.refused("protocol");
+                    }
+                    counters.closed();
+                }
+            }, "vblk-vhost-session-" + device);
             t.setDaemon(true);
             current = s;
             served = sn;
@@ -138,6 +156,7 @@ public final class VhostDoor implements AutoCloseable {
             }
         } catch (IOException e) {
             log.warn("{}: vhost-user front-end on {} could not be served: {}", device, socket, e.getMessage());
+            counters.refused("failed");
             close(s);
         }
     }
