@@ -489,7 +489,7 @@ public final class Backend implements AutoCloseable {
     public long unanswered() {
         long n = 0;
         for (Device d : devices) {
-            n += d.received.sum() - d.completed.sum() - d.cancelled.sum();
+            n += d.received.sum() - d.completed() - d.cancelled.sum();
         }
         return n;
     }

@@ -24,12 +24,11 @@ final class Device {
     private final BlkConfig blkConfig;
     private final long features;
     final LongAdder received = new LongAdder();
-    final LongAdder completed = new LongAdder();
     final LongAdder errors = new LongAdder();
     // requests dropped unanswered because their connection went away
     final LongAdder cancelled = new LongAdder();
-    final LongAdder bytes = new LongAdder();
-    // completed requests and their data bytes by type (Reading.TYPES: read, write, other), for the metrics
+    // completed requests and their data bytes by type (Reading.TYPES: read, write, other); the totals are their
+    // sums, so that counting by type costs a request no more additions than the totals alone did
     private final LongAdder[] completedByType = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder[] bytesByType = {new LongAdder(), new LongAdder(), new LongAdder()};
     // per request: Q2D and D2C, preallocated, recorded by the thread that completes the request
@@ -134,14 +133,12 @@ final class Device {
 
     void completed(int queue, int type, int status, int dataBytes, long now) {
         held.down(now);
-        completed.increment();
         queueCompleted.incrementAndGet(queue);
         int t = typeIndex(type);
         completedByType[t].increment();
         if (status != VirtioBlk.S_OK) {
             errors.increment();
         } else {
-            bytes.add(dataBytes);
             bytesByType[t].add(dataBytes);
         }
     }
@@ -160,6 +157,24 @@ final class Device {
     /** Requests received and not yet answered or dropped, now. */
     long heldNow() {
         return held.count();
+    }
+
+    /** Requests completed (answered), of every type. */
+    long completed() {
+        return total(completedByType);
+    }
+
+    /** Data bytes moved by requests completed without error, of every type. */
+    long bytes() {
+        return total(bytesByType);
+    }
+
+    private static long total(LongAdder[] a) {
+        long n = 0;
+        for (LongAdder x : a) {
+            n += x.sum();
+        }
+        return n;
     }
 
     long[] completedByType() {
@@ -195,8 +210,8 @@ final class Device {
             queues.add(new QueueStats(q, queueReceived.get(q), queueCompleted.get(q), queuePeak.get(q)));
         }
         Live l = live;
-        return new io.vblk.result.DeviceStats(name(), l.weight(), l.mode().label(), received.sum(), completed.sum(),
-                errors.sum(), bytes.sum(), s.peakInScheduler(), s.inSchedulerArea(), s.waitingArea(), s.backloggedNanos(),
+        return new io.vblk.result.DeviceStats(name(), l.weight(), l.mode().label(), received.sum(), completed(),
+                errors.sum(), bytes(), s.peakInScheduler(), s.inSchedulerArea(), s.waitingArea(), s.backloggedNanos(),
                 s.dispatched(), s.dispatchedAllBacklogged(), held.area(now), queues, s.idleNanos(),
                 s.idleArrivals(), s.idleTimeouts(), outstanding.area(now), s.depth() == 0 ? null
                         : new io.vblk.result.DeviceStats.Depth(s.depth(), s.depthArea(), s.latencyMisses(), pairs(s.depthSeries())));
