@@ -85,6 +85,11 @@ class LimitsTest {
                 assertThat(e.code()).isEqualTo(ErrorCode.LIMIT);
                 assertThat(e.message()).contains("at most 3 connections").contains("limits.max-connections");
             }
+            // the refusal is counted before its ERROR frame is written, so the client has seen it by now
+            io.vblk.metrics.DoorCounters door = backend.reading().doors().get(0);
+            assertThat(door.door()).isEqualTo(io.vblk.metrics.DoorCounters.VIRTIO);
+            assertThat(door.connections()).isEqualTo(4);
+            assertThat(door.refusals()).containsEntry("limit", 1L).containsEntry("wrong_door", 0L);
             for (TestClient c : held) {
                 Completion ok = c.call(BlkRequest.read(0, 0, 0, 512));
                 ok.release();

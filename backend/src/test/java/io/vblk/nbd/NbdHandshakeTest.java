@@ -163,10 +163,18 @@ class NbdHandshakeTest {
 
     @Test
     void exportNameOfAnUnknownExportCloses() throws Exception {
+        long before = handshakeRefusals();
         try (NbdClient c = connect()) {
             c.sendOption(Nbd.OPT_EXPORT_NAME, "nope".getBytes());
             assertThat(c.closedWithin(5000)).isTrue();
         }
+        // counted before the close the client saw
+        assertThat(handshakeRefusals() - before).as("the NBD door's refusals for a handshake").isEqualTo(1);
+    }
+
+    private static long handshakeRefusals() {
+        return backend.reading().doors().stream().filter(d -> d.door().equals(io.vblk.metrics.DoorCounters.NBD))
+                .findFirst().orElseThrow().refusals().get(NbdHandshake.HANDSHAKE);
     }
 
     @Test

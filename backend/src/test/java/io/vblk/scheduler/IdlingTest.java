@@ -30,6 +30,7 @@ class IdlingTest {
         assertThat(s.dispatches()).hasSize(20);
         assertThat(s.count(0)).isEqualTo(10);
         assertThat(s.dispatches().get(19)).isEqualTo(new Dispatch(1, 1_350 * US));
+        assertThat(s.holds()).as("a work-conserving policy without idling never holds back").isZero();
     }
 
     @Test
@@ -67,6 +68,10 @@ class IdlingTest {
         assertThat(s.flow(1).idleTimeouts()).isEqualTo(2);
         assertThat(s.flow(0).idleNanos()).isEqualTo(2 * 1_000 * US);
         assertThat(s.flow(0).idleArrivals()).isZero();
+        // the decisions that held the other flow back: flow 1's offer at 0 while flow 0 is dispatched, flow 0's
+        // completion at 100 (the idle period opens), and the arrivals at 2100, 3200 and 4300 inside a period;
+        // the timer's wake-ups at 1100, 2200, 3300 and 4400 dispatch
+        assertThat(s.holds()).isEqualTo(5);
     }
 
     @Test

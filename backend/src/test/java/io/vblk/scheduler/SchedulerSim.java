@@ -83,6 +83,10 @@ final class SchedulerSim {
         return log.stream().filter(d -> d.flow() == flow).count();
     }
 
+    long holds() {
+        return scheduler.holds();
+    }
+
     Scheduler.FlowSnapshot flow(int f) {
         return scheduler.snapshot().flows().get(f);
     }

@@ -241,6 +241,12 @@ class VhostDoorTest {
             r.request(0, VirtioBlk.T_FLUSH, 0, null, 0).kick();
             r.awaitUsed(1);
             assertThat(r.status(0)).isEqualTo(VirtioBlk.S_OK);
+            // the metrics' door: one session served and open, the second front-end a refusal for busy
+            io.vblk.metrics.DoorCounters door = b.reading().doors().stream()
+                    .filter(d -> d.door().equals(io.vblk.metrics.DoorCounters.VHOST_USER)).findFirst().orElseThrow();
+            assertThat(door.connections()).isEqualTo(1);
+            assertThat(door.openConnections()).isEqualTo(1);
+            assertThat(door.refusals()).containsEntry("busy", 1L).containsEntry("protocol", 0L);
         }
     }
 
