@@ -191,7 +191,7 @@ class MetricsEndpointTest {
             List<Double> buckets = s.entrySet().stream().filter(e -> e.getKey().startsWith(name + "_bucket{device=\"sda11\""))
                     .sorted(java.util.Comparator.comparingDouble(MetricsEndpointTest::le))
                     .map(Map.Entry::getValue).toList();
-            assertThat(buckets).hasSize(23).isSorted();
+            assertThat(buckets).hasSize(25).isSorted();
             assertThat(at(s, name + "_count{device=\"sda12\"}")).isZero();
         }
 

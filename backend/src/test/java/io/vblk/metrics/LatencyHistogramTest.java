@@ -15,20 +15,33 @@ class LatencyHistogramTest {
         assertThat(LatencyHistogram.bucket(0)).isZero();
         assertThat(LatencyHistogram.bucket(1_000)).as("a bound is inclusive, as Prometheus' le").isZero();
         assertThat(LatencyHistogram.bucket(1_001)).isEqualTo(1);
-        assertThat(LatencyHistogram.bucket(2_500)).isEqualTo(1);
-        assertThat(LatencyHistogram.bucket(999_999)).isEqualTo(9);
-        assertThat(LatencyHistogram.bucket(10_000_000_000L)).isEqualTo(LatencyHistogram.BOUNDS.length - 1);
-        assertThat(LatencyHistogram.bucket(Long.MAX_VALUE)).as("+Inf").isEqualTo(LatencyHistogram.BOUNDS.length);
+        assertThat(LatencyHistogram.bucket(2_000)).isEqualTo(1);
+        assertThat(LatencyHistogram.bucket(2_001)).isEqualTo(2);
+        assertThat(LatencyHistogram.bucket(4_000)).isEqualTo(2);
+        assertThat(LatencyHistogram.bucket(4_001)).isEqualTo(3);
+        assertThat(LatencyHistogram.bucket(1_000_000)).as("1 ms: under 1024 us").isEqualTo(10);
+        assertThat(LatencyHistogram.bucket((1L << 23) * 1_000)).isEqualTo(23);
+        assertThat(LatencyHistogram.bucket((1L << 23) * 1_000 + 1)).as("+Inf").isEqualTo(24);
+        assertThat(LatencyHistogram.bucket(Long.MAX_VALUE)).as("+Inf, no overflow").isEqualTo(24);
+        // against the definition, over every bound and its neighbours
+        for (int k = 0; k < 24; k++) {
+            long bound = (1L << k) * 1_000;
+            assertThat(LatencyHistogram.bucket(bound)).isEqualTo(k);
+            assertThat(LatencyHistogram.bucket(bound + 1)).isEqualTo(k + 1);
+            if (k > 0) {
+                assertThat(LatencyHistogram.bucket(bound - 1)).isEqualTo(k);
+            }
+        }
     }
 
     @Test
     void theSnapshotIsInSecondsWithTheCountAndSumOfWhatWasRecorded() {
         LatencyHistogram h = new LatencyHistogram();
         h.record(800);          // <= 1 us
-        h.record(3_000);        // <= 5 us
+        h.record(3_000);        // <= 4 us
         h.record(3_000);
         h.record(-5);           // a clock read a little behind: 0
-        h.record(20_000_000_000L);  // over 10 s: +Inf only
+        h.record(20_000_000_000L);  // over 8.4 s: +Inf only
 
         HistogramSnapshot.HistogramDataPointSnapshot p = h.snapshot(Labels.of("device", "sda11"));
 
@@ -38,7 +51,8 @@ class LatencyHistogramTest {
         List<ClassicHistogramBucket> buckets = p.getClassicBuckets().stream().toList();
         assertThat(buckets.get(0).getUpperBound()).isEqualTo(1e-6);
         assertThat(buckets.get(0).getCount()).isEqualTo(2);
-        assertThat(buckets.get(2).getUpperBound()).isEqualTo(5e-6);
+        assertThat(buckets).hasSize(25);
+        assertThat(buckets.get(2).getUpperBound()).isEqualTo(4e-6);
         assertThat(buckets.get(2).getCount()).isEqualTo(2);
         assertThat(buckets.get(buckets.size() - 1).getUpperBound()).isEqualTo(Double.POSITIVE_INFINITY);
         assertThat(buckets.get(buckets.size() - 1).getCount()).isEqualTo(1);

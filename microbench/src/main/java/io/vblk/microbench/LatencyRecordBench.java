@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Threads;
  * What the metrics add to one request: its Q2D and D2C into the device's two {@link LatencyHistogram}s, as
  * {@code RequestPath.perform} records them. {@code oneThread} is a device served by one event loop (each
  * connection is on one); {@code twoThreads} two loops completing requests of the same device at once, the
- * LongAdders' contended case. The latencies cycle through the buckets so the search is not always the same.
+ * atomic additions contended. The latencies cycle through the buckets, as real ones spread over them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
