@@ -3,7 +3,6 @@ package io.vblk.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -17,10 +16,12 @@ public final class BenchCharts {
 
     /**
      * Throughput against requests outstanding in total (log scale): one line per outstanding count per device, the
-     * devices growing along it, and one line keeping everything on a single device.
+     * devices growing along it, and one line keeping everything on a single device; under the title
+     * {@code subtitle} says what was run (as every chart of the experiments does).
      */
-    public static Path curve(List<CellResult> byDevices, List<CellResult> byDepth, String title, Path dir) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(500).title(title)
+    public static Path curve(List<CellResult> byDevices, List<CellResult> byDepth, String title, String subtitle, Path dir)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(500)
                 .xAxisTitle("requests outstanding, all devices (log scale)").yAxisTitle("IOPS").build();
         chart.getStyler().setXAxisLogarithmic(true).setYAxisMin(0.0);
         chart.getStyler().setMarkerSize(7).setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -29,7 +30,7 @@ public final class BenchCharts {
                 "N devices x " + q + " outstanding", byDevices.stream().filter(r -> r.outstandingPerDevice() == q).toList()));
         add(chart, "1 device x N outstanding", byDepth);
         Path png = dir.resolve(CURVE_PNG);
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        io.vblk.report.ChartImage.write(chart, title, subtitle, png);
         return png;
     }
 

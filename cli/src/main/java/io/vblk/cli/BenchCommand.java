@@ -180,7 +180,11 @@ final class BenchCommand implements Callable<Integer> {
         o.print(BenchTable.curve(byDevices, byDepth));
         Path png;
         try {
-            png = BenchCharts.curve(byDevices, byDepth, "vblk bench: 4 KiB randread, aio + sfq, RAM over loopback", out);
+            String subtitle = String.format(java.util.Locale.ROOT, "mode aio; policy sfq; %s warmup + %s per point; "
+                    + "load average %.2f at the start; %s", io.vblk.config.Durations.format(warmup),
+                    io.vblk.config.Durations.format(duration), machine.load1(), java.time.LocalDate.now());
+            png = BenchCharts.curve(byDevices, byDepth, "vblk bench: 4 KiB randread, aio + sfq, RAM over loopback",
+                    subtitle, out);
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException("cannot write the chart into " + out + ": " + e.getMessage(), e));
         }

@@ -18,13 +18,13 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * subtitle are drawn in a band above the chart, in the chart's own fonts and colours, and the picture keeps the
  * size asked for (the chart is drawn that much shorter).
  */
-final class ChartImage {
+public final class ChartImage {
     private static final int BAND = 46;
 
     private ChartImage() {}
 
     /** A chart of {@code width} x {@code height} pixels in all, title and subtitle included. */
-    static void write(Chart<?, ?> chart, String title, String subtitle, Path png) throws IOException {
+    public static void write(Chart<?, ?> chart, String title, String subtitle, Path png) throws IOException {
         chart.setTitle("");
         chart.getStyler().setChartTitleVisible(false);
         BufferedImage plot = BitmapEncoder.getBufferedImage(chart);
