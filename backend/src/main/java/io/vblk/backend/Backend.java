@@ -462,7 +462,7 @@ public final class Backend implements AutoCloseable {
         for (Device d : devices) {
             Scheduler.FlowSnapshot f = s.flows().get(d.index());
             list.add(new Reading.Device(stats.devices().get(d.index()), d.completedByType(), d.bytesByType(),
-                    d.cancelled.sum(), d.heldNow(), f.inScheduler(), f.waiting(), d.serviceLimit(), d.q2d, d.d2c));
+                    d.cancelled.sum(), d.heldNow(), f.inScheduler(), f.waiting(), d.serviceLimit(), d.q2d(), d.d2c()));
         }
         List<DoorCounters> doors = new ArrayList<>(List.of(virtioDoor));
         if (config.nbd() != null) {

@@ -31,9 +31,12 @@ final class Device {
     // sums, so that counting by type costs a request no more additions than the totals alone did
     private final LongAdder[] completedByType = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder[] bytesByType = {new LongAdder(), new LongAdder(), new LongAdder()};
-    // per request: Q2D and D2C, preallocated, recorded by the thread that completes the request
-    final LatencyHistogram q2d = new LatencyHistogram();
-    final LatencyHistogram d2c = new LatencyHistogram();
+    // per request Q2D and D2C: each open queue records its own on its thread (no addition shared between
+    // threads); a queue that closes folds its counts in here. Guarded by this: the open queues and the folding,
+    // so that a scrape never counts a closing queue twice or not at all
+    private final LatencyHistogram closedQ2d = new LatencyHistogram();
+    private final LatencyHistogram closedD2c = new LatencyHistogram();
+    private final java.util.List<DeviceQueue> openQueues = new java.util.ArrayList<>();
     private final AtomicLongArray queueReceived;
     private final AtomicLongArray queueCompleted;
     private final AtomicIntegerArray queuePeak;
@@ -148,10 +151,27 @@ final class Device {
         return type == VirtioBlk.T_IN ? 0 : type == VirtioBlk.T_OUT ? 1 : 2;
     }
 
-    /** A request went through the scheduler and the store: its wait (Q2D) and its service (D2C). Any thread. */
-    void served(long q2dNanos, long d2cNanos) {
-        q2d.record(q2dNanos);
-        d2c.record(d2cNanos);
+    /** A queue of this device opened: its Q2D and D2C count from now on. */
+    synchronized void opened(DeviceQueue q) {
+        openQueues.add(q);
+    }
+
+    /** A queue closed: what it recorded stays counted, in the device's own histograms. */
+    synchronized void closed(DeviceQueue q) {
+        if (openQueues.remove(q)) {
+            closedQ2d.add(q.q2d);
+            closedD2c.add(q.d2c);
+        }
+    }
+
+    /** Q2D of every request served so far, the open queues' and the closed ones'. */
+    synchronized LatencyHistogram q2d() {
+        return closedQ2d.plus(openQueues.stream().map(q -> q.q2d).toList());
+    }
+
+    /** D2C likewise. */
+    synchronized LatencyHistogram d2c() {
+        return closedD2c.plus(openQueues.stream().map(q -> q.d2c).toList());
     }
 
     /** Requests received and not yet answered or dropped, now. */

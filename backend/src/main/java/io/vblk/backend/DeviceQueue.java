@@ -42,6 +42,10 @@ final class DeviceQueue {
      * Queue {@code index} of {@code device} with the driver's {@code features} and {@code size} descriptors:
      * it answers into {@code sink} and counts the request data it holds against {@code budget}.
      */
+    // this queue's Q2D and D2C, written on its thread only (reply), read by a scrape through its device
+    final io.vblk.metrics.LatencyHistogram.Local q2d = new io.vblk.metrics.LatencyHistogram.Local();
+    final io.vblk.metrics.LatencyHistogram.Local d2c = new io.vblk.metrics.LatencyHistogram.Local();
+
     DeviceQueue(Device device, int index, long features, int size, CompletionSink sink, MemoryBudget budget,
                 RequestPath path) {
         this.device = device;
@@ -55,6 +59,7 @@ final class DeviceQueue {
         this.service = new ServicePolicy(this, sink, path);
         this.scheduler = path.scheduler();
         scheduler.join(device.index());
+        device.opened(this);
     }
 
     Device device() {
@@ -144,6 +149,11 @@ final class DeviceQueue {
     void reply(IoRequest r) {
         inUse[r.req.descriptor()] = false;
         r.tR = clock.getAsLong();
+        if (r.served) {
+            // the stamps were written on other threads before the hand-offs that led back to this one
+            q2d.record(r.tD - r.tQ);
+            d2c.record(r.tC - r.tD);
+        }
         int moved = r.req.type() == VirtioBlk.T_OUT ? r.req.length() : r.used;
         device.completed(index, r.req.type(), r.status, moved, r.tR);
         if (log != null) {
@@ -157,6 +167,7 @@ final class DeviceQueue {
     /** On the event loop, when the connection is gone: a last flush, since scheduled ones die with the loop. */
     void close() {
         scheduler.leave(device.index());
+        device.closed(this);
         service.close();
         if (log != null) {
             flushLog();

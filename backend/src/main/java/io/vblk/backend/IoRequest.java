@@ -19,6 +19,8 @@ final class IoRequest extends Ticket {
     int used;
     // the store failed with ENOSPC (status is IOERR, virtio's only word for it)
     boolean noSpace;
+    // went through the scheduler and the store (its Q2D and D2C are real), set before the hop back to its queue
+    boolean served;
     ByteBuf readData;
     long tQ;
     long tI;

@@ -123,8 +123,8 @@ final class RequestPath {
             r.releaseData();
         }
         r.tC = clock.getAsLong();
-        // tQ and tD were written on other threads before the scheduler's lock and the hand-offs that led here
-        r.device().served(r.tD - r.tQ, r.tC - r.tD);
+        // Q2D and D2C are recorded by the queue's own thread when it replies
+        r.served = true;
         r.queue.leftService();
         scheduler.complete(r);
         r.queue.completed(r);

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The buckets are powers of two microseconds, 1 µs to 2^23 µs (8.4 s), as biolatency's are: a request's
  * bucket is computed from its leading zeros, with no search and so no mispredicted branch on the request path.
  * The count is the sum of the buckets, read once, so count and buckets always agree; the sum may be a request
- * ahead or behind them. Thread-safe.
+ * ahead or behind them. Thread-safe. A device keeps one of these for the queues that have closed, and each
+ * open queue a {@link Local} that only its own thread writes; a scrape adds them up ({@link #plus}).
  */
 public final class LatencyHistogram {
     /** Buckets with a bound, 2^0 to 2^23 µs; one more for +Inf. */
@@ -76,5 +77,53 @@ public final class LatencyHistogram {
                 .sum(sumNanos.sum() / 1e9)
                 .labels(labels)
                 .build();
+    }
+
+    /** Adds what {@code local} recorded to this one: a queue that closes folds its counts into its device's. */
+    public void add(Local local) {
+        for (int k = 0; k <= BOUNDED; k++) {
+            buckets[k].add(local.count(k));
+        }
+        sumNanos.add(local.sum());
+    }
+
+    /** A copy of this one plus everything {@code locals} recorded, for one scrape. */
+    public LatencyHistogram plus(Iterable<Local> locals) {
+        LatencyHistogram out = new LatencyHistogram();
+        for (int k = 0; k <= BOUNDED; k++) {
+            out.buckets[k].add(buckets[k].sum());
+        }
+        out.sumNanos.add(sumNanos.sum());
+        for (Local l : locals) {
+            out.add(l);
+        }
+        return out;
+    }
+
+    /**
+     * One queue's share of a device's histogram: written by that queue's thread alone, with plain additions
+     * published by opaque stores (no read-modify-write shared with another thread), read by a scrape at any time.
+     */
+    public static final class Local {
+        private static final java.lang.invoke.VarHandle COUNTS =
+                java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
+        // counts[k] for k <= BOUNDED as the buckets, counts[BOUNDED + 1] the sum in nanoseconds; one writer
+        private final long[] counts = new long[BOUNDED + 2];
+
+        /** On the queue's own thread only. */
+        public void record(long nanos) {
+            long n = Math.max(0, nanos);
+            int k = LatencyHistogram.bucket(n);
+            COUNTS.setOpaque(counts, k, (long) COUNTS.getOpaque(counts, k) + 1);
+            COUNTS.setOpaque(counts, BOUNDED + 1, (long) COUNTS.getOpaque(counts, BOUNDED + 1) + n);
+        }
+
+        long count(int k) {
+            return (long) COUNTS.getOpaque(counts, k);
+        }
+
+        long sum() {
+            return (long) COUNTS.getOpaque(counts, BOUNDED + 1);
+        }
     }
 }
