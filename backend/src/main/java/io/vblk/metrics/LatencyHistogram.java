@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
  * One device's Q2D or D2C: a classic Prometheus histogram recorded per request without allocating, read at
  * scrape time. Not the client's {@code Histogram}: in 1.10.0 its {@code observe} builds a capturing lambda and
  * an {@code AtomicBoolean} per call (only C2's escape analysis takes them away again) and buffers observations
- * in a growing array while a scrape runs. Here a request costs two {@link LongAdder} additions, which stay
- * cheap when several threads complete the device's requests (an {@code AtomicLongArray} measured 15 times slower
+ * in a growing array while a scrape runs. A {@link Local} costs a request two plain additions on its queue's
+ * thread; this class's {@link LongAdder}s (the device's closed queues, a scrape's sum) stay cheap when several
+ * threads add (an {@code AtomicLongArray} measured 15 times slower
  * than these with two threads, and no faster with one: {@code LatencyRecordBench}).
  *
  * <p>The buckets are powers of two microseconds, 1 µs to 2^23 µs (8.4 s), as biolatency's are: a request's
