@@ -106,10 +106,9 @@ final class LiveControl implements Control {
     }
 
     private static int index(BackendConfig c, String name) throws ControlException {
-        for (int i = 0; i < c.devices().size(); i++) {
-            if (c.devices().get(i).name().equals(name)) {
-                return i;
-            }
+        int i = c.deviceIndex(name);
+        if (i >= 0) {
+            return i;
         }
         throw new ControlException(ControlException.UNKNOWN_TARGET, "no device named '" + name + "'; there are "
                 + String.join(", ", c.devices().stream().map(DeviceConfig::name).toList()) + " (and scheduler)");

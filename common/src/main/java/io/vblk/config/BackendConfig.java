@@ -51,6 +51,16 @@ public record BackendConfig(String listen, Integer port, Mode mode, Integer maxI
         return new BackendConfig(listen, port, mode, maxInService, scheduler, disk, new LogConfig(path, append), limits, eventLoops, auth, tls, nbd, devices, admin);
     }
 
+    /** The index of the device named {@code name} in {@link #devices}, or -1 when there is none. */
+    public int deviceIndex(String name) {
+        for (int i = 0; i < devices.size(); i++) {
+            if (devices.get(i) != null && name.equals(devices.get(i).name())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The mode a device is serviced in: its own, else the backend's. */
     public Mode modeOf(DeviceConfig d) {
         return d.mode() != null ? d.mode() : mode;

@@ -381,12 +381,7 @@ public final class ScenarioLoader {
             last = when;
             ObjectNode values = c.get("set").deepCopy();
             String target = values.has("device") ? values.remove("device").asText() : "scheduler";
-            int index = -1;
-            for (int d = 0; d < running.devices().size(); d++) {
-                if (running.devices().get(d).name().equals(target)) {
-                    index = d;
-                }
-            }
+            int index = target.equals("scheduler") ? -1 : running.deviceIndex(target);
             if (index < 0 && !target.equals("scheduler")) {
                 throw located(file, text, at + ".set.device", "'" + target + "' is not a device of the backend ("
                         + String.join(", ", running.devices().stream().map(io.vblk.config.DeviceConfig::name).toList()) + ")");
