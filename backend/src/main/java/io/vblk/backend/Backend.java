@@ -475,12 +475,13 @@ public final class Backend implements AutoCloseable {
                 scheduler.holds()), doors);
     }
 
-    // a TCP door's refusal reasons: every error code, and the door's own
+    // a TCP door's refusal reasons: every error code, a failed TLS handshake, and the door's own
     private static List<String> reasons(String own) {
         List<String> out = new ArrayList<>();
         for (io.vblk.protocol.ErrorCode c : io.vblk.protocol.ErrorCode.values()) {
             out.add(ErrorHandler.reason(c));
         }
+        out.add(ErrorHandler.TLS);
         out.add(own);
         return out;
     }

@@ -3,6 +3,7 @@ package io.vblk.backend;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.Frame;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Last handler of a connection, where every refusal ends: a guard's (limits, deadlines) and a protocol
  * violation both arrive as a {@link ProtocolException}, whatever the door, and a message nobody handled is
- * one too; the door's {@link Connection.RefusalForm} words it and closes. A dropped socket just closes. The
- * backend keeps serving everyone else. Every refusal is logged with its reason at WARN (what the shipped
+ * one too; the door's {@link Connection.RefusalForm} words it and closes. A failed TLS handshake is a refusal
+ * too, but wordless: the TLS handler has already closed, and no frame could be read without TLS. A dropped
+ * socket just closes. The backend keeps serving everyone else. Every refusal is logged with its reason at WARN (what the shipped
  * logback.xml shows), at most 10 lines a second. One per connection.
  */
 final class ErrorHandler extends ChannelInboundHandlerAdapter {
@@ -24,6 +26,8 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
     private static final ThrottledLog refusals = new ThrottledLog(log, 10);
     // exceptions that are neither a protocol violation nor a dropped socket: bugs; the fuzz tests require none
     static final LongAdder INTERNAL_ERRORS = new LongAdder();
+    /** The refusal reason of a client whose TLS handshake failed, in the metrics. */
+    static final String TLS = "tls";
 
     private final Connection connection;
     private final Connection.RefusalForm form;
@@ -54,6 +58,20 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
             log.error("{}: internal error", ctx.channel().remoteAddress(), c);
             refuse(ctx, ErrorCode.MALFORMED, "internal error: " + c);
         }
+    }
+
+    // SslHandler reports every failed handshake this way (a bad record, an alert, its timeout) before it closes;
+    // the exception that may follow is an IOException and only closes. A connection closed mid-handshake (the
+    // client left, or a guard or the wrong-door check closed it, and counted it) is no TLS refusal.
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()
+                && !(e.cause() instanceof java.nio.channels.ClosedChannelException) && connection.gate.refuse()) {
+            refusals.warn("{}: refused, the TLS handshake failed: {}", ctx.channel().remoteAddress(), e.cause().toString());
+            counters.refused(TLS);
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     /** A refusal's reason in the metrics: its error code, as a label value. */

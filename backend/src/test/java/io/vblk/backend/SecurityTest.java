@@ -70,6 +70,34 @@ class SecurityTest {
     }
 
     @Test
+    void aFailedTlsHandshakeIsARefusalLoggedAndCountedAsTlsAndOthersAreStillServed() throws Exception {
+        SelfSigned stranger = SelfSigned.in(Files.createDirectories(dir.resolve("stranger")));
+        try (Backend b = Backends.start(cert.yaml() + DEVICES); LogLines lines = new LogLines(ErrorHandler.class)) {
+            // this client trusts another certificate than the backend's, so it aborts the handshake with an alert
+            try (TestClient distrusting = new TestClient(b.address(), trusting(stranger.certificate()))) {
+                assertClosedWithin10s(distrusting);
+            }
+            Wait.until(() -> virtioRefusals(b).get(ErrorHandler.TLS) == 1, 10_000, "the TLS refusal to be counted");
+            assertThat(lines.warnings()).singleElement().asString().contains("refused, the TLS handshake failed");
+            try (TestClient c = TestClient.attach(b, "d0", "", trusting(cert.certificate()))) {
+                assertWritesAndReadsBack(c);
+            }
+            // a plain client on the TLS port is the wrong door's, not a second TLS refusal
+            try (TestClient plain = new TestClient(b.address())) {
+                plain.send(new Attach(FrameCodec.VERSION, 1, "d0"));
+                assertClosedWithin10s(plain);
+            }
+            Wait.until(() -> virtioRefusals(b).get(WrongDoor.WRONG_DOOR) == 1, 10_000, "the wrong-door refusal");
+            assertThat(virtioRefusals(b)).containsEntry(ErrorHandler.TLS, 1L);
+        }
+    }
+
+    private static java.util.Map<String, Long> virtioRefusals(Backend b) {
+        return b.reading().doors().stream().filter(d -> d.door().equals(io.vblk.metrics.DoorCounters.VIRTIO))
+                .findFirst().orElseThrow().refusals();
+    }
+
+    @Test
     void rightTokenAttachesAndItsStatsQueryIsAnswered() throws Exception {
         try (Backend b = Backends.start(auth() + DEVICES);
              TestClient c = TestClient.attach(b, "d0", TOKEN, null)) {

@@ -3,10 +3,10 @@ package io.vblk.backend;
 import java.util.function.BooleanSupplier;
 
 /** Waits for a condition with a bound, for tests: polls every millisecond, fails with what it waited for. */
-final class Wait {
+public final class Wait {
     private Wait() {}
 
-    static void until(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
+    public static void until(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

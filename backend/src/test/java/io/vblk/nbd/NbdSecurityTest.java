@@ -1,9 +1,11 @@
 package io.vblk.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vblk.backend.Backend;
 import io.vblk.backend.SelfSigned;
+import io.vblk.backend.Wait;
 import io.vblk.protocol.nbd.Nbd;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +93,30 @@ class NbdSecurityTest {
             assertThat(c.write(0, data, Nbd.CMD_FLAG_FUA).error()).isZero();
             assertThat(c.read(0, 65536).data()).isEqualTo(data);
         }
+    }
+
+    @Test
+    void aHandshakeThatFailsAfterStartTlsIsCountedAsATlsRefusal() throws Exception {
+        SelfSigned stranger = SelfSigned.in(Files.createDirectories(dir.resolve("stranger")));
+        try (Backend b = NbdBackends.start(cert.yaml() + DEVICES)) {
+            try (NbdClient c = NbdClient.connect(b.nbdAddress())) {
+                // the client trusts another certificate, so it aborts the handshake the backend has begun (and
+                // closes its socket)
+                assertThatThrownBy(() -> c.startTls(stranger.certificate(), b.nbdAddress()))
+                        .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            }
+            Wait.until(() -> nbdRefusals(b).get("tls") == 1, 10_000, "the TLS refusal to be counted");
+            assertThat(nbdRefusals(b)).containsEntry(NbdHandshake.HANDSHAKE, 0L);
+            try (NbdClient c = NbdClient.connect(b.nbdAddress())) {
+                assertThat(c.startTls(cert.certificate(), b.nbdAddress()).type()).isEqualTo(Nbd.REP_ACK);
+                assertThat(c.list()).containsExactly("d0");
+            }
+        }
+    }
+
+    private static java.util.Map<String, Long> nbdRefusals(Backend b) {
+        return b.reading().doors().stream().filter(d -> d.door().equals(io.vblk.metrics.DoorCounters.NBD))
+                .findFirst().orElseThrow().refusals();
     }
 
     @Test
