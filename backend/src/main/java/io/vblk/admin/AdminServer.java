@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * GET  /v1/state               every device's settings and counters, and the scheduler's
  * POST /v1/devices/NAME        {"weight": 60, "mode": "sync", ...}   change a device
  * POST /v1/scheduler           {"policy": "sfq", "depth": 16, "idle": "2ms"}   change the scheduler
- * GET  /metrics                Prometheus text, when a metrics route is registered
+ * GET  /metrics                Prometheus text or OpenMetrics, by Accept, when a metrics route is registered
  * </pre>
  * With a token, every request must carry {@code Authorization: Bearer TOKEN} (compared in constant time, never
  * logged or echoed); otherwise 401. Errors are {@code {"error": "..."}} with the status {@link ControlException}
@@ -49,9 +49,10 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** An extra GET route (such as {@code /metrics}): its body and content type. */
+    /** An extra GET route (such as {@code /metrics}): its body and content type, for the request's Accept header. */
     public interface Route {
-        Page get() throws IOException;
+        /** @param accept the request's Accept header, or null without one */
+        Page get(String accept) throws IOException;
     }
 
     /** What a route answers. */
@@ -113,7 +114,7 @@ public final class AdminServer implements AutoCloseable {
                     error(ex, 405, path + " takes GET, not " + method);
                     return;
                 }
-                Page page = route.get();
+                Page page = route.get(ex.getRequestHeaders().getFirst("Accept"));
                 send(ex, 200, page.contentType(), page.body());
             } else if (path.equals("/v1/state")) {
                 if (!method.equals("GET")) {

@@ -1,5 +1,7 @@
 package io.vblk.metrics;
 
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -32,28 +34,37 @@ import java.util.function.ToDoubleFunction;
  * and docs/glossary.md's words; docs/admin.md lists them.
  */
 public final class BackendMetrics {
-    /** What {@link #scrape} answers: Prometheus' text format 0.0.4, which every Prometheus server takes. */
+    /** What {@link #scrape} answers without an Accept header that asks for OpenMetrics: text format 0.0.4. */
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
     private static final double NANOS = 1e9;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
+    private final OpenMetricsTextFormatWriter openMetrics = OpenMetricsTextFormatWriter.create();
+
+    /** One scrape's body and its content type. */
+    public record Page(String contentType, byte[] body) {}
 
     /** {@code source} is called once per scrape, on the scraping thread (the admin endpoint's). */
     public BackendMetrics(Supplier<Reading> source) {
         registry.register((MultiCollector) () -> snapshots(source.get()));
     }
 
-    /** One scrape: every metric family in the text format. */
-    public byte[] scrape() {
+    /**
+     * One scrape: every metric family, in OpenMetrics when {@code accept} (a request's Accept header, or null)
+     * takes it, as a Prometheus server's does, else in the text format every scraper reads. Protobuf is not
+     * offered: the client's protobuf writer needs a jar vblk does not ship.
+     */
+    public Page scrape(String accept) {
+        ExpositionFormatWriter writer = accept != null && openMetrics.accepts(accept) ? openMetrics : text;
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             writer.write(out, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return new Page(writer.getContentType(), out.toByteArray());
     }
 
     static MetricSnapshots snapshots(Reading r) {

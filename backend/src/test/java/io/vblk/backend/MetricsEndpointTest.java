@@ -58,10 +58,17 @@ class MetricsEndpointTest {
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
+        return get(path, token, null);
+    }
+
+    private HttpResponse<String> get(String path, String token, String accept) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + backend.adminAddress().getPort()
                 + path)).timeout(java.time.Duration.ofSeconds(10));
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
+        }
+        if (accept != null) {
+            r.header("Accept", accept);
         }
         return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -236,6 +243,31 @@ class MetricsEndpointTest {
         assertThat(at(s, "vblk_scheduler_info{policy=\"ioband\"}")).isEqualTo(1);
         assertThat(s).doesNotContainKey("vblk_scheduler_info{policy=\"sfq\"}");
         assertThat(at(s, "vblk_scheduler_depth")).isEqualTo(8);
+    }
+
+    @Test
+    void aScraperThatAsksForOpenMetricsGetsItWithTheSameCounts() throws Exception {
+        load();
+        Wait.until(() -> backend.openConnections() == 0, 5000, "the connection to close");
+        // what Prometheus 2.x sends
+        String prometheus = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+                + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        HttpResponse<String> open = get("/metrics", TOKEN, prometheus);
+        HttpResponse<String> text = get("/metrics", TOKEN, "text/plain;version=0.0.4");
+
+        assertThat(open.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/openmetrics-text; version=1.0.0");
+        assertThat(open.body()).endsWith("# EOF\n").contains("# TYPE vblk_device_completed_requests counter");
+        assertThat(text.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+        assertThat(text.body()).doesNotContain("# EOF");
+        Map<String, Double> o = samples(open.body());
+        Map<String, Double> t = samples(text.body());
+        for (String key : List.of("vblk_device_completed_requests_total{device=\"sda11\",type=\"read\"}",
+                "vblk_device_completed_requests_total{device=\"sda11\",type=\"write\"}",
+                "vblk_device_received_requests_total{device=\"sda11\"}",
+                "vblk_device_q2d_seconds_count{device=\"sda11\"}")) {
+            assertThat(at(o, key)).as(key).isEqualTo(at(t, key)).isPositive();
+        }
     }
 
     @Test
