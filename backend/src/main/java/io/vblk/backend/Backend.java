@@ -484,7 +484,7 @@ public final class Backend implements AutoCloseable {
         for (io.vblk.protocol.ErrorCode c : io.vblk.protocol.ErrorCode.values()) {
             out.add(ErrorHandler.reason(c));
         }
-        out.add(ErrorHandler.TLS);
+        out.add(DoorCounters.TLS);
         out.add(own);
         return out;
     }

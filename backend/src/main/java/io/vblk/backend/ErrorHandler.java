@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.vblk.protocol.ErrorCode;
 import io.vblk.protocol.Frame;
@@ -16,18 +17,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Last handler of a connection, where every refusal ends: a guard's (limits, deadlines) and a protocol
  * violation both arrive as a {@link ProtocolException}, whatever the door, and a message nobody handled is
- * one too; the door's {@link Connection.RefusalForm} words it and closes. A failed TLS handshake is a refusal
- * too, but wordless: the TLS handler has already closed, and no frame could be read without TLS. A dropped
- * socket just closes. The backend keeps serving everyone else. Every refusal is logged with its reason at WARN (what the shipped
- * logback.xml shows), at most 10 lines a second. One per connection.
+ * one too; the door's {@link Connection.RefusalForm} words it and closes. A failed TLS handshake is a
+ * refusal too, but wordless: the TLS handler closes, and no frame could be read without TLS. A dropped socket
+ * just closes. The backend keeps serving everyone else. Every refusal is logged with its reason at WARN (what
+ * the shipped logback.xml shows), at most 10 lines a second. One per connection.
  */
 final class ErrorHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
     private static final ThrottledLog refusals = new ThrottledLog(log, 10);
     // exceptions that are neither a protocol violation nor a dropped socket: bugs; the fuzz tests require none
     static final LongAdder INTERNAL_ERRORS = new LongAdder();
-    /** The refusal reason of a client whose TLS handshake failed, in the metrics. */
-    static final String TLS = "tls";
 
     private final Connection connection;
     private final Connection.RefusalForm form;
@@ -60,15 +59,19 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    // SslHandler reports every failed handshake this way (a bad record, an alert, its timeout) before it closes;
-    // the exception that may follow is an IOException and only closes. A connection closed mid-handshake (the
-    // client left, or a guard or the wrong-door check closed it, and counted it) is no TLS refusal.
+    // SslHandler reports every failed handshake this way (a record that is not TLS, an alert such as a client's
+    // distrust of the certificate, its deadline) before it closes; the SSLException that may follow only closes.
+    // A connection closed mid-handshake without a word (the client left, or a guard or the wrong-door check
+    // closed it and counted it) is no refusal.
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()
                 && !(e.cause() instanceof java.nio.channels.ClosedChannelException) && connection.gate.refuse()) {
-            refusals.warn("{}: refused, the TLS handshake failed: {}", ctx.channel().remoteAddress(), e.cause().toString());
-            counters.refused(TLS);
+            // past limits.idle-timeout it is that deadline's refusal, as on the NBD door, where the guard's fires
+            boolean late = e.cause() instanceof SslHandshakeTimeoutException;
+            refusals.warn("{}: refused, the TLS handshake {}: {}", ctx.channel().remoteAddress(),
+                    late ? "did not finish within limits.idle-timeout" : "failed", e.cause().toString());
+            counters.refused(late ? reason(ErrorCode.LIMIT) : io.vblk.metrics.DoorCounters.TLS);
             ctx.close();
         }
         ctx.fireUserEventTriggered(evt);

@@ -34,9 +34,6 @@ import java.util.function.ToDoubleFunction;
  * and docs/glossary.md's words; docs/admin.md lists them.
  */
 public final class BackendMetrics {
-    /** What {@link #scrape} answers without an Accept header that asks for OpenMetrics: text format 0.0.4. */
-    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
-
     private static final double NANOS = 1e9;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -53,11 +50,12 @@ public final class BackendMetrics {
 
     /**
      * One scrape: every metric family, in OpenMetrics when {@code accept} (a request's Accept header, or null)
-     * takes it, as a Prometheus server's does, else in the text format every scraper reads. Protobuf is not
-     * offered: the client's protobuf writer needs a jar vblk does not ship.
+     * names it, as a Prometheus server's does, else in the text format 0.0.4 every scraper reads. The client
+     * looks for the media type only (a {@code q=0} on it still picks it); protobuf is not offered, since the
+     * client's protobuf writer needs a jar vblk does not ship.
      */
     public Page scrape(String accept) {
-        ExpositionFormatWriter writer = accept != null && openMetrics.accepts(accept) ? openMetrics : text;
+        ExpositionFormatWriter writer = openMetrics.accepts(accept) ? openMetrics : text;
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             writer.write(out, registry.scrape());

@@ -16,6 +16,8 @@ public final class DoorCounters {
     public static final String VIRTIO = "virtio-over-tcp";
     public static final String NBD = "nbd";
     public static final String VHOST_USER = "vhost-user";
+    /** The TCP doors' refusal reason for a TLS handshake that failed (one past its deadline is {@code limit}). */
+    public static final String TLS = "tls";
 
     private final String door;
     private final LongAdder connections = new LongAdder();

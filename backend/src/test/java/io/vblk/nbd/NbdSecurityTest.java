@@ -105,7 +105,7 @@ class NbdSecurityTest {
                 assertThatThrownBy(() -> c.startTls(stranger.certificate(), b.nbdAddress()))
                         .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
             }
-            Wait.until(() -> nbdRefusals(b).get("tls") == 1, 10_000, "the TLS refusal to be counted");
+            Wait.until(() -> nbdRefusals(b).get(io.vblk.metrics.DoorCounters.TLS) == 1, 10_000, "the TLS refusal to be counted");
             assertThat(nbdRefusals(b)).containsEntry(NbdHandshake.HANDSHAKE, 0L);
             try (NbdClient c = NbdClient.connect(b.nbdAddress())) {
                 assertThat(c.startTls(cert.certificate(), b.nbdAddress()).type()).isEqualTo(Nbd.REP_ACK);
