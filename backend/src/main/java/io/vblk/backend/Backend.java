@@ -176,10 +176,7 @@ public final class Backend implements AutoCloseable {
         try {
             BackendMetrics metrics = new BackendMetrics(this::reading);
             return AdminServer.start(config.admin().listen(), config.admin().port(), adminToken, control,
-                    Map.of("/metrics", accept -> {
-                        BackendMetrics.Page page = metrics.scrape(accept);
-                        return new AdminServer.Page(page.contentType(), page.body());
-                    }));
+                    Map.of("/metrics", metrics::scrape));
         } catch (IOException | RuntimeException e) {
             boolean taken = String.valueOf(e.getMessage()).contains("Address already in use");
             vhostDoors.forEach(VhostDoor::close);

@@ -38,14 +38,14 @@ final class DeviceQueue {
     private static final int MAX_BATCH = 512;
     private static final long FLUSH_MS = 2;
 
-    /**
-     * Queue {@code index} of {@code device} with the driver's {@code features} and {@code size} descriptors:
-     * it answers into {@code sink} and counts the request data it holds against {@code budget}.
-     */
     // this queue's Q2D and D2C, written on its thread only (reply), read by a scrape through its device
     final io.vblk.metrics.LatencyHistogram.Local q2d = new io.vblk.metrics.LatencyHistogram.Local();
     final io.vblk.metrics.LatencyHistogram.Local d2c = new io.vblk.metrics.LatencyHistogram.Local();
 
+    /**
+     * Queue {@code index} of {@code device} with the driver's {@code features} and {@code size} descriptors:
+     * it answers into {@code sink} and counts the request data it holds against {@code budget}.
+     */
     DeviceQueue(Device device, int index, long features, int size, CompletionSink sink, MemoryBudget budget,
                 RequestPath path) {
         this.device = device;

@@ -15,6 +15,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.vblk.admin.AdminServer;
 import io.vblk.result.BackendStats;
 import io.vblk.result.DeviceStats;
 import java.io.ByteArrayOutputStream;
@@ -40,9 +41,6 @@ public final class BackendMetrics {
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
     private final OpenMetricsTextFormatWriter openMetrics = OpenMetricsTextFormatWriter.create();
 
-    /** One scrape's body and its content type. */
-    public record Page(String contentType, byte[] body) {}
-
     /** {@code source} is called once per scrape, on the scraping thread (the admin endpoint's). */
     public BackendMetrics(Supplier<Reading> source) {
         registry.register((MultiCollector) () -> snapshots(source.get()));
@@ -54,7 +52,7 @@ public final class BackendMetrics {
      * looks for the media type only (a {@code q=0} on it still picks it); protobuf is not offered, since the
      * client's protobuf writer needs a jar vblk does not ship.
      */
-    public Page scrape(String accept) {
+    public AdminServer.Page scrape(String accept) {
         ExpositionFormatWriter writer = openMetrics.accepts(accept) ? openMetrics : text;
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
@@ -62,7 +60,7 @@ public final class BackendMetrics {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Page(writer.getContentType(), out.toByteArray());
+        return new AdminServer.Page(writer.getContentType(), out.toByteArray());
     }
 
     static MetricSnapshots snapshots(Reading r) {

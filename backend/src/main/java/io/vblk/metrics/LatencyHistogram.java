@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * an {@code AtomicBoolean} per call (only C2's escape analysis takes them away again) and buffers observations
  * in a growing array while a scrape runs. A {@link Local} costs a request two plain additions on its queue's
  * thread; this class's {@link LongAdder}s (the device's closed queues, a scrape's sum) stay cheap when several
- * threads add (an {@code AtomicLongArray} measured 15 times slower
- * than these with two threads, and no faster with one: {@code LatencyRecordBench}).
+ * threads add (an {@code AtomicLongArray} measured 15 times slower than these with two threads, and no faster
+ * with one: {@code LatencyRecordBench}).
  *
  * <p>The buckets are powers of two microseconds, 1 µs to 2^23 µs (8.4 s), as biolatency's are: a request's
  * bucket is computed from its leading zeros, with no search and so no mispredicted branch on the request path.

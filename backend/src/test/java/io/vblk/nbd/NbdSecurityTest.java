@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vblk.backend.Backend;
 import io.vblk.backend.SelfSigned;
 import io.vblk.backend.Wait;
+import io.vblk.metrics.DoorCounters;
 import io.vblk.protocol.nbd.Nbd;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class NbdSecurityTest {
                 assertThatThrownBy(() -> c.startTls(stranger.certificate(), b.nbdAddress()))
                         .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
             }
-            Wait.until(() -> nbdRefusals(b).get(io.vblk.metrics.DoorCounters.TLS) == 1, 10_000, "the TLS refusal to be counted");
+            Wait.until(() -> nbdRefusals(b).get(DoorCounters.TLS) == 1, 10_000, "the TLS refusal to be counted");
             assertThat(nbdRefusals(b)).containsEntry(NbdHandshake.HANDSHAKE, 0L);
             try (NbdClient c = NbdClient.connect(b.nbdAddress())) {
                 assertThat(c.startTls(cert.certificate(), b.nbdAddress()).type()).isEqualTo(Nbd.REP_ACK);
@@ -115,7 +116,7 @@ class NbdSecurityTest {
     }
 
     private static java.util.Map<String, Long> nbdRefusals(Backend b) {
-        return b.reading().doors().stream().filter(d -> d.door().equals(io.vblk.metrics.DoorCounters.NBD))
+        return b.reading().doors().stream().filter(d -> d.door().equals(DoorCounters.NBD))
                 .findFirst().orElseThrow().refusals();
     }
 

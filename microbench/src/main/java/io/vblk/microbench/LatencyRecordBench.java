@@ -35,21 +35,24 @@ public class LatencyRecordBench {
         long next() {
             return 1_000 + (n++ * 7_919) % 1_000_000;
         }
+
+        // one request, as DeviceQueue.reply records it
+        void record() {
+            long t = next();
+            q2d.record(t);
+            d2c.record(t >> 1);
+        }
     }
 
     @Benchmark
     public void oneThread(Queue q) {
-        long t = q.next();
-        q.q2d.record(t);
-        q.d2c.record(t >> 1);
+        q.record();
     }
 
     @Benchmark
     @Threads(2)
     public void twoThreads(Queue q) {
-        long t = q.next();
-        q.q2d.record(t);
-        q.d2c.record(t >> 1);
+        q.record();
     }
 
     @Benchmark
